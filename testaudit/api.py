@@ -1,0 +1,25 @@
+"""The one entry point for the CLI, tests and users: :func:`check_paths`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional, Sequence
+
+from testaudit.config import Config, find_project_root, load_config
+from testaudit.model import RunResult
+
+
+def load(paths: Sequence[str], config_file: Optional[str] = None) -> Config:
+    """The effective configuration for a run over ``paths``."""
+    root = find_project_root(paths)
+    return load_config(root, config_file)
+
+
+def check_paths(paths: Sequence[str], config: Optional[Config] = None, *, select: Optional[Sequence[str]] = None,
+                ignore: Sequence[str] = (), jobs: Optional[int] = None) -> RunResult:
+    """Audit ``paths`` and return every finding, the per-module summaries and warnings."""
+    from testaudit import engine
+
+    paths = list(paths) or ["."]
+    if config is None:
+        config = load(paths)
+    return engine.run([str(Path(p)) for p in paths], config, select=select, ignore=ignore, jobs=jobs)

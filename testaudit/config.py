@@ -1,0 +1,270 @@
+"""Find, load and validate configuration into a frozen :class:`Config`.
+
+Sources, first hit wins: ``--config FILE``; ``testaudit.toml`` at the project root (keys at
+its top level); ``[tool.testaudit]`` in the root's ``pyproject.toml``. Keys are kebab-case.
+Unknown keys and wrong types raise :class:`ConfigError` naming the file and key, with a
+did-you-mean. Rule options (``[tool.testaudit.rules.<code-or-name>]``) are validated by the
+registry, which knows each rule's ``Options``.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple
+
+from testaudit.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on old Pythons only
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    """A test category and what maps to it. ``rank``: strictness for ties (higher = stricter).
+
+    ``bases`` empty means: the category's ``required`` bases of TA501.
+    """
+
+    name: str
+    rank: int
+    markers: Tuple[str, ...]
+    paths: Tuple[str, ...]
+    bases: Tuple[str, ...] = ()
+
+
+DEFAULT_CATEGORIES: Tuple[CategorySpec, ...] = (
+    CategorySpec("e2e", 4, ("e2e",), ("e2e",)),
+    CategorySpec("integration", 3, ("integration",), ("integration",)),
+    CategorySpec("mission_critical", 2, ("mission_critical",), ("mission_critical",)),
+    CategorySpec("unit", 1, ("unit",), ("unit",)),
+)
+
+DEFAULT_TEST_FILES = ("test_*.py", "*_test.py")
+
+
+@dataclass(frozen=True)
+class Config:
+    root: str
+    source: Optional[str] = None
+    select: Optional[Tuple[str, ...]] = None
+    ignore: Tuple[str, ...] = ()
+    exclude: Tuple[str, ...] = ()
+    extend_exclude: Tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    force_exclude: bool = False
+    test_files: Tuple[str, ...] = DEFAULT_TEST_FILES
+    python_classes: Tuple[str, ...] = ("Test*",)
+    python_functions: Tuple[str, ...] = ("test*",)
+    src: Tuple[str, ...] = (".",)
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    fail_under: Optional[str] = None
+    jobs: Optional[int] = None
+    categories: Tuple[CategorySpec, ...] = DEFAULT_CATEGORIES
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def all_excludes(self) -> Tuple[str, ...]:
+        return self.exclude + self.extend_exclude
+
+    def with_overrides(self, **changes: Any) -> "Config":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+# key -> (python attribute, expected type description)
+_TOP_KEYS: Dict[str, Tuple[str, str]] = {
+    "select": ("select", "list of rule codes or names"),
+    "ignore": ("ignore", "list of rule codes or names"),
+    "exclude": ("exclude", "list of glob patterns"),
+    "extend-exclude": ("extend_exclude", "list of glob patterns"),
+    "respect-gitignore": ("respect_gitignore", "boolean"),
+    "force-exclude": ("force_exclude", "boolean"),
+    "test-files": ("test_files", "list of glob patterns"),
+    "python-classes": ("python_classes", "list of glob patterns"),
+    "python-functions": ("python_functions", "list of glob patterns"),
+    "src": ("src", "list of directories"),
+    "per-file-ignores": ("per_file_ignores", "table of glob -> list of rule codes"),
+    "fail-under": ("fail_under", "number from 0 to 100"),
+    "jobs": ("jobs", "positive integer"),
+    "categories": ("categories", "table of category -> {markers, paths, bases, rank}"),
+    "rules": ("rule_options", "table of rule code or name -> options table"),
+}
+_CATEGORY_KEYS = {"markers", "paths", "bases", "rank"}
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def find_project_root(paths: Sequence[str]) -> Path:
+    """SPEC §3: the nearest ancestor of the first path holding a config file or ``.git``."""
+    first = Path(paths[0] if paths else ".").absolute()
+    start = first if first.is_dir() else first.parent
+    for candidate in (start, *start.parents):
+        if (candidate / "testaudit.toml").is_file() or (candidate / ".git").exists():
+            return candidate
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_section(pyproject):
+            return candidate
+    return start
+
+
+def _has_tool_section(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"^\s*\[tool\.testaudit(\]|\.)", text, re.M) is not None
+
+
+def _read_toml(path: Path) -> Dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", str(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", str(path)) from None
+
+
+def load_config(root: Path, config_file: Optional[str] = None) -> Config:
+    """Load and validate the configuration for the project at ``root``."""
+    raw: Dict[str, Any] = {}
+    source: Optional[Path] = None
+    prefix = ""
+    if config_file:
+        source = Path(config_file)
+        if not source.is_file():
+            raise ConfigError("config file not found", str(source))
+        data = _read_toml(source)
+        if source.name == "pyproject.toml":
+            raw = data.get("tool", {}).get("testaudit", {})
+            prefix = "tool.testaudit."
+        else:
+            raw = data
+    elif (root / "testaudit.toml").is_file():
+        source = root / "testaudit.toml"
+        raw = _read_toml(source)
+    elif (root / "pyproject.toml").is_file():
+        data = _read_toml(root / "pyproject.toml")
+        tool = data.get("tool", {})
+        if isinstance(tool, dict) and "testaudit" in tool:
+            source = root / "pyproject.toml"
+            raw = tool["testaudit"]
+            prefix = "tool.testaudit."
+    src_name = str(source) if source else None
+    if not isinstance(raw, dict):
+        raise ConfigError("expected a table", src_name, prefix.rstrip("."))
+    return parse_config(raw, root=str(root), source=src_name, prefix=prefix)
+
+
+def parse_config(raw: Mapping[str, Any], root: str, source: Optional[str] = None, prefix: str = "") -> Config:
+    """Validate a raw TOML table into a :class:`Config` (rule options are checked later)."""
+    values: Dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in _TOP_KEYS:
+            raise ConfigError(f"unknown key{did_you_mean(key, _TOP_KEYS)}", source, prefix + key)
+        attr, expected = _TOP_KEYS[key]
+        full = prefix + key
+        if attr in {"select", "ignore", "exclude", "extend_exclude", "test_files", "python_classes",
+                    "python_functions", "src"}:
+            values[attr] = _str_list(value, source, full, expected)
+        elif attr in {"respect_gitignore", "force_exclude"}:
+            if not isinstance(value, bool):
+                raise ConfigError(f"expected {expected}, got {_tname(value)}", source, full)
+            values[attr] = value
+        elif attr == "fail_under":
+            values[attr] = _fail_under(value, source, full)
+        elif attr == "jobs":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"expected {expected}, got {value!r}", source, full)
+            values[attr] = value
+        elif attr == "per_file_ignores":
+            values[attr] = _per_file_ignores(value, source, full)
+        elif attr == "categories":
+            values[attr] = _categories(value, source, full)
+        elif attr == "rule_options":
+            if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+                raise ConfigError(f"expected {expected}", source, full)
+            values[attr] = {k: dict(v) for k, v in value.items()}
+    return Config(root=root, source=source, **values)
+
+
+def _tname(value: Any) -> str:
+    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
+            dict: "table"}.get(type(value), type(value).__name__)
+
+
+def _str_list(value: Any, source: Optional[str], key: str, expected: str) -> Tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"expected {expected}, got {_tname(value)}", source, key)
+    return tuple(value)
+
+
+def _fail_under(value: Any, source: Optional[str], key: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ConfigError(f"expected a number from 0 to 100, got {_tname(value)}", source, key)
+    text = str(value)
+    try:
+        number = float(text)
+    except ValueError:
+        raise ConfigError(f"expected a number from 0 to 100, got {text!r}", source, key) from None
+    if not 0 <= number <= 100:
+        raise ConfigError(f"expected a number from 0 to 100, got {text}", source, key)
+    return text
+
+
+def _per_file_ignores(value: Any, source: Optional[str], key: str) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"expected a table of glob -> list of rule codes, got {_tname(value)}", source, key)
+    out = []
+    for glob, codes in value.items():
+        out.append((glob, _str_list(codes, source, f"{key}.{glob}", "list of rule codes or names")))
+    return tuple(out)
+
+
+def _categories(value: Any, source: Optional[str], key: str) -> Tuple[CategorySpec, ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"expected a table of categories, got {_tname(value)}", source, key)
+    by_name = {c.name: c for c in DEFAULT_CATEGORIES}
+    for name, spec in value.items():
+        ckey = f"{key}.{name}"
+        if not isinstance(spec, dict):
+            raise ConfigError(f"expected a table with {sorted(_CATEGORY_KEYS)}", source, ckey)
+        for sub in spec:
+            if sub not in _CATEGORY_KEYS:
+                raise ConfigError(f"unknown key{did_you_mean(sub, _CATEGORY_KEYS)}", source, f"{ckey}.{sub}")
+        base = by_name.get(name, CategorySpec(name, 0, (name,), (name,)))
+        rank = spec.get("rank", base.rank)
+        if isinstance(rank, bool) or not isinstance(rank, int):
+            raise ConfigError(f"expected an integer, got {_tname(rank)}", source, f"{ckey}.rank")
+        by_name[name] = CategorySpec(
+            name=name,
+            rank=rank,
+            markers=_str_list(spec["markers"], source, f"{ckey}.markers", "list of marker names")
+            if "markers" in spec else base.markers,
+            paths=_str_list(spec["paths"], source, f"{ckey}.paths", "list of directory names")
+            if "paths" in spec else base.paths,
+            bases=_str_list(spec["bases"], source, f"{ckey}.bases", "list of qualified class names")
+            if "bases" in spec else base.bases,
+        )
+    return tuple(sorted(by_name.values(), key=lambda c: (-c.rank, c.name)))
+
+
+def relpath(path: str, root: str) -> str:
+    """POSIX path of ``path`` relative to ``root`` (absolute POSIX path when outside)."""
+    try:
+        rel = os.path.relpath(path, root)
+    except ValueError:  # different drives on Windows
+        return Path(path).as_posix()
+    if rel.startswith(".."):
+        return Path(os.path.abspath(path)).as_posix()
+    return Path(rel).as_posix()

@@ -1,0 +1,196 @@
+"""Which files to check (SPEC §3): walking, default and configured excludes, git-ignore.
+
+Exclude patterns are gitignore-style: a pattern without ``/`` matches a file or directory name
+at any depth (``backup*``); a pattern with ``/`` matches a path relative to the project root
+(``tests/legacy/*``; a leading ``/`` is optional, a trailing ``/`` matches directories only).
+Symlinked directories are never followed; symlinked files are skipped when they leave the root.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import FrozenSet, List, Optional, Sequence, Set, Tuple
+
+from testaudit.config import Config, relpath
+from testaudit.errors import TestauditError
+from testaudit.model import Warning_
+
+DEFAULT_EXCLUDES: Tuple[str, ...] = (
+    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
+    "build", "dist", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".testaudit_cache", "*.egg-info",
+)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # absolute
+    rel: str  # POSIX, relative to the project root
+    explicit: bool = False
+
+
+@dataclass(frozen=True)
+class Discovery:
+    files: Tuple[SourceFile, ...]
+    warnings: Tuple[Warning_, ...]
+
+
+def matches_any(rel: str, patterns: Sequence[str], is_dir: bool = False) -> bool:
+    """Gitignore-style match of a root-relative POSIX path against ``patterns``."""
+    name = rel.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        dir_only = pattern.endswith("/")
+        pat = pattern.rstrip("/")
+        if dir_only and not is_dir:
+            continue
+        if "/" in pat:
+            pat = pat.lstrip("/")
+            if fnmatch.fnmatchcase(rel, pat) or fnmatch.fnmatchcase(rel, pat + "/*"):
+                return True
+        elif fnmatch.fnmatchcase(name, pat):
+            return True
+    return False
+
+
+def is_test_file(rel: str, config: Config) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    for pattern in config.test_files:
+        target = rel if "/" in pattern else name
+        if fnmatch.fnmatchcase(target, pattern):
+            return True
+    return False
+
+
+def _git_ignored(root: str) -> Optional[FrozenSet[str]]:
+    """Root-relative paths git ignores (directories end with ``/``), or None outside git."""
+    try:
+        proc = subprocess.run(
+            ["git", "ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z"],
+            cwd=root, capture_output=True, timeout=60, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    out = proc.stdout.decode("utf-8", "surrogateescape")
+    return frozenset(p for p in out.split("\0") if p)
+
+
+def _is_venv(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+
+
+def discover(paths: Sequence[str], config: Config) -> Discovery:
+    """Resolve command-line ``paths`` into the sorted list of Python files to check."""
+    root = config.root
+    excludes = DEFAULT_EXCLUDES + config.all_excludes
+    ignored = _git_ignored(root) if config.respect_gitignore else None
+    ignored_set: Set[str] = set(ignored or ())
+    found: dict = {}
+    warnings: List[Warning_] = []
+    real_root = os.path.realpath(root)
+
+    def excluded(rel: str, is_dir: bool) -> bool:
+        if matches_any(rel, excludes, is_dir):
+            return True
+        if ignored_set:
+            if (rel + "/" if is_dir else rel) in ignored_set:
+                return True
+        return False
+
+    for raw in paths or ["."]:
+        absolute = os.path.abspath(raw)
+        if not os.path.lexists(absolute):
+            raise TestauditError(f"{raw}: no such file or directory")
+        rel = relpath(absolute, root)
+        if os.path.isfile(absolute):
+            if (config.force_exclude and (excluded(rel, False) or _under_excluded_dir(rel, excluded))):
+                continue
+            if not absolute.endswith(".py") and not config.force_exclude:
+                # an explicitly named non-.py file is still read (e.g. a script without suffix)
+                pass
+            found[absolute] = SourceFile(absolute, rel, explicit=True)
+            continue
+        if config.force_exclude and rel != "." and (excluded(rel, True) or _under_excluded_dir(rel, excluded)):
+            continue
+        _walk(absolute, root, real_root, excluded, found, warnings)
+    files = tuple(sorted(found.values(), key=lambda f: f.rel))
+    return Discovery(files=files, warnings=tuple(warnings))
+
+
+def _under_excluded_dir(rel: str, excluded) -> bool:  # type: ignore[no-untyped-def]
+    parts = rel.split("/")
+    for i in range(1, len(parts)):
+        if excluded("/".join(parts[:i]), True):
+            return True
+    return False
+
+
+def _walk(top: str, root: str, real_root: str, excluded, found: dict, warnings: List[Warning_]) -> None:  # type: ignore[no-untyped-def]
+    stack = [top]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError as exc:
+            warnings.append(Warning_(relpath(current, root), f"cannot read directory: {exc.strerror}"))
+            continue
+        for entry in entries:
+            rel = relpath(entry.path, root)
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if excluded(rel, True) or _is_venv(entry.path):
+                    continue
+                stack.append(entry.path)
+                continue
+            if not entry.name.endswith(".py"):
+                continue
+            if excluded(rel, False):
+                continue
+            if is_link:
+                target = os.path.realpath(entry.path)
+                if not (target == real_root or target.startswith(real_root + os.sep)) or not os.path.isfile(target):
+                    continue
+            found[entry.path] = SourceFile(entry.path, rel)
+
+
+def module_name(rel: str, src_roots: Sequence[str]) -> str:
+    """Dotted module name of a root-relative path, against the longest matching ``src`` root."""
+    best = ""
+    for src in src_roots:
+        src_norm = Path(src).as_posix().strip("/")
+        if src_norm in ("", "."):
+            candidate = ""
+        elif rel == src_norm or rel.startswith(src_norm + "/"):
+            candidate = src_norm
+        else:
+            continue
+        if len(candidate) >= len(best):
+            best = candidate
+    inner = rel[len(best) + 1:] if best else rel
+    if inner.endswith(".py"):
+        inner = inner[:-3]
+    parts = [p for p in inner.split("/") if p]
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def module_files(module: str, root: str, src_roots: Sequence[str]) -> List[str]:
+    """Candidate root-relative files that would define ``module`` (``m.py`` or ``m/__init__.py``)."""
+    out = []
+    path = module.replace(".", "/")
+    for src in src_roots:
+        base = Path(src).as_posix().strip("/")
+        prefix = "" if base in ("", ".") else base + "/"
+        for cand in (f"{prefix}{path}.py", f"{prefix}{path}/__init__.py"):
+            if os.path.isfile(os.path.join(root, cand)):
+                out.append(cand)
+    return out

@@ -1,0 +1,159 @@
+"""Rule documentation: ``rules/*.md`` pages, ``testaudit rule CODE``, ``testaudit rules``, and
+``testaudit config``. Pages are generated from each rule's docstring, options and examples;
+``python -m testaudit.docs`` (or ``TESTAUDIT_UPDATE=1 pytest``) rewrites them.
+"""
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Type
+
+from testaudit.config import Config
+from testaudit.registry import all_rules, option_fields
+from testaudit.rule import EngineRule, ProjectRule, RuleBase
+
+_FILES = {"test": "test modules", "all": "test and support modules"}
+_APPLIES = {"all": "every test module", "categories": "test modules with tests of the rule's `categories`",
+            "classes": "test modules with test classes"}
+
+
+def _kind(cls: Type[RuleBase]) -> str:
+    if issubclass(cls, EngineRule):
+        return "reported by the engine"
+    if issubclass(cls, ProjectRule):
+        return "cross-file (project graph)"
+    return "per file"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    return json.dumps(str(value))
+
+
+def _key(key: str) -> str:
+    return key if key.replace("-", "").replace("_", "").isalnum() else json.dumps(key)
+
+
+def _defaults(cls: Type[RuleBase]) -> Dict[str, Any]:
+    opts = cls.Options()
+    return {key: getattr(opts, f.name) for key, f, _ in option_fields(cls)}
+
+
+def render_rule(cls: Type[RuleBase]) -> str:
+    doc = inspect.cleandoc(cls.__doc__ or "").strip()
+    parts: List[str] = [f"# {cls.CODE} {cls.NAME}", ""]
+    parts.append(f"- **Default severity:** {cls.SEVERITY.value}")
+    parts.append(f"- **Checked in:** {_FILES.get(cls.FILES, cls.FILES)} ({_kind(cls)})")
+    parts.append(f"- **Counts in the score of:** {_APPLIES.get(cls.APPLIES, cls.APPLIES)}")
+    parts.append(f"- **Summary:** {cls.MESSAGE}")
+    parts += ["", doc, ""]
+    fields = option_fields(cls)
+    parts += ["## Option reference", "",
+              f"Set in `[tool.testaudit.rules.{cls.CODE}]` (or `[tool.testaudit.rules.{cls.NAME}]`).", "",
+              "| option | type | default |", "| --- | --- | --- |"]
+    defaults = _defaults(cls)
+    for key, _, tstr in fields:
+        parts.append(f"| `{key}` | {tstr} | `{_toml_value(defaults[key])}` |".replace("|`", "| `"))
+    parts.append(f"| `severity` | \"error\" or \"warning\" | `\"{cls.SEVERITY.value}\"` |")
+    parts.append(f"| `weight` | number | `{cls.SEVERITY.weight}` (by severity) |")
+    parts.append("")
+    for title, examples in (("Example", cls.INVALID), ("Use instead", cls.VALID)):
+        if not examples:
+            continue
+        parts += [f"## {title}", ""]
+        for ex in examples:
+            parts += ["```python", ex.strip("\n"), "```", ""]
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def render_index() -> str:
+    lines = ["# testaudit rules", "", "Generated from the rule modules in `testaudit/rules/`; "
+             "do not edit by hand (`python -m testaudit.docs` rewrites these pages).", "",
+             "| code | name | severity | summary |", "| --- | --- | --- | --- |"]
+    for cls in all_rules():
+        lines.append(f"| [{cls.CODE}]({cls.CODE}.md) | {cls.NAME} | {cls.SEVERITY.value} | {cls.MESSAGE} |")
+    return "\n".join(lines) + "\n"
+
+
+def expected_pages() -> Dict[str, str]:
+    pages = {f"{cls.CODE}.md": render_rule(cls) for cls in all_rules()}
+    pages["README.md"] = render_index()
+    return pages
+
+
+def write_pages(directory: Path) -> List[str]:
+    directory.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for name, text in expected_pages().items():
+        path = directory / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(name)
+    return changed
+
+
+def rules_table() -> str:
+    rows = [(c.CODE, c.NAME, c.SEVERITY.value, c.MESSAGE) for c in all_rules()]
+    w0 = max(len(r[0]) for r in rows)
+    w1 = max(len(r[1]) for r in rows)
+    w2 = max(len(r[2]) for r in rows)
+    out = [f"{'code':<{w0}}  {'name':<{w1}}  {'severity':<{w2}}  summary"]
+    for r in rows:
+        out.append(f"{r[0]:<{w0}}  {r[1]:<{w1}}  {r[2]:<{w2}}  {r[3]}")
+    return "\n".join(out) + "\n"
+
+
+def effective_config_toml(config: Config) -> str:
+    from testaudit.registry import parse_options, rule_by_key
+
+    lines = [f"# project root: {config.root}", f"# configuration: {config.source or '(defaults)'}", ""]
+    top = {
+        "select": list(config.select or ("ALL",)), "ignore": list(config.ignore),
+        "exclude": list(config.exclude), "extend-exclude": list(config.extend_exclude),
+        "respect-gitignore": config.respect_gitignore, "test-files": list(config.test_files),
+        "python-classes": list(config.python_classes), "python-functions": list(config.python_functions),
+        "src": list(config.src),
+    }
+    if config.fail_under is not None:
+        top["fail-under"] = float(config.fail_under)
+    if config.jobs is not None:
+        top["jobs"] = config.jobs
+    for key, value in top.items():
+        lines.append(f"{key} = {_toml_value(value)}")
+    lines += ["", "[per-file-ignores]"]
+    for glob, codes in config.per_file_ignores:
+        lines.append(f"{_key(glob)} = {_toml_value(list(codes))}")
+    for cat in config.categories:
+        lines += ["", f"[categories.{cat.name}]", f"rank = {cat.rank}",
+                  f"markers = {_toml_value(list(cat.markers))}", f"paths = {_toml_value(list(cat.paths))}"]
+        if cat.bases:
+            lines.append(f"bases = {_toml_value(list(cat.bases))}")
+    supplied = {}
+    for key, table in config.rule_options.items():
+        cls = rule_by_key(key)
+        if cls is not None:
+            supplied[cls.CODE] = table
+    for cls in all_rules():
+        options, severity, weight = parse_options(cls, supplied.get(cls.CODE, {}), config.source, f"rules.{cls.CODE}")
+        lines += ["", f"[rules.{cls.CODE}]  # {cls.NAME}", f"severity = \"{severity.value}\"", f"weight = {weight!r}"]
+        for key, fld, _ in option_fields(cls):
+            lines.append(f"{key} = {_toml_value(getattr(options, fld.name))}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "rules"
+    for name in write_pages(target):
+        print(f"wrote {target / name}")

@@ -1,0 +1,305 @@
+"""Orchestration: files → per-file results (parallel) → project → filtered findings.
+
+The engine never prints and never raises on a bad file: a file that cannot be read becomes a
+warning, one that cannot be parsed a TA001 finding. Per-file work is a top-level function so it
+can run in a process pool; results are sorted, so output is the same for every ``--jobs``.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from testaudit.categories import Categorizer
+from testaudit.config import Config
+from testaudit.discover import SourceFile, discover, is_test_file, module_files, module_name
+from testaudit.facts import FactsCollector, unparsed_facts
+from testaudit.model import Finding, FileFacts, FileResult, Location, ModuleSummary, RunResult, Severity, Warning_
+from testaudit.names import ImportTable
+from testaudit.project import Project
+from testaudit.registry import RuleSet, build_ruleset, parse_options, rule_by_key
+from testaudit.rule import FileContext, Rule
+from testaudit.source import decode, read_lines
+from testaudit.suppress import apply_suppressions, parse_suppressions, unused_location
+
+CHECK, FACTS = "check", "facts"
+_STATE: Dict[str, object] = {}
+
+
+def _init_worker(config: Config, ruleset: RuleSet) -> None:
+    _STATE["config"] = config
+    _STATE["ruleset"] = ruleset
+
+
+def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
+    """Parse once and run the collector plus the applicable rules in one batched visit."""
+    config: Config = _STATE["config"]  # type: ignore[assignment]
+    ruleset: RuleSet = _STATE["ruleset"]  # type: ignore[assignment]
+    name = src.rel.rsplit("/", 1)[-1]
+    is_test = is_test_file(src.rel, config)
+    module = module_name(src.rel, config.src)
+    try:
+        with open(src.path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        facts = FileFacts(src.rel, module, is_test, name == "conftest.py", parsed=False)
+        return FileResult(src.rel, (), facts, error=f"cannot read file: {exc.strerror or exc}")
+    text = decode(data)
+    ctx = FileContext(path=src.path, rel=src.rel, module=module, is_package=name == "__init__.py",
+                      is_test_module=is_test, is_conftest=name == "conftest.py", config=config,
+                      source=text, imports=ImportTable())
+    active = [r for r in ruleset.file_rules() if role == CHECK and (r.cls.FILES == "all" or is_test)]
+    rules: List[Rule] = [r.cls(ctx, r.options, r.severity) for r in active]  # type: ignore[misc]
+    findings: List[Finding] = []
+    facts: FileFacts
+    try:
+        parsed = cst.parse_module(data)
+    except Exception as exc:  # noqa: BLE001 - libcst raises ParserSyntaxError, RecursionError, …
+        facts = unparsed_facts(ctx)
+        if role == CHECK and "TA001" in ruleset.codes():
+            findings.append(_syntax_finding(src.rel, data, exc, ctx.lines, ruleset))
+        for rule in rules:
+            if rule.TEXT:
+                _safely(rule.check_text, rule, findings, src.rel)
+    else:
+        try:
+            facts = _visit(parsed, ctx, rules)
+        except Exception as exc:  # noqa: BLE001 - never let one file crash the run
+            facts = unparsed_facts(ctx)
+            findings.append(_internal_finding(src.rel, exc))
+            rules = []
+        for rule in rules:
+            _safely(rule.finish, rule, findings, src.rel)
+            if rule.TEXT:
+                _safely(rule.check_text, rule, findings, src.rel)
+    for rule in rules:
+        findings.extend(rule.findings)
+    suppressions = parse_suppressions(ctx.lines) if role == CHECK and "testaudit" in text else ()
+    return FileResult(src.rel, tuple(sorted(findings, key=lambda f: f.sort_key)), facts, suppressions)
+
+
+def _visit(parsed: cst.Module, ctx: FileContext, rules: Sequence[Rule]) -> FileFacts:
+    wrapper = MetadataWrapper(parsed, unsafe_skip_copy=True)
+    ctx.positions = wrapper.resolve(PositionProvider)
+    collector = FactsCollector(ctx)
+    stack = ctx.stmt_stack
+
+    def before_visit(node: cst.CSTNode) -> None:
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            stack.append(node)
+
+    def after_leave(node: cst.CSTNode) -> None:
+        if stack and stack[-1] is node:
+            stack.pop()
+
+    cst.visit_batched(parsed, [collector, *rules], before_visit, after_leave)
+    assert collector.facts is not None
+    return collector.facts
+
+
+def _safely(fn, rule: Rule, findings: List[Finding], rel: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        fn()
+    except Exception as exc:  # noqa: BLE001
+        findings.append(_internal_finding(rel, exc, rule.CODE))
+
+
+def _syntax_finding(rel: str, data: bytes, exc: Exception, lines: Sequence[str], ruleset: RuleSet) -> Finding:
+    """TA001 with the most precise position and message available.
+
+    libcst's native parser reports token positions that can be a line off; CPython's own parser
+    (``ast.parse`` only builds a tree, it never runs the code) pinpoints the error, so its line
+    and message are preferred when it agrees the file is broken.
+    """
+    active = ruleset.by_code()["TA001"]
+    line = int(getattr(exc, "raw_line", 0) or 1)
+    column = int(getattr(exc, "raw_column", 0) or 0) + 1
+    message = str(getattr(exc, "message", "") or type(exc).__name__)
+    message = re.sub(r"^parser error: error at \d+:\d+: ", "", message)
+    if isinstance(exc, RecursionError):
+        message = "expressions nested too deeply for the parser"
+    else:
+        try:
+            ast.parse(data, filename=rel)
+        except SyntaxError as err:  # includes IndentationError / TabError
+            line = err.lineno or line
+            column = err.offset or column
+            message = err.msg or message
+        except (ValueError, RecursionError, MemoryError) as err:  # NUL bytes, deep nesting
+            message = f"{type(err).__name__}: {err}" if not isinstance(err, RecursionError) else \
+                "expressions nested too deeply for the parser"
+        except Exception:  # noqa: BLE001 - keep libcst's account
+            pass
+    line = max(1, min(line, max(1, len(lines))))
+    end = len(lines[line - 1]) + 1 if lines else 1
+    column = max(1, min(column, end))
+    return Finding(rel, "TA001", active.cls.NAME, active.severity, f"cannot parse: {message}",
+                   Location(line, column, line, max(end, column)))
+
+
+def _internal_finding(rel: str, exc: Exception, code: str = "") -> Finding:
+    what = f" in {code}" if code else ""
+    return Finding(rel, "TA001", "syntax-error", Severity.ERROR,
+                   f"internal error{what} while checking this file: {type(exc).__name__}: {exc}",
+                   Location(1, 1, 1, 1))
+
+
+# --------------------------------------------------------------------------------------------
+def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = None,
+        ignore: Sequence[str] = (), jobs: Optional[int] = None) -> RunResult:
+    ruleset = build_ruleset(config, select, ignore)
+    found = discover(paths, config)
+    warnings: List[Warning_] = list(found.warnings)
+    _init_worker(config, ruleset)
+    results = _map_files(found.files, CHECK, config, ruleset, jobs)
+    checked = {r.path for r in results}
+    facts_only = _reach(results, config, ruleset, jobs)
+    all_facts = {r.path: r.facts for r in (*results, *facts_only)}
+    project = Project(all_facts, categorizer_for(config), checked)
+    by_code = ruleset.by_code()
+    findings: List[Finding] = []
+    per_file: Dict[str, List[Finding]] = {r.path: [] for r in results}
+    for res in results:
+        if res.error:
+            warnings.append(Warning_(res.path, res.error))
+        for f in res.findings:
+            cat, node = project.category_at(res.facts, f.location.line)
+            active = by_code.get(f.code)
+            if active is not None and not active.cls.keep(f, cat, active.options):
+                continue
+            per_file[res.path].append(replace(f, category=cat, node_id=node))
+    for active in ruleset.project_rules():
+        rule = active.cls(active.options, active.severity)  # type: ignore[call-arg]
+        for f in rule.check(project):  # type: ignore[attr-defined]
+            if f.path in per_file:
+                per_file[f.path].append(f)
+    suppressed = 0
+    selected = set(ruleset.codes())
+    normalize = _normalizer()
+    results_by_path = {r.path: r for r in results}
+    for path, file_findings in per_file.items():
+        res = results_by_path[path]
+        outcome = apply_suppressions(file_findings, res.suppressions, path, config.per_file_ignores,
+                                     normalize, selected)
+        suppressed += len(outcome.suppressed)
+        findings.extend(outcome.kept)
+        if "TA002" in by_code:
+            lines = None
+            for sup in outcome.unused:
+                if lines is None:
+                    lines = read_lines(os.path.join(config.root, path))
+                codes = ", ".join(sup.codes)
+                what = f"`# testaudit: ignore[{codes}]`" if codes else "`# testaudit: ignore`"
+                cat, node = project.category_at(res.facts, sup.line)
+                findings.append(Finding(path, "TA002", by_code["TA002"].cls.NAME, by_code["TA002"].severity,
+                                        f"unused suppression {what}: nothing is reported here",
+                                        unused_location(sup, lines), category=cat, node_id=node))
+    findings.sort(key=lambda f: f.sort_key)
+    modules = _module_summaries(project, ruleset, findings)
+    return RunResult(
+        root=config.root, findings=tuple(findings), modules=modules, files_checked=len(results),
+        warnings=tuple(sorted(set(warnings), key=lambda w: (w.path, w.message))),
+        weights=tuple((r.code, r.weight) for r in ruleset.rules),
+        rule_names=tuple((r.code, r.cls.NAME) for r in ruleset.rules), suppressed=suppressed,
+    )
+
+
+def categorizer_for(config: Config) -> Categorizer:
+    """Categories with TA501's ``required`` bases as the default category bases."""
+    ta501 = rule_by_key("TA501")
+    bases: Dict[str, Tuple[str, ...]] = {}
+    if ta501 is not None:
+        options, _, _ = parse_options(ta501, config.rule_options.get("TA501", config.rule_options.get(ta501.NAME, {})),
+                                      config.source, "rules.TA501")
+        bases = {k: tuple(v) for k, v in getattr(options, "required", {}).items()}
+    return Categorizer(config.categories, bases)
+
+
+def _normalizer():  # type: ignore[no-untyped-def]
+    def normalize(key: str) -> Optional[str]:
+        cls = rule_by_key(key)
+        return cls.CODE if cls else None
+
+    return normalize
+
+
+def _map_files(files: Sequence[SourceFile], role: str, config: Config, ruleset: RuleSet,
+               jobs: Optional[int]) -> List[FileResult]:
+    workers = jobs or config.jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if workers <= 1 or len(files) < 16:
+        return [analyze_file(f, role) for f in files]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config, ruleset)) as pool:
+        chunk = max(1, min(64, len(files) // (workers * 8) or 1))
+        return list(pool.map(analyze_file, files, [role] * len(files), chunksize=chunk))
+
+
+def _reach(results: Sequence[FileResult], config: Config, ruleset: RuleSet, jobs: Optional[int]) -> List[FileResult]:
+    """Facts of project modules the checked files can reach: conftest chains and imports."""
+    root = config.root
+    known: Set[str] = {r.path for r in results}
+    module_cache: Dict[str, List[str]] = {}
+    out: List[FileResult] = []
+    frontier: List[FileResult] = list(results)
+    while frontier:
+        wanted: Set[str] = set()
+        for res in frontier:
+            for rel in _conftest_chain(res.path, root):
+                wanted.add(rel)
+            for imp in res.facts.imports:
+                for mod in _module_and_parents(imp.module, imp.target):
+                    if mod not in module_cache:
+                        module_cache[mod] = module_files(mod, root, config.src)
+                    wanted.update(module_cache[mod])
+        new = sorted(wanted - known)
+        known.update(new)
+        files = [SourceFile(os.path.join(root, rel), rel) for rel in new]
+        frontier = _map_files(files, FACTS, config, ruleset, jobs)
+        out.extend(frontier)
+    return out
+
+
+def _module_and_parents(module: str, target: str) -> Iterable[str]:
+    names = {module, target} - {""}
+    out: Set[str] = set()
+    for name in names:
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):
+            out.add(".".join(parts[:i]))
+    return sorted(out)
+
+
+def _conftest_chain(rel: str, root: str) -> List[str]:
+    parts = rel.split("/")[:-1]
+    out = []
+    for i in range(len(parts), -1, -1):
+        cand = "/".join([*parts[:i], "conftest.py"])
+        if os.path.isfile(os.path.join(root, cand)):
+            out.append(cand)
+    return out
+
+
+def _module_summaries(project: Project, ruleset: RuleSet, findings: Sequence[Finding]) -> Tuple[ModuleSummary, ...]:
+    failing: Dict[str, Set[str]] = {}
+    for f in findings:
+        failing.setdefault(f.path, set()).add(f.code)
+    out: List[ModuleSummary] = []
+    for facts in project.test_modules():
+        if facts.parsed:
+            cats = frozenset(project.test_categories(facts))
+            has_classes = any(c.is_test_class for c in facts.classes)
+        else:
+            cats = frozenset({project.module_category(facts)})
+            has_classes = False
+        applicable = tuple(r.code for r in ruleset.rules if r.cls.applies(r.options, cats, has_classes))
+        if not facts.parsed:
+            fails = applicable
+        else:
+            fails = tuple(c for c in applicable if c in failing.get(facts.path, ()))
+        out.append(ModuleSummary(facts.path, project.module_category(facts), applicable, fails))
+    return tuple(out)

@@ -1,0 +1,205 @@
+"""Plain values that cross module and process boundaries.
+
+Leaf module: imports nothing from the rest of the package. Every value here is a frozen
+dataclass of primitives and tuples, so it pickles (process pool, cache) and compares by value.
+
+Conventions: lines are 1-based; columns are 1-based (libcst columns + 1); ``end_column`` is
+the column just after the last character, as in ruff's JSON output.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def weight(self) -> int:
+        """Default score weight of a rule of this severity (SPEC §6)."""
+        return 3 if self is Severity.ERROR else 1
+
+
+@dataclass(frozen=True)
+class Location:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reported violation.
+
+    ``category`` and ``node_id`` are filled by the engine from the file's facts (the enclosing
+    test, class or module); rules leave them empty. ``tags`` carry rule-internal hints between a
+    rule's visit and its own post-processing (``Rule.keep``); they are never serialised.
+    """
+
+    path: str
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    location: Location
+    category: Optional[str] = None
+    node_id: Optional[str] = None
+    chain: Tuple[str, ...] = ()
+    stmt_line: int = 0
+    tags: Tuple[str, ...] = ()
+
+    @property
+    def line(self) -> int:
+        return self.location.line
+
+    @property
+    def sort_key(self) -> Tuple[str, int, int, str, str]:
+        return (self.path, self.location.line, self.location.column, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class ImportFact:
+    """A name bound by an import: ``local`` refers to the absolute dotted ``target``.
+
+    ``import a.b`` binds ``a`` → ``a`` (and records ``a.b`` as imported module);
+    ``import a.b as c`` binds ``c`` → ``a.b``; ``from a.b import X as Y`` binds ``Y`` → ``a.b.X``.
+    ``target`` is empty when a relative import cannot be resolved. ``star`` marks
+    ``from m import *`` (``local`` is ``*``).
+    """
+
+    local: str
+    target: str
+    line: int
+    level: int = 0
+    star: bool = False
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class CallFact:
+    """A call (or decorator call) site inside a function: the callee resolved to a dotted name."""
+
+    target: str
+    line: int
+
+
+@dataclass(frozen=True)
+class MockSite:
+    """A place that creates a test double (``MagicMock()``, ``patch(...)``, a ``mocker`` param)."""
+
+    what: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ClassFact:
+    name: str
+    qualname: str
+    line: int
+    end_line: int
+    bases: Tuple[str, ...]
+    markers: Tuple[str, ...] = ()
+    usefixtures: Tuple[str, ...] = ()
+    is_test_class: bool = False
+
+
+@dataclass(frozen=True)
+class FunctionFact:
+    """A function or method. ``kind`` is ``test``, ``fixture`` or ``function``.
+
+    ``start_line`` includes decorators; ``line`` is the ``def`` line. ``fixture_name`` is the
+    name pytest registers (``name=`` wins). ``params`` are the requested argument names.
+    """
+
+    name: str
+    qualname: str
+    class_name: Optional[str]
+    line: int
+    start_line: int
+    end_line: int
+    kind: str
+    params: Tuple[str, ...] = ()
+    markers: Tuple[str, ...] = ()
+    usefixtures: Tuple[str, ...] = ()
+    parametrized: Tuple[str, ...] = ()
+    fixture_name: Optional[str] = None
+    autouse: bool = False
+    mock_sites: Tuple[MockSite, ...] = ()
+    calls: Tuple[CallFact, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What one module tells the rest of the project (SPEC §10: small, picklable, cacheable)."""
+
+    path: str
+    module: str
+    is_test_module: bool
+    is_conftest: bool
+    parsed: bool
+    imports: Tuple[ImportFact, ...] = ()
+    classes: Tuple[ClassFact, ...] = ()
+    functions: Tuple[FunctionFact, ...] = ()
+    module_markers: Tuple[str, ...] = ()
+    module_usefixtures: Tuple[str, ...] = ()
+    defined_names: Tuple[str, ...] = ()
+    has_getattr: bool = False
+
+    def tests(self) -> Tuple[FunctionFact, ...]:
+        return tuple(f for f in self.functions if f.kind == "test")
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An inline ``# testaudit: ignore[...]`` comment; empty ``codes`` means all."""
+
+    line: int
+    codes: Tuple[str, ...]
+    column: int = 1
+    file_level: bool = False
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """Everything the per-file stage learns about one file."""
+
+    path: str
+    findings: Tuple[Finding, ...]
+    facts: FileFacts
+    suppressions: Tuple[Suppression, ...] = ()
+    error: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """A problem that is not a finding (unreadable file, discarded cache…)."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    """Per test module: its category and which rules apply to it (for the score)."""
+
+    path: str
+    category: str
+    applicable: Tuple[str, ...]
+    failing: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    root: str
+    findings: Tuple[Finding, ...]
+    modules: Tuple[ModuleSummary, ...]
+    files_checked: int
+    warnings: Tuple[Warning_, ...] = ()
+    weights: Tuple[Tuple[str, float], ...] = ()
+    rule_names: Tuple[Tuple[str, str], ...] = ()
+    suppressed: int = 0
+    extra: Tuple[Tuple[str, str], ...] = field(default_factory=tuple)

@@ -1,0 +1,94 @@
+"""The project as project rules and the engine see it: facts, graph, and test categories."""
+from __future__ import annotations
+
+from typing import Dict, Iterable, List, Mapping, Optional, Set, Tuple
+
+from testaudit.categories import UNCATEGORIZED, Categorizer
+from testaudit.graph import Ancestry, ProjectGraph
+from testaudit.model import ClassFact, FileFacts, FunctionFact
+
+
+class Project:
+    def __init__(self, facts: Mapping[str, FileFacts], categorizer: Categorizer, checked: Iterable[str]) -> None:
+        self.facts = dict(facts)
+        self.graph = ProjectGraph(self.facts.values())
+        self.categorizer = categorizer
+        self.checked: Set[str] = set(checked)
+        self._classes: Dict[str, Dict[str, ClassFact]] = {
+            p: {c.qualname: c for c in f.classes} for p, f in self.facts.items()
+        }
+        self._module_cat: Dict[str, str] = {}
+
+    # -- classes -----------------------------------------------------------------------------
+    def class_of(self, facts: FileFacts, qualname: Optional[str]) -> Optional[ClassFact]:
+        if not qualname:
+            return None
+        return self._classes.get(facts.path, {}).get(qualname)
+
+    def ancestry(self, facts: FileFacts, cls: ClassFact) -> Ancestry:
+        return self.graph.ancestry(self.graph.class_qualname(facts, cls))
+
+    # -- categories --------------------------------------------------------------------------
+    def test_category(self, facts: FileFacts, fn: FunctionFact) -> str:
+        cls = self.class_of(facts, fn.class_name)
+        return self.categorizer.decide(
+            facts.path, fn.markers, cls.markers if cls else (), facts.module_markers,
+            self.ancestry(facts, cls).ancestors if cls else (),
+        )
+
+    def class_category(self, facts: FileFacts, cls: ClassFact, use_bases: bool = True) -> str:
+        return self.categorizer.decide(
+            facts.path, (), cls.markers, facts.module_markers,
+            self.ancestry(facts, cls).ancestors if use_bases else (),
+        )
+
+    def module_category(self, facts: FileFacts) -> str:
+        cached = self._module_cat.get(facts.path)
+        if cached is None:
+            fallback = self.categorizer.decide(facts.path, (), (), facts.module_markers)
+            cached = self.categorizer.majority((self.test_category(facts, t) for t in facts.tests()), fallback)
+            self._module_cat[facts.path] = cached
+        return cached
+
+    def test_categories(self, facts: FileFacts) -> Set[str]:
+        cats = {self.test_category(facts, t) for t in facts.tests()}
+        return cats or {self.module_category(facts)}
+
+    # -- locating findings -------------------------------------------------------------------
+    def enclosing(self, facts: FileFacts, line: int) -> Tuple[Optional[FunctionFact], Optional[ClassFact]]:
+        """The innermost test containing ``line``, and the innermost class containing it."""
+        test = None
+        for fn in facts.functions:
+            if fn.kind == "test" and fn.start_line <= line <= fn.end_line:
+                if test is None or fn.start_line >= test.start_line:
+                    test = fn
+        cls = None
+        for c in facts.classes:
+            if c.line <= line <= c.end_line and (cls is None or c.line >= cls.line):
+                cls = c
+        return test, cls
+
+    def node_id(self, facts: FileFacts, fn: FunctionFact) -> str:
+        parts = [facts.path]
+        if fn.class_name:
+            parts.extend(fn.class_name.split("."))
+        parts.append(fn.name)
+        return "::".join(parts)
+
+    def category_at(self, facts: FileFacts, line: int) -> Tuple[str, Optional[str]]:
+        """(category, node id) of the code at ``line`` of a file."""
+        if not facts.parsed:
+            return self.categorizer.from_path(facts.path) or UNCATEGORIZED, None
+        test, cls = self.enclosing(facts, line)
+        if test is not None:
+            return self.test_category(facts, test), self.node_id(facts, test)
+        if cls is not None and facts.is_test_module:
+            tests = [t for t in facts.tests() if t.class_name == cls.qualname]
+            if tests:
+                return self.categorizer.majority((self.test_category(facts, t) for t in tests),
+                                                 self.class_category(facts, cls)), None
+            return self.class_category(facts, cls), None
+        return self.module_category(facts), None
+
+    def test_modules(self) -> List[FileFacts]:
+        return [f for p, f in sorted(self.facts.items()) if p in self.checked and f.is_test_module]

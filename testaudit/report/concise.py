@@ -1,0 +1,16 @@
+"""``--format concise``: one line per finding, ``path:line:col: CODE [severity] message``."""
+from __future__ import annotations
+
+from testaudit.model import RunResult
+from testaudit.report import Reporter
+
+
+class ConciseReporter(Reporter):
+    NAME = "concise"
+
+    def render(self, result: RunResult) -> str:
+        lines = [f"{f.path}:{f.location.line}:{f.location.column}: {f.code} [{f.severity.value}] {f.message}"
+                 for f in result.findings]
+        for w in result.warnings:
+            lines.append(f"{w.path}: warning: {w.message}")
+        return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,54 @@
+"""``--format json``: a documented, versioned schema (see README, "JSON output")."""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict
+
+from testaudit import __version__
+from testaudit.model import Finding, RunResult
+from testaudit.report import Reporter
+from testaudit.report.summary import summarize
+
+SCHEMA_VERSION = 1
+
+
+def finding_dict(f: Finding) -> Dict[str, Any]:
+    return {
+        "path": f.path, "line": f.location.line, "column": f.location.column,
+        "end_line": f.location.end_line, "end_column": f.location.end_column,
+        "code": f.code, "name": f.name, "severity": f.severity.value, "message": f.message,
+        "category": f.category, "node_id": f.node_id, "chain": list(f.chain),
+    }
+
+
+def to_dict(result: RunResult) -> Dict[str, Any]:
+    s = summarize(result)
+    rules = {}
+    for r in s.overall.rules:
+        rules[r.code] = {"name": s.names.get(r.code, ""), "findings": s.counts.get(r.code, 0),
+                         "applicable": r.applicable, "failing": r.failing,
+                         "compliance": round(r.compliance * 100, 1), "weight": r.weight}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "testaudit", "version": __version__},
+        "findings": [finding_dict(f) for f in result.findings],
+        "warnings": [{"path": w.path, "message": w.message} for w in result.warnings],
+        "summary": {
+            "files_checked": result.files_checked,
+            "test_modules": len(result.modules),
+            "findings": len(result.findings),
+            "suppressed": result.suppressed,
+            "counts": s.counts,
+            "score": float(s.overall.text),
+            "rules": rules,
+            "categories": {k: float(v.text) for k, v in s.categories.items()},
+            "directories": {k: float(v.text) for k, v in s.directories.items()},
+        },
+    }
+
+
+class JsonReporter(Reporter):
+    NAME = "json"
+
+    def render(self, result: RunResult) -> str:
+        return json.dumps(to_dict(result), indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,149 @@
+"""The rule base classes and the per-file context rules see.
+
+A per-file :class:`Rule` is a libcst ``BatchableCSTVisitor``: the engine runs every selected
+rule and the facts collector in one batched pass over the parsed module. Rules report nodes;
+the engine fills in the test category and pytest node id afterwards (from the file's facts),
+then asks :meth:`Rule.keep` whether the finding stands for that category.
+
+A :class:`ProjectRule` runs once per run on the project graph (cross-file rules such as TA501).
+An :class:`EngineRule` is reported by the engine itself (TA001, TA002); it exists for its docs.
+
+Class attributes every rule declares: ``CODE``, ``NAME``, ``SEVERITY``, ``MESSAGE`` (a one-line
+summary), ``FILES`` (``"test"``: test modules; ``"all"``: test and support modules),
+``APPLIES`` (which test modules count for the score: ``"all"``, ``"categories"`` — those with a
+test of a category in ``options.categories`` — or ``"classes"``), ``Options`` (a frozen
+dataclass), ``VALID`` / ``INVALID`` (example modules; a first line ``# file: path`` sets the
+path they are checked at).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from testaudit.model import Finding, Location, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from testaudit.config import Config
+    from testaudit.names import ImportTable
+
+
+@lru_cache(maxsize=4096)
+def compiled(pattern: str, flags: int = 0) -> "re.Pattern[str]":
+    """A compiled regex, cached across files (options hold pattern strings)."""
+    return re.compile(pattern, flags)
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """A rule without options."""
+
+
+class FileContext:
+    """What the per-file stage knows about the file being visited."""
+
+    def __init__(self, *, path: str, rel: str, module: str, is_package: bool, is_test_module: bool,
+                 is_conftest: bool, config: "Config", source: str, imports: "ImportTable",
+                 positions: Optional[Mapping[cst.CSTNode, Any]] = None) -> None:
+        self.path = path
+        self.rel = rel
+        self.module = module
+        self.is_package = is_package
+        self.is_test_module = is_test_module
+        self.is_conftest = is_conftest
+        self.config = config
+        self.source = source
+        self.lines: List[str] = source.splitlines()
+        self.imports = imports
+        self.positions = positions
+        self.stmt_stack: List[cst.CSTNode] = []
+
+    def location(self, node: cst.CSTNode) -> Location:
+        if self.positions is None:
+            return Location(1, 1, 1, 1)
+        rng = self.positions[node]
+        return Location(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        return self.location(node).line
+
+    def stmt_line(self) -> int:
+        """First line of the innermost statement being visited (for suppressions)."""
+        if not self.stmt_stack or self.positions is None:
+            return 0
+        return self.positions[self.stmt_stack[-1]].start.line
+
+
+class RuleBase:
+    CODE: ClassVar[str] = ""
+    NAME: ClassVar[str] = ""
+    SEVERITY: ClassVar[Severity] = Severity.ERROR
+    MESSAGE: ClassVar[str] = ""
+    FILES: ClassVar[str] = "test"
+    APPLIES: ClassVar[str] = "all"
+    Options: ClassVar[type] = NoOptions
+    VALID: ClassVar[Sequence[str]] = ()
+    INVALID: ClassVar[Sequence[str]] = ()
+
+    @classmethod
+    def applies(cls, options: Any, categories: FrozenSet[str], has_classes: bool) -> bool:
+        """Whether a test module with tests of ``categories`` counts for this rule's score."""
+        if cls.APPLIES == "categories":
+            return bool(categories & frozenset(getattr(options, "categories", ())))
+        if cls.APPLIES == "classes":
+            return has_classes
+        return True
+
+    @classmethod
+    def keep(cls, finding: Finding, category: str, options: Any) -> bool:
+        """Whether a finding stands once its test category is known."""
+        return True
+
+
+class Rule(RuleBase, cst.BatchableCSTVisitor):
+    """A per-file rule: visit nodes, call :meth:`report`."""
+
+    TEXT: ClassVar[bool] = False  # check_text() also runs on files that do not parse
+
+    def __init__(self, ctx: FileContext, options: Any, severity: Optional[Severity] = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.options = options
+        self.severity = severity or self.SEVERITY
+        self.findings: List[Finding] = []
+
+    def report(self, node: cst.CSTNode, message: Optional[str] = None, *, tags: Tuple[str, ...] = (),
+               severity: Optional[Severity] = None, stmt_line: Optional[int] = None) -> None:
+        self.report_at(self.ctx.location(node), message, tags=tags, severity=severity,
+                       stmt_line=self.ctx.stmt_line() if stmt_line is None else stmt_line)
+
+    def report_at(self, location: Location, message: Optional[str] = None, *, tags: Tuple[str, ...] = (),
+                  severity: Optional[Severity] = None, stmt_line: int = 0) -> None:
+        self.findings.append(Finding(
+            path=self.ctx.rel, code=self.CODE, name=self.NAME, severity=severity or self.severity,
+            message=message or self.MESSAGE, location=location, stmt_line=stmt_line, tags=tags,
+        ))
+
+    def finish(self) -> None:
+        """Called after the visit of a parsed file (deferred resolution goes here)."""
+
+    def check_text(self) -> None:
+        """Text-level check; runs on every file when ``TEXT`` is set, parsed or not."""
+
+
+class ProjectRule(RuleBase):
+    """A rule that runs once on the whole project (see :mod:`testaudit.graph`)."""
+
+    def __init__(self, options: Any, severity: Optional[Severity] = None) -> None:
+        self.options = options
+        self.severity = severity or self.SEVERITY
+
+    def check(self, project: Any) -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class EngineRule(RuleBase):
+    """A rule the engine reports itself (parse failures, unused suppressions)."""

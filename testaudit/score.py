@@ -1,0 +1,87 @@
+"""The compliance score (SPEC §6). Pure functions of module summaries and weights.
+
+For each selected rule r:
+    applicable(r) = test modules the rule checks (see ``RuleBase.applies``)
+    failing(r)    = applicable modules with at least one finding of r not suppressed
+    compliance(r) = 1 - failing(r) / applicable(r)            (1 when nothing applies)
+    score         = 100 × Σ w(r)·compliance(r) / Σ w(r)  over rules with something applicable
+Weights default to the rule's severity (error 3, warning 1). A module that does not parse fails
+every rule that applies to it. The same formula, restricted to a subset of modules, gives the
+score per category and per top-level directory. With nothing applicable at all the score is 100.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Callable, Dict, Iterable, Mapping, Sequence, Tuple
+
+from testaudit.model import ModuleSummary
+
+
+@dataclass(frozen=True)
+class RuleScore:
+    code: str
+    applicable: int
+    failing: int
+    weight: float
+
+    @property
+    def compliance(self) -> float:
+        return 1.0 if self.applicable == 0 else 1.0 - self.failing / self.applicable
+
+
+@dataclass(frozen=True)
+class Score:
+    value: float
+    modules: int
+    rules: Tuple[RuleScore, ...]
+
+    @property
+    def text(self) -> str:
+        return format_score(self.value)
+
+
+def compute(modules: Iterable[ModuleSummary], weights: Mapping[str, float]) -> Score:
+    mods = list(modules)
+    applicable: Dict[str, int] = {code: 0 for code in weights}
+    failing: Dict[str, int] = {code: 0 for code in weights}
+    for m in mods:
+        for code in m.applicable:
+            if code in applicable:
+                applicable[code] += 1
+        for code in m.failing:
+            if code in failing and code in m.applicable:
+                failing[code] += 1
+    rules = tuple(RuleScore(c, applicable[c], failing[c], float(weights[c])) for c in sorted(weights))
+    total_w = sum(r.weight for r in rules if r.applicable)
+    if total_w == 0:
+        return Score(100.0, len(mods), rules)
+    value = 100.0 * sum(r.weight * r.compliance for r in rules if r.applicable) / total_w
+    return Score(min(100.0, max(0.0, value)), len(mods), rules)
+
+
+def compute_by(modules: Sequence[ModuleSummary], weights: Mapping[str, float],
+               key: Callable[[ModuleSummary], str]) -> Dict[str, Score]:
+    groups: Dict[str, list] = {}
+    for m in modules:
+        groups.setdefault(key(m), []).append(m)
+    return {k: compute(v, weights) for k, v in sorted(groups.items())}
+
+
+def top_directory(m: ModuleSummary) -> str:
+    return m.path.split("/", 1)[0] if "/" in m.path else "."
+
+
+def format_score(value: float) -> str:
+    return str(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def below_threshold(value: float, threshold: str) -> bool:
+    """``score < N`` compared at the precision N is written with (``80`` vs ``79.95`` → 80 ≥ 80)."""
+    try:
+        limit = Decimal(threshold)
+    except InvalidOperation:  # validated earlier; be safe
+        return False
+    exponent = limit.as_tuple().exponent
+    places = Decimal(1).scaleb(exponent if isinstance(exponent, int) and exponent < 0 else 0)
+    return Decimal(repr(value)).quantize(places, rounding=ROUND_HALF_UP) < limit

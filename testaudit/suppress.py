@@ -1,0 +1,101 @@
+"""Inline and per-file suppressions (SPEC §5) and unused-suppression detection (TA002).
+
+``# testaudit: ignore[TA101, mock-in-integration]`` on the reported line or on the first line
+of the reported statement; ``# testaudit: ignore`` suppresses every rule on that line;
+``# testaudit: ignore-file[TA401]`` in the first 10 lines applies to the whole file;
+``per-file-ignores`` globs in config. Codes may be given as rule names.
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+from testaudit.model import Finding, Location, Suppression
+
+_INLINE = re.compile(r"#\s*testaudit:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?")
+FILE_LEVEL_LINES = 10
+
+
+def parse_suppressions(lines: Sequence[str]) -> Tuple[Suppression, ...]:
+    out: List[Suppression] = []
+    for index, line in enumerate(lines, start=1):
+        if "testaudit" not in line:
+            continue
+        for match in _INLINE.finditer(line):
+            codes = tuple(c.strip() for c in (match.group(2) or "").split(",") if c.strip())
+            file_level = match.group(1) == "ignore-file"
+            if file_level and index > FILE_LEVEL_LINES:
+                continue
+            out.append(Suppression(index, codes, match.start() + 1, file_level))
+    return tuple(out)
+
+
+@dataclass
+class Outcome:
+    kept: List[Finding] = field(default_factory=list)
+    suppressed: List[Finding] = field(default_factory=list)
+    unused: List[Suppression] = field(default_factory=list)
+
+
+def apply_suppressions(findings: Iterable[Finding], suppressions: Sequence[Suppression], path: str,
+                       per_file_ignores: Sequence[Tuple[str, Tuple[str, ...]]],
+                       normalize: Callable[[str], Optional[str]], selected: Set[str]) -> Outcome:
+    """Split one file's findings into kept and suppressed; list the inline comments left unused."""
+    by_line: Dict[int, List[Suppression]] = {}
+    file_codes: Set[str] = set()
+    file_all = False
+    for sup in suppressions:
+        if sup.file_level:
+            if sup.codes:
+                file_codes.update(c for c in (normalize(x) for x in sup.codes) if c)
+            else:
+                file_all = True
+        else:
+            by_line.setdefault(sup.line, []).append(sup)
+    config_codes: Set[str] = set()
+    for glob, codes in per_file_ignores:
+        if _glob_match(path, glob):
+            config_codes.update(c for c in (normalize(x) for x in codes) if c)
+    used: Set[Tuple[int, int]] = set()
+    out = Outcome()
+    for finding in findings:
+        if file_all or finding.code in file_codes or finding.code in config_codes:
+            out.suppressed.append(finding)
+            continue
+        hit = None
+        for line in {finding.location.line, finding.stmt_line}:
+            for sup in by_line.get(line, ()):
+                codes = {normalize(c) for c in sup.codes}
+                if not sup.codes or finding.code in codes:
+                    hit = sup
+                    break
+            if hit:
+                break
+        if hit is None:
+            out.kept.append(finding)
+        else:
+            used.add((hit.line, hit.column))
+            out.suppressed.append(finding)
+    for sups in by_line.values():
+        for sup in sups:
+            if (sup.line, sup.column) in used:
+                continue
+            codes = {normalize(c) for c in sup.codes}
+            if sup.codes and not (codes & selected):
+                continue  # a suppression for a rule that did not run cannot be judged
+            out.unused.append(sup)
+    return out
+
+
+def _glob_match(path: str, glob: str) -> bool:
+    if "/" not in glob:
+        return fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], glob)
+    glob = glob.lstrip("/")
+    return fnmatch.fnmatchcase(path, glob) or fnmatch.fnmatchcase(path, glob.rstrip("/") + "/*")
+
+
+def unused_location(sup: Suppression, lines: Sequence[str]) -> Location:
+    text = lines[sup.line - 1] if 0 < sup.line <= len(lines) else ""
+    return Location(sup.line, sup.column, sup.line, len(text) + 1)
