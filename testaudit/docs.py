@@ -52,7 +52,7 @@ def _defaults(cls: Type[RuleBase]) -> Dict[str, Any]:
 
 
 def render_rule(cls: Type[RuleBase]) -> str:
-    doc = inspect.cleandoc(cls.__doc__ or "").strip()
+    doc = cls.documentation()
     parts: List[str] = [f"# {cls.CODE} {cls.NAME}", ""]
     parts.append(f"- **Default severity:** {cls.SEVERITY.value}")
     parts.append(f"- **Checked in:** {_FILES.get(cls.FILES, cls.FILES)} ({_kind(cls)})")

@@ -89,6 +89,15 @@ class RuleBase:
     INVALID: ClassVar[Sequence[str]] = ()
 
     @classmethod
+    def documentation(cls) -> str:
+        """The rule's doc sections: its class docstring, or else its module's docstring."""
+        import inspect
+        import sys
+
+        doc = cls.__dict__.get("__doc__") or getattr(sys.modules.get(cls.__module__), "__doc__", "") or ""
+        return inspect.cleandoc(doc).strip()
+
+    @classmethod
     def applies(cls, options: Any, categories: FrozenSet[str], has_classes: bool) -> bool:
         """Whether a test module with tests of ``categories`` counts for this rule's score."""
         if cls.APPLIES == "categories":

@@ -92,7 +92,7 @@ class OsEnvironAccess(Rule):
                 self.candidates.append((node, name, self.ctx.stmt_line()))
 
     def visit_Name(self, node: cst.Name) -> None:
-        if self.active and node.value in _BARE and id(node) not in self.attr_names:
+        if self.active and (node.value in _BARE or node.value in self.import_sites) and id(node) not in self.attr_names:
             self.candidates.append((node, node.value, self.ctx.stmt_line()))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:

@@ -1,0 +1,48 @@
+"""Direct environment access.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal
+- Business Goal: Stability
+- Value Impact: isolated tests do not leak environment state
+- Strategic Impact: reproducible CI
+"""
+import os
+import os as operating_system
+from os import environ  # expect: TA301
+from os import getenv as read_var
+from unittest import mock
+
+from app.config.env import read_env
+
+
+def test_reads_environ():
+    assert os.environ.get("DATABASE_URL")  # expect: TA301
+    assert os.environ["HOME"]  # expect: TA301
+    assert "PATH" in os.environ  # expect: TA301
+
+
+def test_writes_environ():
+    os.environ["MODE"] = "test"  # expect: TA301
+    del os.environ["MODE"]  # expect: TA301
+    operating_system.environ.setdefault("A", "b")  # expect: TA301
+    os.putenv("X", "1")  # expect: TA301
+
+
+def test_getenv_alias():
+    assert read_var("TIMEOUT", "5") == "5"  # expect: TA301
+
+
+def test_patch_dict_string_form():
+    with mock.patch.dict("os.environ", {"MODE": "test"}):  # expect: TA301
+        assert read_env("MODE") == "test"
+
+
+def test_compliant_look_alikes():
+    # os.path, os.getcwd and a variable called environ are not environment access
+    assert os.path.join("a", "b") == "a/b"
+    assert os.getcwd()
+    environ_name = "production"
+    assert environ_name
+    assert read_env("HOME")
+    text = "set os.environ in the shell"  # prose in a string, not the "os.environ" form
+    assert text
