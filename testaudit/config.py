@@ -112,6 +112,9 @@ def find_project_root(paths: Sequence[str]) -> Path:
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file() and _has_tool_section(pyproject):
             return candidate
+    cwd = Path.cwd()
+    if start == cwd or cwd in start.parents:
+        return cwd
     return start
 
 

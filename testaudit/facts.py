@@ -179,11 +179,12 @@ class FactsCollector(cst.BatchableCSTVisitor):
             info = analyze_decorators(cls.node.decorators, self._resolve)
             bases = tuple(self._resolve_base(arg.value, local_classes) for arg in cls.node.bases
                           if arg.keyword is None and arg.star == "")
-            start = self._start_line(cls.node)
             loc = ctx.location(cls.node)
+            name_loc = ctx.location(cls.node.name)
             is_test = cls.has_tests or is_test_class_name(cls.name, ctx.config.python_classes)
             classes.append(ClassFact(
-                name=cls.name, qualname=cls.qualname, line=start, end_line=loc.end_line, bases=bases,
+                name=cls.name, qualname=cls.qualname, line=name_loc.line, end_line=loc.end_line, bases=bases,
+                start_line=self._start_line(cls.node), column=name_loc.column, end_column=name_loc.end_column,
                 markers=tuple(info.markers) + tuple(cls.markers),
                 usefixtures=tuple(info.usefixtures) + tuple(cls.usefixtures),
                 is_test_class=is_test and ctx.is_test_module,

@@ -40,6 +40,7 @@ class ProjectGraph:
             m: {i.local: i.target for i in f.imports if i.target and not i.star}
             for m, f in self.by_module.items()
         }
+        self._top_level: Set[str] = {m.split(".")[0] for m in self.by_module}
         self._classes: Dict[str, Tuple[FileFacts, ClassFact]] = {}
         for f in self.by_module.values():
             for c in f.classes:
@@ -77,6 +78,8 @@ class ProjectGraph:
             return None
         module, rest = self._split(dotted)
         if module is None:
+            if dotted.split(".")[0] in self._top_level:
+                return None  # inside a project package, but no such module: unresolvable
             return dotted  # outside the project: a leaf known by its name only
         if not rest:
             return dotted

@@ -97,6 +97,8 @@ class MockSite:
 
 @dataclass(frozen=True)
 class ClassFact:
+    """A class. ``start_line`` includes decorators; ``line``/``column`` locate its name."""
+
     name: str
     qualname: str
     line: int
@@ -105,6 +107,9 @@ class ClassFact:
     markers: Tuple[str, ...] = ()
     usefixtures: Tuple[str, ...] = ()
     is_test_class: bool = False
+    start_line: int = 0
+    column: int = 1
+    end_column: int = 1
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ class Project:
                     test = fn
         cls = None
         for c in facts.classes:
-            if c.line <= line <= c.end_line and (cls is None or c.line >= cls.line):
+            if c.start_line <= line <= c.end_line and (cls is None or c.start_line >= cls.start_line):
                 cls = c
         return test, cls
 

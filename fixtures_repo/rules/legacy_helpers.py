@@ -1,0 +1,9 @@
+"""A different class that is also called BaseIntegrationTest: same name, not the approved base."""
+
+
+class BaseIntegrationTest:
+    """Not test_framework.base_integration_test.BaseIntegrationTest."""
+
+
+class ServiceMixin:
+    """A plain mixin with no test-framework base."""

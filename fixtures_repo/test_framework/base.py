@@ -1,0 +1,6 @@
+"""The legacy base: forbidden as a test class's only base."""
+import unittest
+
+
+class BaseTestCase(unittest.TestCase):
+    """Deprecated."""

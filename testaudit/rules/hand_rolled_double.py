@@ -1,0 +1,114 @@
+"""
+## What it does
+Reports hand-written test doubles in integration and e2e test modules: a class whose name
+matches `double-patterns` (by default `MockWebSocket`, `FakeRedis`, `StubClient`,
+`Dummy_Service`, `DatabaseMock`) defined in the module, or imported into it and used there.
+
+## Why is this bad?
+A `FakeRedis` class written inside an integration test is a mock by another name: the test
+checks the fake, not Redis. Hand-rolled doubles are also where "no mocks" policies are quietly
+worked around, because a linter that only looks for `unittest.mock` never sees them.
+
+## Options
+- `double-patterns`: regexes searched in class names.
+- `categories`: the test categories checked (default `integration`, `e2e`).
+
+## Known limitations
+Library classes (`MagicMock`, `AsyncMock`, …) are TA101's business and never reported here.
+A double imported but only passed to other code is reported where it is imported; its use
+elsewhere is not traced.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Set, Tuple
+
+import libcst as cst
+
+from testaudit.model import Finding, Severity
+from testaudit.names import attr_chain
+from testaudit.pytest_model import LIBRARY_DOUBLES, mock_module
+from testaudit.rule import Rule, compiled
+
+
+@dataclass(frozen=True)
+class Options:
+    double_patterns: Tuple[str, ...] = (r"^(Mock|Fake|Stub|Dummy)[A-Z_]", r"Mock$")
+    categories: Tuple[str, ...] = ("integration", "e2e")
+
+
+class HandRolledDouble(Rule):
+    CODE = "TA103"
+    NAME = "hand-rolled-double"
+    SEVERITY = Severity.WARNING
+    MESSAGE = "hand-rolled test double in an integration or e2e test"
+    FILES = "test"
+    APPLIES = "categories"
+    Options = Options
+    INVALID = (
+        "# file: tests/integration/test_cache.py\n"
+        "class FakeRedis:\n"
+        "    def get(self, key):\n"
+        "        return None\n\n"
+        "def test_cache_miss():\n"
+        "    assert load_profile(FakeRedis(), 'u1') is None\n",
+        "# file: tests/e2e/test_chat.py\n"
+        "from tests.doubles import MockWebSocket\n\n"
+        "def test_chat_roundtrip():\n"
+        "    assert send(MockWebSocket(), 'hi')\n",
+    )
+    VALID = (
+        "# file: tests/unit/test_cache.py\n"
+        "class FakeRedis:\n"
+        "    def get(self, key):\n"
+        "        return None\n\n"
+        "def test_cache_miss():\n"
+        "    assert load_profile(FakeRedis(), 'u1') is None\n",
+        "# file: tests/integration/test_cache.py\n"
+        "class MockingbirdSpecies:\n"
+        "    name = 'mockingbird'\n\n"
+        "def test_species(real_redis):\n"
+        "    assert store(real_redis, MockingbirdSpecies.name)\n",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.imported: Dict[str, Tuple[cst.ImportAlias, int]] = {}
+        self.alias_names: Set[int] = set()
+        self.used: Set[str] = set()
+
+    def _is_double(self, name: str) -> bool:
+        return name not in LIBRARY_DOUBLES and any(compiled(p).search(name) for p in self.options.double_patterns)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self._is_double(node.name.value):
+            self.report(node.name, f"hand-rolled test double `{node.name.value}`; use the real service")
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        module = attr_chain(node.module) if node.module is not None else ""
+        if mock_module(module):
+            return
+        for alias in node.names:
+            if not isinstance(alias.name, cst.Name):
+                continue
+            local = alias.asname.name if alias.asname else alias.name
+            if isinstance(local, cst.Name) and (self._is_double(alias.name.value) or self._is_double(local.value)):
+                self.imported[local.value] = (alias, self.ctx.stmt_line())
+                self.alias_names.add(id(local))
+                self.alias_names.add(id(alias.name))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.imported and id(node) not in self.alias_names:
+            self.used.add(node.value)
+
+    def finish(self) -> None:
+        for local, (alias, stmt) in sorted(self.imported.items()):
+            if local in self.used:
+                self.report(alias, f"hand-rolled test double `{local}` imported and used; use the real service",
+                            stmt_line=stmt)
+
+    @classmethod
+    def keep(cls, finding: Finding, category: str, options: Options) -> bool:
+        return category in options.categories

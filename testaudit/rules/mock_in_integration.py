@@ -1,0 +1,188 @@
+"""
+## What it does
+Reports test doubles from a mocking library used inside an integration or e2e test, the test's
+class, or module-level code of a test module whose tests are integration or e2e (a fixture
+defined in the test module is module code):
+
+- imports of `unittest.mock`, `mock`, `pytest_mock`, `asynctest` in any form, including
+  function-local imports — only when nothing else in the file is reported, so one mock is not
+  counted twice;
+- calls and decorators of `Mock`, `MagicMock`, `AsyncMock`, `NonCallableMock`, `PropertyMock`,
+  `create_autospec`, `mock_open`, `patch`, `patch.object`, `patch.dict`, `patch.multiple`,
+  however reached (`mock.patch`, `unittest.mock.patch`, an alias, a star import);
+- the pytest-mock fixtures `mocker`, `class_mocker`, `module_mocker`, `session_mocker` as test or
+  fixture parameters (calls made through them are covered by the parameter's finding).
+
+## Why is this bad?
+An integration test exists to prove that real components work together. A mock replaces the
+very collaboration under test with the test author's belief about it, so the test keeps passing
+when the real service, schema or protocol changes. Suites that report "100% real services"
+while patching their clients are the failure this rule makes visible.
+
+## Options
+- `categories`: the test categories checked (default `integration`, `e2e`).
+- `external-targets`: regexes of patch targets (searched in the target's dotted name, such as
+  `"app.llm.client.OpenAIClient"` or `patch.object(httpx.AsyncClient, "post")`) that may be
+  mocked in integration tests but never in e2e tests: paid or third-party APIs.
+- `unit`: also report mocks in unit tests unless they are justified (default off).
+- `justification-markers`: a comment or decorator on the line right above the mock (or on its
+  line) that justifies it; only matters where `unit` is on.
+- `monkeypatch`: also report `monkeypatch.setattr` / `monkeypatch.setitem` (default off).
+
+## Known limitations
+A double created in a helper module or a `conftest.py` fixture is TA102's business, not
+TA101's. Names are resolved through imports only; a mock class passed around as a value is not
+followed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+import libcst as cst
+
+from testaudit.facts import resolve_with_stars
+from testaudit.model import Finding
+from testaudit.names import attr_chain, dotted, string_value
+from testaudit.pytest_model import MOCKER_FIXTURES, mock_module, mock_name
+from testaudit.rule import Rule, compiled
+
+_PATCHES = frozenset({"patch", "patch.object", "patch.dict", "patch.multiple"})
+
+
+@dataclass(frozen=True)
+class Options:
+    categories: Tuple[str, ...] = ("integration", "e2e")
+    external_targets: Tuple[str, ...] = (r"(?i)(openai|anthropic|llm|oauth|httpx|requests|aiohttp|stripe|boto)",)
+    unit: bool = False
+    justification_markers: Tuple[str, ...] = ("# Mock justification:", "@mock_justified")
+    monkeypatch: bool = False
+
+
+class MockInIntegration(Rule):
+    CODE = "TA101"
+    NAME = "mock-in-integration"
+    MESSAGE = "mock used in an integration or e2e test"
+    FILES = "test"
+    APPLIES = "categories"
+    Options = Options
+    INVALID = (
+        "# file: tests/integration/test_orders.py\n"
+        "from unittest.mock import MagicMock, patch\n\n"
+        "@patch('app.orders.repository.OrderRepository.save')\n"
+        "def test_place_order(save):\n"
+        "    payment = MagicMock()\n"
+        "    assert place_order(payment) is not None\n",
+        "# file: tests/e2e/test_checkout.py\n"
+        "def test_checkout(mocker):\n"
+        "    mocker.patch('app.payments.stripe_client.charge')\n"
+        "    assert checkout() == 'ok'\n",
+    )
+    VALID = (
+        "# file: tests/integration/test_orders.py\n"
+        "def test_place_order(real_db):\n"
+        "    assert place_order(real_db, amount=10).status == 'placed'\n",
+        "# file: tests/unit/test_pricing.py\n"
+        "from unittest.mock import MagicMock\n\n"
+        "def test_discount():\n"
+        "    assert discount(MagicMock(total=100)) == 10\n",
+        "# file: tests/integration/test_llm.py\n"
+        "from unittest.mock import patch\n\n"
+        "@patch('app.llm.openai_client.complete')\n"
+        "def test_summary_uses_llm(complete):\n"
+        "    assert summarize('text')\n",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        src = self.ctx.source
+        self.active = "mock" in src.lower() or "patch" in src or (self.options.monkeypatch and "monkeypatch" in src)
+        self.calls: List[Tuple[cst.Call, str, int]] = []
+
+    # -- imports: reported only if nothing else in the file is (see reduce) ----------------------
+    def visit_Import(self, node: cst.Import) -> None:
+        if self.active:
+            for alias in node.names:
+                module = attr_chain(alias.name)
+                if mock_module(module):
+                    self.report(node, f"imports mocking library `{module}`", tags=("import",))
+                    return
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if not self.active or node.relative or node.module is None:
+            return
+        module = attr_chain(node.module)
+        names = [] if isinstance(node.names, cst.ImportStar) else [
+            a.name.value for a in node.names if isinstance(a.name, cst.Name)]
+        if mock_module(module) or any(mock_module(f"{module}.{n}") for n in names):
+            self.report(node, f"imports from mocking library `{module}`", tags=("import",))
+
+    # -- calls and decorators, resolved at the end when every import is known ------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.active:
+            name = dotted(node.func)
+            if name:
+                self.calls.append((node, name, self.ctx.stmt_line()))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if not self.active:
+            return
+        for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+            if param.name.value in MOCKER_FIXTURES:
+                first = self.ctx.line_of(node.decorators[0]) if node.decorators else self.ctx.line_of(node)
+                self.report(param.name, f"pytest-mock fixture `{param.name.value}` requested",
+                            tags=self._justified(first, self.ctx.line_of(node)))
+
+    def finish(self) -> None:
+        for node, name, stmt in self.calls:
+            if self.options.monkeypatch and name in ("monkeypatch.setattr", "monkeypatch.setitem"):
+                self.report(node, f"`{name}` used as a mock", stmt_line=stmt,
+                            tags=self._justified(stmt, self.ctx.line_of(node)))
+                continue
+            what = mock_name(resolve_with_stars(self.ctx, name))
+            if what is None:
+                continue
+            tags = list(self._justified(stmt, self.ctx.line_of(node)))
+            target = self._patch_target(node, what)
+            if target and any(compiled(p).search(target) for p in self.options.external_targets):
+                tags.append("external")
+            shown = f"{what}({target!r})" if target else f"{what}()"
+            self.report(node, f"mock `{shown}` in a test that must use real services", stmt_line=stmt,
+                        tags=tuple(tags))
+        # an import is a finding only when nothing else in the file is (whatever the category of
+        # the other use: a mock kept for a unit test or an allowed external patch explains it)
+        if any("import" not in f.tags for f in self.findings):
+            self.findings = [f for f in self.findings if "import" not in f.tags]
+
+    def _patch_target(self, node: cst.Call, what: str) -> Optional[str]:
+        if what not in _PATCHES or not node.args:
+            return None
+        first = node.args[0].value
+        text = string_value(first)
+        if text is not None:
+            return text
+        obj = dotted(first)
+        if obj is None:
+            return None
+        if what == "patch.object" and len(node.args) > 1:
+            attr = string_value(node.args[1].value)
+            resolved = self.ctx.imports.resolve(obj) or obj
+            return f"{resolved}.{attr}" if attr else resolved
+        return self.ctx.imports.resolve(obj) or obj
+
+    def _justified(self, *starts: int) -> Tuple[str, ...]:
+        """'justified' when a justification marker sits on the line or right above it."""
+        lines = self.ctx.lines
+        for number in {n for s in starts for n in (s, s - 1)}:
+            if 0 < number <= len(lines) and any(m in lines[number - 1] for m in self.options.justification_markers):
+                return ("justified",)
+        return ()
+
+    @classmethod
+    def keep(cls, finding: Finding, category: str, options: Options) -> bool:
+        if category in options.categories:
+            return not ("external" in finding.tags and category != "e2e")
+        if options.unit and category == "unit":
+            return "justified" not in finding.tags
+        return False
+
