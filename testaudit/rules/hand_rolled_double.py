@@ -20,7 +20,7 @@ elsewhere is not traced.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, Set, Tuple
 
 import libcst as cst
@@ -33,7 +33,8 @@ from testaudit.rule import Rule, compiled
 
 @dataclass(frozen=True)
 class Options:
-    double_patterns: Tuple[str, ...] = (r"^(Mock|Fake|Stub|Dummy)[A-Z_]", r"Mock$")
+    double_patterns: Tuple[str, ...] = field(default=(r"^(Mock|Fake|Stub|Dummy)[A-Z_]", r"Mock$"),
+                                             metadata={"regex": True})
     categories: Tuple[str, ...] = ("integration", "e2e")
 
 

@@ -36,7 +36,7 @@ followed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
 import libcst as cst
@@ -53,7 +53,8 @@ _PATCHES = frozenset({"patch", "patch.object", "patch.dict", "patch.multiple"})
 @dataclass(frozen=True)
 class Options:
     categories: Tuple[str, ...] = ("integration", "e2e")
-    external_targets: Tuple[str, ...] = (r"(?i)(openai|anthropic|llm|oauth|httpx|requests|aiohttp|stripe|boto)",)
+    external_targets: Tuple[str, ...] = field(
+        default=(r"(?i)(openai|anthropic|llm|oauth|httpx|requests|aiohttp|stripe|boto)",), metadata={"regex": True})
     unit: bool = False
     justification_markers: Tuple[str, ...] = ("# Mock justification:", "@mock_justified")
     monkeypatch: bool = False

@@ -1,0 +1,157 @@
+"""CLI behaviour, exit codes and configuration errors (SPEC §7, §8)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import write_project
+from testaudit.cli import main
+
+CLEAN = '"""Doc.\n\nBusiness Value Justification (BVJ):\n- Segment: Free\n- Business Goal: Growth\n' \
+        '- Value Impact: x\n- Strategic Impact: y\n"""\n\n\ndef test_ok():\n    assert 1 + 1 == 2\n'
+ENV = CLEAN + '\n\nimport os\n\n\ndef test_env():\n    assert os.environ.get("X") is None\n'
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_clean_project_exits_0(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/test_ok.py": CLEAN})
+    res = invoke("check", str(tmp_path))
+    assert res.exit_code == 0, res.output
+    assert "All checks passed!" in res.output
+    assert "Compliance score: 100.0" in res.output
+
+
+def test_error_finding_exits_1_and_exit_zero_overrides(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/test_env.py": ENV})
+    res = invoke("check", str(tmp_path), "--format", "concise")
+    assert res.exit_code == 1
+    assert "tests/test_env.py:19:12: TA301 [error]" in res.output
+    assert invoke("check", str(tmp_path), "--exit-zero").exit_code == 0
+
+
+def test_warning_only_exits_0(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/test_ok.py": CLEAN.replace("assert 1 + 1 == 2", "assert 1  # testaudit: ignore[TA301]")})
+    res = invoke("check", str(tmp_path), "--format", "concise")
+    assert "TA002 [warning]" in res.output
+    assert res.exit_code == 0
+
+
+def test_fail_under(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/test_env.py": ENV, "tests/test_ok.py": CLEAN})
+    res = invoke("check", str(tmp_path), "--exit-zero", "--fail-under", "99")
+    assert res.exit_code == 0  # --exit-zero overrides
+    res = invoke("check", str(tmp_path), "--select", "TA401", "--fail-under", "100")
+    assert res.exit_code == 0
+    res = invoke("check", str(tmp_path), "--select", "TA301", "--fail-under", "60")
+    assert res.exit_code == 1
+    assert "below --fail-under 60" in res.output
+
+
+def test_select_ignore_by_name_and_prefix(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/test_env.py": ENV})
+    assert invoke("check", str(tmp_path), "--ignore", "os-environ-access").exit_code == 0
+    assert invoke("check", str(tmp_path), "--select", "TA3").exit_code == 1
+    assert invoke("check", str(tmp_path), "--select", "TA1,TA2").exit_code == 0
+
+
+def test_json_output_schema(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/integration/test_env.py": ENV})
+    out = tmp_path / "report.json"
+    res = invoke("check", str(tmp_path), "--format", "json", "--output", str(out))
+    assert res.exit_code == 1
+    data = json.loads(out.read_text())
+    assert data["schema_version"] == 1
+    (finding,) = data["findings"]
+    assert set(finding) >= {"path", "line", "column", "end_line", "end_column", "code", "name", "severity",
+                            "message", "category", "node_id"}
+    assert finding["path"] == "tests/integration/test_env.py"
+    assert (finding["line"], finding["column"], finding["end_column"]) == (19, 12, 22)
+    assert finding["category"] == "integration"
+    assert finding["node_id"] == "tests/integration/test_env.py::test_env"
+    assert data["summary"]["counts"] == {"TA301": 1}
+    assert data["summary"]["rules"]["TA301"]["failing"] == 1
+
+
+def test_nonexistent_path_exits_2_with_one_line(tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, ["check", str(tmp_path / "nope")])
+    assert res.exit_code == 2
+    assert res.output.strip().count("\n") == 0
+    assert "no such file or directory" in res.output
+
+
+@pytest.mark.parametrize("toml,key,expected", [
+    ("selct = ['TA1']", "tool.testaudit.selct", "did you mean `select`"),
+    ("exclude = 3", "tool.testaudit.exclude", "expected list of glob patterns"),
+    ("fail-under = 'high'", "tool.testaudit.fail-under", "expected a number"),
+    ("select = ['TA999']", "tool.testaudit.select", "unknown rule `TA999`"),
+    ("[tool.testaudit.rules.TA101]\ncategorys = ['e2e']", "tool.testaudit.rules.TA101.categorys",
+     "did you mean `categories`"),
+    ("[tool.testaudit.rules.TA101]\nunit = 'yes'", "tool.testaudit.rules.TA101.unit", "expected a boolean"),
+    ("[tool.testaudit.rules.TA103]\ndouble-patterns = ['(unclosed']", "tool.testaudit.rules.TA103.double-patterns",
+     "invalid regular expression"),
+    ("[tool.testaudit.rules.mock-in-integraton]\nunit = true", "tool.testaudit.rules.mock-in-integraton",
+     "did you mean `mock-in-integration`"),
+    ("[tool.testaudit.categories.smoke]\nmarkers = 'smoke'\nrnk = 2", "tool.testaudit.categories.smoke.rnk",
+     "did you mean `rank`"),
+    ("[tool.testaudit.rules.TA501]\nrequired = ['x']", "tool.testaudit.rules.TA501.required", "expected a table"),
+])
+def test_config_errors_exit_2_naming_the_key(tmp_path: Path, toml: str, key: str, expected: str) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.testaudit]\n" + toml + "\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_ok.py").write_text(CLEAN)
+    res = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert res.exit_code == 2, res.output
+    line = res.output.strip()
+    assert "\n" not in line
+    assert f"`{key}`" in line and expected in line and "pyproject.toml" in line
+
+
+def test_bad_toml_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.testaudit\nselect = [")
+    (tmp_path / ".git").mkdir()
+    res = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert res.exit_code == 2 or "invalid TOML" not in res.output  # no [tool.testaudit] header: not the config
+    (tmp_path / "testaudit.toml").write_text("select = [")
+    res = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert res.exit_code == 2 and "invalid TOML" in res.output and "testaudit.toml" in res.output
+
+
+def test_testaudit_toml_wins_over_pyproject(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/test_env.py": ENV}, "select = ['TA301']\n")
+    (tmp_path / "testaudit.toml").write_text("select = ['TA401']\n")
+    assert invoke("check", str(tmp_path)).exit_code == 0
+
+
+def test_rule_and_rules_commands() -> None:
+    res = invoke("rules")
+    assert res.exit_code == 0 and "TA101" in res.output and "mock-in-integration" in res.output
+    res = invoke("rule", "mock-in-integration")
+    assert res.exit_code == 0 and res.output.startswith("# TA101 mock-in-integration")
+    res = CliRunner().invoke(main, ["rule", "TA10"])
+    assert res.exit_code == 2 and "did you mean" in res.output
+
+
+def test_config_command_prints_effective_options(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/test_ok.py": CLEAN}, "[tool.testaudit.rules.TA101]\nunit = true\n")
+    res = invoke("config", str(tmp_path))
+    assert res.exit_code == 0
+    section = res.output.split("[rules.TA101]")[1].split("[rules.")[0]
+    assert "unit = true" in section
+    assert "[categories.integration]" in res.output
+
+
+def test_version_does_not_import_libcst() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from testaudit.cli import main\n"
+            "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+            "print('libcst' in sys.modules, 'rich' in sys.modules, 'networkx' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("False False False"), out

@@ -1,0 +1,110 @@
+"""Discovery, project root, excludes, git-ignore (SPEC §3) and test categories."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import run_project, write_project
+from testaudit.categories import Categorizer
+from testaudit.config import DEFAULT_CATEGORIES, find_project_root, load_config
+from testaudit.discover import discover, matches_any, module_name
+
+ENV = "import os\n\n\ndef test_env():\n    assert os.environ.get('X') is None\n"
+
+
+def rels(root: Path, paths=None, **overrides) -> list:  # type: ignore[no-untyped-def]
+    config = load_config(root).with_overrides(**overrides)
+    return [f.rel for f in discover([str(root / p) for p in (paths or ["."])], config).files]
+
+
+def test_project_root_is_nearest_marker(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    sub = tmp_path / "pkg" / "tests"
+    sub.mkdir(parents=True)
+    assert find_project_root([str(sub)]) == tmp_path
+    (tmp_path / "pkg" / "pyproject.toml").write_text("[project]\nname='x'\n")
+    assert find_project_root([str(sub)]) == tmp_path  # no [tool.testaudit]: not a root
+    (tmp_path / "pkg" / "pyproject.toml").write_text("[tool.testaudit]\n")
+    assert find_project_root([str(sub)]) == tmp_path / "pkg"
+
+
+def test_default_and_configured_excludes(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "tests/test_a.py": "", "tests/backup_old/test_b.py": "", "node_modules/x/test_c.py": "",
+        "tests/__pycache__/test_d.py": "", "build/test_e.py": "", "tests/legacy/test_f.py": "",
+        "venvx/pyvenv.cfg": "", "venvx/lib/test_g.py": "", "tests/backup_test_h.py": "",
+    }, "exclude = ['backup*', 'tests/legacy/']\n")
+    assert rels(tmp_path) == ["tests/test_a.py"]
+
+
+def test_pattern_semantics() -> None:
+    assert matches_any("a/b/backup_x", ["backup*"], is_dir=True)
+    assert not matches_any("a/backup_x/c.py", ["tests/backup*"])
+    assert matches_any("tests/legacy/c.py", ["tests/legacy/"], is_dir=False) is False
+    assert matches_any("tests/legacy", ["tests/legacy/"], is_dir=True)
+    assert matches_any("tests/legacy/c.py", ["/tests/legacy/*"])
+
+
+def test_explicit_file_checked_even_if_excluded_unless_force_exclude(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/backup/test_a.py": ENV}, "exclude = ['backup']\n")
+    assert rels(tmp_path, ["tests/backup/test_a.py"]) == ["tests/backup/test_a.py"]
+    assert rels(tmp_path, ["tests/backup/test_a.py"], force_exclude=True) == []
+    assert rels(tmp_path) == []
+
+
+def test_git_ignored_files_are_skipped(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/test_a.py": ENV, "tests/generated/test_b.py": ENV, "tests/test_c.py": ENV,
+                             ".gitignore": "generated/\ntest_c.py\n"})
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert rels(tmp_path) == ["tests/test_a.py"]
+    assert rels(tmp_path, respect_gitignore=False) == ["tests/generated/test_b.py", "tests/test_a.py", "tests/test_c.py"]
+
+
+def test_symlinked_directories_are_not_followed(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/test_a.py": ""})
+    (tmp_path / "tests" / "loop").symlink_to(tmp_path / "tests")
+    outside = tmp_path.parent / (tmp_path.name + "_outside")
+    outside.mkdir()
+    (outside / "test_x.py").write_text("")
+    (tmp_path / "tests" / "test_link.py").symlink_to(outside / "test_x.py")
+    assert rels(tmp_path) == ["tests/test_a.py"]
+
+
+def test_module_names_against_src_roots() -> None:
+    assert module_name("tests/integration/test_a.py", (".",)) == "tests.integration.test_a"
+    assert module_name("src/pkg/__init__.py", (".", "src")) == "pkg"
+    assert module_name("src/pkg/mod.py", ("src",)) == "pkg.mod"
+
+
+CAT = Categorizer(DEFAULT_CATEGORIES, {"integration": ("fw.BaseIntegration",), "e2e": ("fw.BaseE2E",)})
+
+
+@pytest.mark.parametrize("kwargs,expected", [
+    ({"rel": "tests/unit/test_a.py"}, "unit"),
+    ({"rel": "tests/e2e/unit/test_a.py"}, "unit"),  # nearest segment wins
+    ({"rel": "tests/e2e/unit_helpers/test_a.py"}, "e2e"),  # segments match whole names
+    ({"rel": "tests/integration/test_a.py", "function_markers": ["e2e"]}, "e2e"),  # markers first
+    ({"rel": "tests/test_a.py", "class_markers": ["integration"], "module_markers": ["unit"]}, "integration"),
+    ({"rel": "tests/unit/test_a.py", "ancestors": ["fw.BaseE2E"]}, "e2e"),  # bases before path
+    ({"rel": "tests/test_a.py"}, "uncategorized"),
+    ({"rel": "tests/mission_critical/test_a.py"}, "mission_critical"),
+])
+def test_category_decision_order(kwargs, expected) -> None:  # type: ignore[no-untyped-def]
+    assert CAT.decide(**kwargs) == expected
+
+
+def test_module_category_majority_and_ties() -> None:
+    assert CAT.majority(["unit", "unit", "integration"], "x") == "unit"
+    assert CAT.majority(["unit", "integration"], "x") == "integration"
+    assert CAT.majority([], "fallback") == "fallback"
+
+
+def test_categories_are_configurable_end_to_end(tmp_path: Path) -> None:
+    code = ("from unittest.mock import MagicMock\n\n\ndef test_a():\n    assert MagicMock() is not None\n")
+    write_project(tmp_path, {"tests/smoke/test_a.py": code},
+                  "[tool.testaudit.categories.smoke]\npaths = ['smoke']\nrank = 5\n"
+                  "[tool.testaudit.rules.TA101]\ncategories = ['smoke']\n")
+    result = run_project(tmp_path, select=["TA101"])
+    assert [(f.code, f.category) for f in result.findings] == [("TA101", "smoke")]
