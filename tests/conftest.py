@@ -50,6 +50,7 @@ def copy_fixtures(tmp_path: Path) -> Path:
 
 def write_project(root: Path, files: Dict[str, str], pyproject: Optional[str] = None) -> Path:
     """A throwaway project: files by root-relative path, plus an optional [tool.testaudit] table."""
+    root.mkdir(parents=True, exist_ok=True)
     (root / "pyproject.toml").write_text("[tool.testaudit]\n" + (pyproject or ""), encoding="utf-8")
     for rel, text in files.items():
         path = root / rel

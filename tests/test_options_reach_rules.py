@@ -1,0 +1,101 @@
+"""Every rule option is set through `[tool.testaudit.rules.<code-or-name>]` and changes what
+the rule reports — proven end to end, through the configuration file and the engine."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict
+
+import pytest
+
+from conftest import run_project, write_project
+from testaudit.registry import all_rules, option_fields
+
+MOCK_UNIT = "from unittest.mock import MagicMock\n\n\ndef test_a():\n    assert MagicMock() is not None\n"
+
+# (code, option key, TOML value, files, lines reported with defaults, lines reported with the option)
+CASES = [
+    ("TA101", "categories", "['unit']", {"tests/unit/test_a.py": MOCK_UNIT}, [], [5]),
+    ("TA101", "external-targets", "['payments']",
+     {"tests/integration/test_a.py": "from unittest.mock import patch\n\n\n@patch('app.payments.charge')\n"
+                                     "def test_a(charge):\n    assert charge\n"}, [4], []),
+    ("TA101", "unit", "true", {"tests/unit/test_a.py": MOCK_UNIT}, [], [5]),
+    ("TA101", "justification-markers", "['# allowed-mock']",
+     {"tests/unit/test_a.py": "from unittest.mock import MagicMock\n\n\ndef test_a():\n    # allowed-mock\n"
+                              "    assert MagicMock() is not None\n\n\ndef test_b():\n"
+                              "    # Mock justification: slow\n    assert MagicMock() is not None\n"}, [6], [11]),
+    ("TA101", "monkeypatch", "true",
+     {"tests/integration/test_a.py": "def test_a(monkeypatch):\n    monkeypatch.setattr('app.x.y', 1)\n"
+                                     "    assert True is not False\n"}, [], [2]),
+    ("TA103", "double-patterns", "['^Pretend']",
+     {"tests/integration/test_a.py": "class PretendRedis:\n    pass\n\n\nclass FakeRedis:\n    pass\n\n\n"
+                                     "def test_a():\n    assert PretendRedis()\n"}, [5], [1]),
+    ("TA103", "categories", "['unit']",
+     {"tests/unit/test_a.py": "class FakeRedis:\n    pass\n\n\ndef test_a():\n    assert FakeRedis()\n"}, [], [1]),
+    ("TA301", "allow-files", "['conftest.py']",
+     {"tests/conftest.py": "import os\n\nHOME = os.environ['HOME']\n"}, [3], []),
+    ("TA301", "monkeypatch", "true",
+     {"tests/test_a.py": "def test_a(monkeypatch):\n    monkeypatch.setenv('A', '1')\n    assert True\n"}, [], [2]),
+    ("TA501", "require-base", "true",
+     {"tests/integration/test_a.py": "class TestA:\n    def test_a(self):\n        assert 1\n"}, [], [1]),
+    ("TA501", "strict-resolution", "true",
+     {"tests/integration/test_a.py": "from plugin import Base\n\n\nclass TestA(Base):\n"
+                                     "    def test_a(self):\n        assert 1\n"}, [], [4]),
+    ("TA501", "forbidden", "['fw.Legacy']",
+     {"fw.py": "class Legacy:\n    pass\n",
+      "tests/test_a.py": "from fw import Legacy\n\n\nclass TestA(Legacy):\n    def test_a(self):\n        assert 1\n"},
+     [], [4]),
+    ("TA501", "accepted", "['fw.Any']",
+     {"fw.py": "class Any:\n    pass\n",
+      "tests/integration/test_a.py": "import unittest\nfrom fw import Any\n\n\n"
+                                     "class TestA(Any, unittest.TestCase):\n    def test_a(self):\n        assert 1\n"},
+     [5], []),
+    ("TA501", "required", "{ integration = ['fw.Base'] }",
+     {"fw.py": "class Base:\n    pass\n",
+      "tests/integration/test_a.py": "from fw import Base\n\n\nclass TestA(Base):\n    def test_a(self):\n        assert 1\n"},
+     [4], []),
+]
+
+
+# options that only matter together with another one: set in both runs
+BASE = {("TA101", "justification-markers"): "unit = true\n"}
+
+
+def _lines(tmp: Path, code: str, files: Dict[str, str], table: str) -> list:
+    write_project(tmp, files, table)
+    result = run_project(tmp, select=[code])
+    return sorted(f.location.line for f in result.findings if f.code == code)
+
+
+@pytest.mark.parametrize("code,key,value,files,default_lines,option_lines", CASES,
+                         ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_option_reaches_rule(tmp_path: Path, code, key, value, files, default_lines, option_lines) -> None:  # type: ignore[no-untyped-def]
+    base = f"[tool.testaudit.rules.{code}]\n" + BASE.get((code, key), "")
+    assert _lines(tmp_path / "default", code, files, base) == default_lines
+    assert _lines(tmp_path / "set", code, files, f"{base}{key} = {value}\n") == option_lines
+
+
+def test_env_accessor_reaches_the_message(tmp_path: Path) -> None:
+    files = {"tests/test_a.py": "import os\n\n\ndef test_a():\n    assert os.environ\n"}
+    write_project(tmp_path, files, "[tool.testaudit.rules.TA301]\nenv-accessor = 'app.env.read_env'\n")
+    (finding,) = run_project(tmp_path, select=["TA301"]).findings
+    assert "use `read_env()` (app.env.read_env)" in finding.message
+
+
+MESSAGE_CASES = {("TA301", "env-accessor")}
+
+
+def test_every_option_has_an_end_to_end_case() -> None:
+    covered = {(c[0], c[1]) for c in CASES} | MESSAGE_CASES
+    from test_options_more import MORE_CASES  # cases of rules written in other modules
+
+    covered |= {(c[0], c[1]) for c in MORE_CASES}
+    missing = [(r.CODE, key) for r in all_rules() for key, _, _ in option_fields(r) if (r.CODE, key) not in covered]
+    assert not missing, f"options without an end-to-end test: {missing}"
+
+
+def test_severity_and_weight_reach_the_rule(tmp_path: Path) -> None:
+    files = {"tests/test_a.py": "import os\n\n\ndef test_a():\n    assert os.environ\n"}
+    write_project(tmp_path, files, "[tool.testaudit.rules.os-environ-access]\nseverity = 'warning'\nweight = 7\n")
+    result = run_project(tmp_path, select=["TA301"])
+    assert [f.severity.value for f in result.findings] == ["warning"]
+    assert dict(result.weights)["TA301"] == 7.0
