@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Dict, Optional, Sequence
 
 from testaudit.config import Config, find_project_root, load_config
-from testaudit.model import RunResult
+from testaudit.model import FileFacts, RunResult
 
 
 def load(paths: Sequence[str], config_file: Optional[str] = None) -> Config:
@@ -15,11 +15,23 @@ def load(paths: Sequence[str], config_file: Optional[str] = None) -> Config:
 
 
 def check_paths(paths: Sequence[str], config: Optional[Config] = None, *, select: Optional[Sequence[str]] = None,
-                ignore: Sequence[str] = (), jobs: Optional[int] = None) -> RunResult:
+                ignore: Sequence[str] = (), jobs: Optional[int] = None,
+                progress: Optional[Callable[[str, int, int], None]] = None) -> RunResult:
     """Audit ``paths`` and return every finding, the per-module summaries and warnings."""
     from testaudit import engine
 
     paths = list(paths) or ["."]
     if config is None:
         config = load(paths)
-    return engine.run([str(Path(p)) for p in paths], config, select=select, ignore=ignore, jobs=jobs)
+    return engine.run([str(Path(p)) for p in paths], config, select=select, ignore=ignore, jobs=jobs,
+                      progress=progress)
+
+
+def facts_of(paths: Sequence[str], config: Optional[Config] = None) -> Dict[str, FileFacts]:
+    """The facts of every file under ``paths`` (by root-relative path): imports, classes, tests…"""
+    from testaudit import engine
+
+    paths = list(paths) or ["."]
+    if config is None:
+        config = load(paths)
+    return engine.collect_facts([str(Path(p)) for p in paths], config)

@@ -89,8 +89,11 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
                 threshold = _fail_under(fail_under, None, "--fail-under")
             except ConfigError as exc:
                 raise ConfigError(exc.message, None, "--fail-under") from None
+        show = not quiet and sys.stderr.isatty()
         result = api.check_paths(list(paths), config, select=_split(select) or None,
-                                 ignore=_split(ignore), jobs=jobs)
+                                 ignore=_split(ignore), jobs=jobs, progress=_progress if show else None)
+        if show:
+            click.echo("\r\033[K", err=True, nl=False)
         use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                       and "NO_COLOR" not in os.environ)
         reporter = get_reporter(fmt)(color=bool(use_color), fail_under=threshold or "",
@@ -110,6 +113,13 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
         return 1 if errors or below else 0
 
     sys.exit(_guard(run, verbose))
+
+
+def _progress(role: str, done: int, total: int) -> None:
+    """One self-overwriting status line on a terminal's stderr, every 50 files."""
+    if total >= 200 and (done % 50 == 0 or done == total):
+        what = "checked" if role == "check" else "read for cross-file facts"
+        click.echo(f"\r\033[K{done}/{total} files {what}", err=True, nl=False)
 
 
 def _write(path: str, text: str) -> None:

@@ -11,7 +11,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -152,14 +152,14 @@ def _internal_finding(rel: str, exc: Exception, code: str = "") -> Finding:
 
 # --------------------------------------------------------------------------------------------
 def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = None,
-        ignore: Sequence[str] = (), jobs: Optional[int] = None) -> RunResult:
+        ignore: Sequence[str] = (), jobs: Optional[int] = None, progress: Optional[Progress] = None) -> RunResult:
     ruleset = build_ruleset(config, select, ignore)
     found = discover(paths, config)
     warnings: List[Warning_] = list(found.warnings)
     _init_worker(config, ruleset)
-    results = _map_files(found.files, CHECK, config, ruleset, jobs)
+    results = _map_files(found.files, CHECK, config, ruleset, jobs, progress)
     checked = {r.path for r in results}
-    facts_only = _reach(results, config, ruleset, jobs)
+    facts_only = _reach(results, config, ruleset, jobs, progress)
     all_facts = {r.path: r.facts for r in (*results, *facts_only)}
     project = Project(all_facts, categorizer_for(config), checked)
     by_code = ruleset.by_code()
@@ -210,6 +210,14 @@ def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = 
     )
 
 
+def collect_facts(paths: Sequence[str], config: Config) -> Dict[str, FileFacts]:
+    """Facts of the files under ``paths`` only (no rules run)."""
+    ruleset = build_ruleset(config, select=["TA001"])
+    _init_worker(config, ruleset)
+    found = discover(paths, config)
+    return {r.path: r.facts for r in _map_files(found.files, FACTS, config, ruleset, None)}
+
+
 def categorizer_for(config: Config) -> Categorizer:
     """Categories with TA501's ``required`` bases as the default category bases."""
     ta501 = rule_by_key("TA501")
@@ -229,17 +237,40 @@ def _normalizer():  # type: ignore[no-untyped-def]
     return normalize
 
 
+Progress = Callable[[str, int, int], None]
+
+
+def default_jobs() -> int:
+    """The usable CPUs (affinity-aware where the platform says)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def _map_files(files: Sequence[SourceFile], role: str, config: Config, ruleset: RuleSet,
-               jobs: Optional[int]) -> List[FileResult]:
-    workers = jobs or config.jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+               jobs: Optional[int], progress: Optional[Progress] = None) -> List[FileResult]:
+    workers = jobs or config.jobs or default_jobs()
+    out: List[FileResult] = []
     if workers <= 1 or len(files) < 16:
-        return [analyze_file(f, role) for f in files]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config, ruleset)) as pool:
-        chunk = max(1, min(64, len(files) // (workers * 8) or 1))
-        return list(pool.map(analyze_file, files, [role] * len(files), chunksize=chunk))
+        results: Iterable[FileResult] = (analyze_file(f, role) for f in files)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config, ruleset))
+        chunk = max(1, min(32, len(files) // (workers * 8) or 1))
+        results = pool.map(analyze_file, files, [role] * len(files), chunksize=chunk)
+    try:
+        for res in results:
+            out.append(res)
+            if progress is not None:
+                progress(role, len(out), len(files))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return out
 
 
-def _reach(results: Sequence[FileResult], config: Config, ruleset: RuleSet, jobs: Optional[int]) -> List[FileResult]:
+def _reach(results: Sequence[FileResult], config: Config, ruleset: RuleSet, jobs: Optional[int],
+           progress: Optional[Progress] = None) -> List[FileResult]:
     """Facts of project modules the checked files can reach: conftest chains and imports."""
     root = config.root
     known: Set[str] = {r.path for r in results}
@@ -259,7 +290,7 @@ def _reach(results: Sequence[FileResult], config: Config, ruleset: RuleSet, jobs
         new = sorted(wanted - known)
         known.update(new)
         files = [SourceFile(os.path.join(root, rel), rel) for rel in new]
-        frontier = _map_files(files, FACTS, config, ruleset, jobs)
+        frontier = _map_files(files, FACTS, config, ruleset, jobs, progress)
         out.extend(frontier)
     return out
 

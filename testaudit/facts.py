@@ -18,8 +18,8 @@ import libcst as cst
 from testaudit.model import CallFact, ClassFact, FileFacts, FunctionFact, MockSite
 from testaudit.names import callee, dotted
 from testaudit.pytest_model import (
-    MOCK_NAMES, MOCKER_FIXTURES, analyze_decorators, is_test_class_name, is_test_function_name,
-    mock_module, mock_name, pytestmark_values, requested_params,
+    MOCKER_FIXTURES, analyze_decorators, is_test_class_name, is_test_function_name, mock_name,
+    pytestmark_values, requested_params, resolve_with_stars,
 )
 from testaudit.rule import FileContext
 
@@ -41,16 +41,6 @@ class _Class:
     markers: List[str] = field(default_factory=list)
     usefixtures: List[str] = field(default_factory=list)
     has_tests: bool = False
-
-
-def resolve_with_stars(ctx: FileContext, name: Optional[str]) -> Optional[str]:
-    """Resolve a dotted name through imports; a bare mock name star-imported from a mock module too."""
-    resolved = ctx.imports.resolve(name)
-    if resolved is None and name:
-        for star in ctx.imports.star_modules:
-            if mock_module(star) and name.split(".")[0] in MOCK_NAMES:
-                return f"{star}.{name}"
-    return resolved
 
 
 class FactsCollector(cst.BatchableCSTVisitor):
@@ -165,7 +155,7 @@ class FactsCollector(cst.BatchableCSTVisitor):
             self.defined.add(node.target.value)
 
     def _resolve(self, name: Optional[str]) -> Optional[str]:
-        return resolve_with_stars(self.ctx, name)
+        return resolve_with_stars(self.ctx.imports, name)
 
     # -- freeze ----------------------------------------------------------------------------
     def leave_Module(self, node: cst.Module) -> None:

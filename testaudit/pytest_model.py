@@ -13,7 +13,7 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from testaudit.names import callee, dotted, string_value
+from testaudit.names import ImportTable, callee, dotted, string_value
 
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture", "pytest.yield_fixture"})
 MARK_PREFIX = "pytest.mark."
@@ -57,6 +57,16 @@ def mock_name(qualified: Optional[str]) -> Optional[str]:
             if rest in MOCK_NAMES:
                 return rest
     return None
+
+
+def resolve_with_stars(imports: ImportTable, name: Optional[str]) -> Optional[str]:
+    """Resolve a dotted name through imports; a bare mock name star-imported from a mock module too."""
+    resolved = imports.resolve(name)
+    if resolved is None and name:
+        for star in imports.star_modules:
+            if mock_module(star) and name.split(".")[0] in MOCK_NAMES:
+                return f"{star}.{name}"
+    return resolved
 
 
 Resolver = Callable[[Optional[str]], Optional[str]]

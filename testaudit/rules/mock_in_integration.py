@@ -41,10 +41,9 @@ from typing import List, Optional, Tuple
 
 import libcst as cst
 
-from testaudit.facts import resolve_with_stars
 from testaudit.model import Finding
 from testaudit.names import attr_chain, dotted, string_value
-from testaudit.pytest_model import MOCKER_FIXTURES, mock_module, mock_name
+from testaudit.pytest_model import MOCKER_FIXTURES, mock_module, mock_name, resolve_with_stars
 from testaudit.rule import Rule, compiled
 
 _PATCHES = frozenset({"patch", "patch.object", "patch.dict", "patch.multiple"})
@@ -140,7 +139,7 @@ class MockInIntegration(Rule):
                 self.report(node, f"`{name}` used as a mock", stmt_line=stmt,
                             tags=self._justified(stmt, self.ctx.line_of(node)))
                 continue
-            what = mock_name(resolve_with_stars(self.ctx, name))
+            what = mock_name(resolve_with_stars(self.ctx.imports, name))
             if what is None:
                 continue
             tags = list(self._justified(stmt, self.ctx.line_of(node)))
