@@ -14,7 +14,6 @@ from dataclasses import replace
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from testaudit.categories import Categorizer
 from testaudit.config import Config
@@ -22,6 +21,7 @@ from testaudit.discover import SourceFile, discover, is_test_file, module_files,
 from testaudit.facts import FactsCollector, unparsed_facts
 from testaudit.model import Finding, FileFacts, FileResult, Location, ModuleSummary, RunResult, Severity, Warning_
 from testaudit.names import ImportTable
+from testaudit.positions import Positions
 from testaudit.project import Project
 from testaudit.registry import RuleSet, build_ruleset, parse_options, rule_by_key
 from testaudit.rule import FileContext, Rule
@@ -85,8 +85,7 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
 
 
 def _visit(parsed: cst.Module, ctx: FileContext, rules: Sequence[Rule]) -> FileFacts:
-    wrapper = MetadataWrapper(parsed, unsafe_skip_copy=True)
-    ctx.positions = wrapper.resolve(PositionProvider)
+    ctx.positions = Positions(parsed)
     collector = FactsCollector(ctx)
     stack = ctx.stmt_stack
 
