@@ -65,7 +65,8 @@ def render_rule(cls: Type[RuleBase]) -> str:
               "| option | type | default |", "| --- | --- | --- |"]
     defaults = _defaults(cls)
     for key, _, tstr in fields:
-        parts.append(f"| `{key}` | {tstr} | `{_toml_value(defaults[key])}` |".replace("|`", "| `"))
+        default = _toml_value(defaults[key]).replace("|", "\\|")  # a Markdown table cell
+        parts.append(f"| `{key}` | {tstr} | `{default}` |")
     parts.append(f"| `severity` | \"error\" or \"warning\" | `\"{cls.SEVERITY.value}\"` |")
     parts.append(f"| `weight` | number | `{cls.SEVERITY.weight}` (by severity) |")
     parts.append("")

@@ -157,7 +157,15 @@ def parse_options(cls: Type[RuleBase], table: Mapping[str, Any], source: Optiona
         fld, tstr = fields[name]
         values[fld.name] = _convert(value, tstr, source, full, fld.metadata.get("regex", False))
     weight = explicit_weight if explicit_weight is not None else float(severity.weight)
-    options = cls.Options(**values)
+    try:
+        options = cls.Options(**values)
+    except (TypeError, ValueError) as exc:  # an Options.__post_init__ that checks its own shape
+        message = str(exc)
+        if message.startswith("`"):
+            sub, _, message = message[1:].partition("`: ")
+            raise ConfigError(message, source, f"{key.rsplit('.rules.', 1)[0]}.{sub}" if ".rules." in key
+                              else sub) from None
+        raise ConfigError(message, source, key) from None
     return options, severity, weight
 
 

@@ -1,0 +1,63 @@
+"""The dependency direction of ARCHITECTURE.md, checked with the tool's own import facts."""
+from __future__ import annotations
+
+from typing import Dict, Set
+
+from conftest import REPO
+from testaudit.api import facts_of
+from testaudit.config import Config
+
+# module -> testaudit modules it may import (prefix match); everything else in testaudit is off limits
+ALLOWED: Dict[str, Set[str]] = {
+    "testaudit.model": set(),
+    "testaudit.errors": set(),
+    "testaudit.rule": {"testaudit.model", "testaudit.config", "testaudit.names"},
+    "testaudit.score": {"testaudit.model"},
+    "testaudit.report": {"testaudit.model", "testaudit.score", "testaudit.source", "testaudit.report",
+                         "testaudit.__version__", "testaudit"},
+    "testaudit.rules": {"testaudit.model", "testaudit.rule", "testaudit.names", "testaudit.pytest_model",
+                        "testaudit.categories", "testaudit.rules"},
+}
+# these import only testaudit's own rule and reporter modules by name
+OWN_PLUGIN_LOADERS = {"testaudit.registry", "testaudit.report"}
+FORBIDDEN_EVERYWHERE_BUT = {"rich": {"testaudit.cli", "testaudit.report.text"}}
+
+
+def _facts():  # type: ignore[no-untyped-def]
+    config = Config(root=str(REPO))
+    return facts_of([str(REPO / "testaudit")], config)
+
+
+def test_dependency_direction() -> None:
+    problems = []
+    for facts in _facts().values():
+        rules = [v for k, v in ALLOWED.items() if facts.module == k or facts.module.startswith(k + ".")]
+        if not rules:
+            continue
+        allowed = rules[-1]
+        for imp in facts.imports:
+            target = imp.module
+            if not target.startswith("testaudit") or target == facts.module:
+                continue
+            if not any(target == a or target.startswith(a + ".") for a in allowed):
+                problems.append(f"{facts.module} imports {target} (line {imp.line})")
+    assert not problems, "\n".join(problems)
+
+
+def test_only_cli_and_text_reporter_import_rich() -> None:
+    offenders = [f"{f.module}:{i.line}" for f in _facts().values() for i in f.imports
+                 if i.module.split(".")[0] == "rich" and f.module not in FORBIDDEN_EVERYWHERE_BUT["rich"]]
+    assert not offenders, offenders
+
+
+def test_no_exec_eval_or_dynamic_import_of_audited_code() -> None:
+    """Nothing executes audited text (SPEC §11): no exec/eval/compile(…, 'exec')/import_module on it."""
+    bad = []
+    for facts in _facts().values():
+        for fn in facts.functions:
+            for call in fn.calls:
+                if call.target.rsplit(".", 1)[-1] in {"exec", "eval", "compile"} and "re." not in call.target:
+                    bad.append(f"{facts.path}:{call.line} {call.target}")
+                if call.target.endswith("import_module") and facts.module not in OWN_PLUGIN_LOADERS:
+                    bad.append(f"{facts.path}:{call.line} {call.target}")
+    assert not bad, bad

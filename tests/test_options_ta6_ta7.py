@@ -1,0 +1,35 @@
+"""End-to-end option cases for TA601 commented-out-test, TA602 disabled-test-module and TA701
+bad-typed-id, in the shape of `test_options_reach_rules.CASES`: (code, option key, TOML value,
+files, lines reported with defaults, lines reported with the option set).
+
+`test_options_more.MORE_CASES` is the list `test_every_option_has_an_end_to_end_case` reads;
+these cases are meant to be added to it (`MORE_CASES += TA6_TA7_CASES`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_options_reach_rules import _lines
+
+TA6_TA7_CASES = [
+    ("TA601", "disable-markers", "['OFF:']",
+     {"tests/test_a.py": "def test_live():\n    assert 1\n\n\n# OFF: def test_gone():\n#     assert 2\n"}, [], [5]),
+    ("TA602", "disable-markers", "['OFF:']",
+     {"tests/test_a.py": "# OFF: a = 1\n# OFF: b = 2\nc = 3\n"}, [], [1]),
+    ("TA701", "id-types", "{ AccountID = { keys = ['account_id'], valid = ['^acct_\\d+$'] } }",
+     {"tests/test_a.py": "def test_a():\n    assert go(user_id='alice')\n    assert go(account_id='acct-1')\n"
+                         "    assert go(account_id='acct_1')\n"}, [2], [3]),
+    ("TA701", "negative-tests", "'legacy'",
+     {"tests/test_a.py": "def test_legacy_flow():\n    assert go(user_id='alice')\n\n\n"
+                         "def test_rejects_bad_ids():\n    assert go(user_id='bob')\n"}, [2], [6]),
+]
+
+
+@pytest.mark.parametrize("code,key,value,files,default_lines,option_lines", TA6_TA7_CASES,
+                         ids=[f"{c[0]}-{c[1]}" for c in TA6_TA7_CASES])
+def test_option_reaches_rule(tmp_path: Path, code, key, value, files, default_lines, option_lines) -> None:  # type: ignore[no-untyped-def]
+    assert _lines(tmp_path / "default", code, files, "") == default_lines
+    table = f"[tool.testaudit.rules.{code}]\n{key} = {value}\n"
+    assert _lines(tmp_path / "set", code, files, table) == option_lines
