@@ -50,7 +50,7 @@ CASES = [
                                      "class TestA(Any, unittest.TestCase):\n    def test_a(self):\n        assert 1\n"},
      [5], []),
     ("TA501", "required", "{ integration = ['fw.Base'] }",
-     {"fw.py": "class Base:\n    pass\n",
+     {"fw.py": "import unittest\n\n\nclass Base(unittest.TestCase):\n    pass\n",
       "tests/integration/test_a.py": "from fw import Base\n\n\nclass TestA(Base):\n    def test_a(self):\n        assert 1\n"},
      [4], []),
 ]

@@ -1,7 +1,8 @@
 """A different class that is also called BaseIntegrationTest: same name, not the approved base."""
+import unittest
 
 
-class BaseIntegrationTest:
+class BaseIntegrationTest(unittest.TestCase):
     """Not test_framework.base_integration_test.BaseIntegrationTest."""
 
 

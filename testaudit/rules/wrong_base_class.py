@@ -7,11 +7,13 @@ by qualified name, against the approved base classes of its category. Reported:
 - a class whose only test-framework base is forbidden (`unittest.TestCase`,
   `unittest.IsolatedAsyncioTestCase`, `test_framework.base.BaseTestCase` by default) — a
   forbidden base mixed with an approved one passes;
-- a class with bases but none approved for its category, where the category requires one
-  (by default integration and e2e), once its whole ancestry is resolved;
+- a class with a test-framework base (`unittest.*`) but none approved for its category, where
+  the category requires one (by default integration and e2e), once its whole ancestry is
+  resolved;
 - a class whose approved base belongs to another category than its markers or path give it
   (an `e2e/` class on the integration base);
-- with `require-base`, a plain class with no base at all.
+- with `require-base`, a plain pytest class: one whose ancestry holds no test-framework base
+  (no base at all, or only plain project classes such as mixins).
 
 ## Why is this bad?
 The approved base classes set up what the policy promises: real service connections, isolated
@@ -26,7 +28,7 @@ the wrong category's base silently runs without them, and two classes that merel
 - `accepted`: bases every category accepts (defaults: the SSOT bases
   `test_framework.ssot.base_test_case.SSotBaseTestCase` and `.SSotAsyncTestCase`).
 - `forbidden`: bases that may not be a class's only test-framework base.
-- `require-base`: also report plain classes with no base (default false).
+- `require-base`: also report plain pytest classes (default false).
 - `strict-resolution`: report classes whose ancestry cannot be fully resolved (default false:
   an unresolvable ancestor is not guessed at, and the class passes).
 
@@ -140,22 +142,35 @@ class WrongBaseClass(ProjectRule):
         complete = ancestry.complete and not opaque
         if not complete and not opts.strict_resolution:
             return None
+        use = self._approved_names(category)
         forbidden = [a for a in ancestors if a in opts.forbidden]
         if forbidden:
-            return (f"test class `{cls.name}` has only a forbidden test base `{forbidden[0]}`"
-                    f"; use {self._approved_names(category)}")
-        plain = all(b == "builtins.object" for b in cls.bases)
+            via = "" if forbidden[0] in cls.bases else f" (via `{self._direct_base(project, facts, cls, forbidden[0])}`)"
+            return f"test class `{cls.name}` has only a forbidden test base `{forbidden[0]}`{via}; use {use}"
         if not complete:
             what = (ancestry.unresolved or tuple(opaque))[0]
-            return (f"test class `{cls.name}`: base `{what}` cannot be resolved"
-                    f" (strict-resolution); use {self._approved_names(category)}")
-        if plain:
+            return f"test class `{cls.name}`: base `{what}` cannot be resolved (strict-resolution); use {use}"
+        # A class whose ancestry holds no test-framework base at all (no base, or only plain
+        # project classes such as mixins or a plain `TestFlows` it extends) is a plain pytest
+        # class: it passes unless require-base is on.
+        framework = [a for a in ancestors if a.startswith("unittest.")]
+        if not framework:
             if opts.require_base:
-                return f"test class `{cls.name}` has no base class; use {self._approved_names(category)}"
+                return f"test class `{cls.name}` has no test-framework base class; use {use}"
             return None
         if own or opts.require_base:
-            return f"test class `{cls.name}` lacks an approved {category} base; use {self._approved_names(category)}"
+            return f"test class `{cls.name}` lacks an approved {category} base; use {use}"
         return None
+
+    @staticmethod
+    def _direct_base(project, facts: FileFacts, cls: ClassFact, target: str) -> str:  # type: ignore[no-untyped-def]
+        """The direct base of ``cls`` through which ``target`` is inherited."""
+        graph = project.graph
+        for base in cls.bases:
+            resolved = graph.resolve(base) if not base.startswith("?") else None
+            if resolved and (resolved == target or target in graph.ancestry(resolved).ancestors):
+                return resolved
+        return cls.bases[0] if cls.bases else target
 
     def _approved_names(self, category: str) -> str:
         names: List[str] = list(self.options.required.get(category, ())) + list(self.options.accepted)

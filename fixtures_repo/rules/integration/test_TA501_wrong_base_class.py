@@ -33,9 +33,13 @@ class TestSameNameDifferentClass(LegacyBase):  # expect: TA501
         assert 2 > 1
 
 
-class TestMixinOnly(ServiceMixin):  # expect: TA501
+class TestMixinOnly(ServiceMixin):
+    """Only plain project classes in its ancestry: a plain pytest class (require-base is off)."""
+
     def test_one(self):
         assert 3 > 2
+
+
 
 
 class TestOnE2EBase(BaseE2ETest):  # expect: TA501
@@ -67,6 +71,11 @@ class TestForbiddenMixedWithApproved(BaseIntegrationTest, unittest.TestCase):
 class TestPlainPytestClass:
     def test_one(self):
         assert 9 > 8
+
+
+class TestExtendsPlainTestClass(TestPlainPytestClass):
+    def test_two(self):
+        assert 9 > 7
 
 
 class TestUnresolvableBaseIsNotGuessed(PluginBase):
