@@ -24,7 +24,7 @@ from testaudit.model import Finding, FileFacts, FileResult, Location, ModuleSumm
 from testaudit.names import ImportTable
 from testaudit.positions import Positions
 from testaudit.project import Project
-from testaudit.registry import RuleSet, build_ruleset, parse_options, rule_by_key
+from testaudit.registry import RuleSet, all_rules, build_ruleset, parse_options, rule_by_key, rule_matches
 from testaudit.rule import FileContext, Rule
 from testaudit.source import decode, read_lines
 from testaudit.suppress import apply_suppressions, parse_suppressions, unused_location
@@ -236,12 +236,12 @@ def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = 
                 per_file[f.path].append(f)
     suppressed = 0
     selected = set(ruleset.codes())
-    normalize = _normalizer()
+    expand = _expander()
     results_by_path = {r.path: r for r in results}
     for path, file_findings in per_file.items():
         res = results_by_path[path]
         outcome = apply_suppressions(file_findings, res.suppressions, path, config.per_file_ignores,
-                                     normalize, selected)
+                                     expand, selected)
         suppressed += len(outcome.suppressed)
         findings.extend(outcome.kept)
         if "TA002" in by_code:
@@ -284,12 +284,16 @@ def categorizer_for(config: Config) -> Categorizer:
     return Categorizer(config.categories, bases)
 
 
-def _normalizer():  # type: ignore[no-untyped-def]
-    def normalize(key: str) -> Optional[str]:
-        cls = rule_by_key(key)
-        return cls.CODE if cls else None
+def _expander() -> Callable[[str], Set[str]]:
+    """Rule selector (code, name, prefix or ALL) → the codes it names."""
+    cache: Dict[str, Set[str]] = {}
 
-    return normalize
+    def expand(key: str) -> Set[str]:
+        if key not in cache:
+            cache[key] = {c.CODE for c in all_rules() if rule_matches(c, key)}
+        return cache[key]
+
+    return expand
 
 
 Progress = Callable[[str, int, int], None]

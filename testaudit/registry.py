@@ -46,13 +46,14 @@ def rule_by_key(key: str) -> Optional[Type[RuleBase]]:
     return None
 
 
-def _matches(cls: Type[RuleBase], selector: str) -> bool:
+def rule_matches(cls: Type[RuleBase], selector: str) -> bool:
+    """Whether a selector (``ALL``, a code, a code prefix such as ``TA1``, or a name) names a rule."""
     return selector == "ALL" or cls.NAME == selector or cls.CODE.startswith(selector.upper())
 
 
 def _check_selectors(selectors: Sequence[str], key: str, config: Config) -> None:
     for sel in selectors:
-        if sel == "ALL" or any(_matches(c, sel) for c in all_rules()):
+        if sel == "ALL" or any(rule_matches(c, sel) for c in all_rules()):
             continue
         choices = [c.CODE for c in all_rules()] + [c.NAME for c in all_rules()]
         raise ConfigError(f"unknown rule `{sel}`{did_you_mean(sel, choices)}", config.source, key)
@@ -108,7 +109,7 @@ def build_ruleset(config: Config, select: Optional[Sequence[str]] = None,
     for cls in all_rules():
         key, table = raw_options.get(cls.CODE, (f"{prefix}rules.{cls.CODE}", {}))
         options, severity, weight = parse_options(cls, table, config.source, key)
-        if not any(_matches(cls, s) for s in sel) or any(_matches(cls, s) for s in ign):
+        if not any(rule_matches(cls, s) for s in sel) or any(rule_matches(cls, s) for s in ign):
             continue
         active.append(ActiveRule(cls, options, severity, weight))
     return RuleSet(tuple(active))

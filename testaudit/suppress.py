@@ -3,7 +3,7 @@
 ``# testaudit: ignore[TA101, mock-in-integration]`` on the reported line or on the first line
 of the reported statement; ``# testaudit: ignore`` suppresses every rule on that line;
 ``# testaudit: ignore-file[TA401]`` in the first 10 lines applies to the whole file;
-``per-file-ignores`` globs in config. Codes may be given as rule names.
+``per-file-ignores`` globs in config. Codes may be given as rule names or code prefixes.
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class Outcome:
 
 def apply_suppressions(findings: Iterable[Finding], suppressions: Sequence[Suppression], path: str,
                        per_file_ignores: Sequence[Tuple[str, Tuple[str, ...]]],
-                       normalize: Callable[[str], Optional[str]], selected: Set[str]) -> Outcome:
+                       expand: Callable[[str], Set[str]], selected: Set[str]) -> Outcome:
     """Split one file's findings into kept and suppressed; list the inline comments left unused."""
     by_line: Dict[int, List[Suppression]] = {}
     file_codes: Set[str] = set()
@@ -49,7 +49,8 @@ def apply_suppressions(findings: Iterable[Finding], suppressions: Sequence[Suppr
     for sup in suppressions:
         if sup.file_level:
             if sup.codes:
-                file_codes.update(c for c in (normalize(x) for x in sup.codes) if c)
+                for x in sup.codes:
+                    file_codes |= expand(x)
             else:
                 file_all = True
         else:
@@ -57,7 +58,8 @@ def apply_suppressions(findings: Iterable[Finding], suppressions: Sequence[Suppr
     config_codes: Set[str] = set()
     for glob, codes in per_file_ignores:
         if _glob_match(path, glob):
-            config_codes.update(c for c in (normalize(x) for x in codes) if c)
+            for x in codes:
+                config_codes |= expand(x)
     used: Set[Tuple[int, int]] = set()
     out = Outcome()
     for finding in findings:
@@ -67,8 +69,7 @@ def apply_suppressions(findings: Iterable[Finding], suppressions: Sequence[Suppr
         hit = None
         for line in {finding.location.line, finding.stmt_line}:
             for sup in by_line.get(line, ()):
-                codes = {normalize(c) for c in sup.codes}
-                if not sup.codes or finding.code in codes:
+                if not sup.codes or any(finding.code in expand(c) for c in sup.codes):
                     hit = sup
                     break
             if hit:
@@ -82,7 +83,7 @@ def apply_suppressions(findings: Iterable[Finding], suppressions: Sequence[Suppr
         for sup in sups:
             if (sup.line, sup.column) in used:
                 continue
-            codes = {normalize(c) for c in sup.codes}
+            codes = set().union(*(expand(c) for c in sup.codes)) if sup.codes else set()
             if sup.codes and not (codes & selected):
                 continue  # a suppression for a rule that did not run cannot be judged
             out.unused.append(sup)

@@ -1,0 +1,47 @@
+"""Suppressions (SPEC §5): inline, file-level, per-file-ignores, and TA002 for unused ones."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_project, write_project
+
+ENV = "import os\n\n\ndef test_a():\n    assert os.environ.get('A')\n    assert os.getenv('B')\n"
+
+
+def codes(result):  # type: ignore[no-untyped-def]
+    return sorted((f.path, f.location.line, f.code) for f in result.findings)
+
+
+def test_per_file_ignores_by_glob_and_name(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/legacy/test_a.py": ENV, "tests/test_b.py": ENV},
+                  "[tool.testaudit.per-file-ignores]\n'tests/legacy/*' = ['os-environ-access']\n")
+    result = run_project(tmp_path, select=["TA301"])
+    assert codes(result) == [("tests/test_b.py", 5, "TA301"), ("tests/test_b.py", 6, "TA301")]
+    assert result.suppressed == 2
+
+
+def test_per_file_ignores_name_only_glob(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/x/test_a.py": ENV}, "per-file-ignores = { 'test_a.py' = ['TA3'] }\n")
+    assert codes(run_project(tmp_path, select=["TA301"])) == []
+
+
+def test_ignore_file_in_first_ten_lines_only(tmp_path: Path) -> None:
+    early = "# testaudit: ignore-file[TA301]\n" + ENV
+    late = "\n" * 10 + "# testaudit: ignore-file[TA301]\n" + ENV
+    write_project(tmp_path, {"tests/test_early.py": early, "tests/test_late.py": late})
+    result = run_project(tmp_path, select=["TA301"])
+    assert {p for p, _, _ in codes(result)} == {"tests/test_late.py"}
+
+
+def test_bare_ignore_suppresses_all_rules_on_the_line(tmp_path: Path) -> None:
+    code = "from os import environ  # testaudit: ignore\nfrom .x import y  # testaudit: ignore\n"
+    write_project(tmp_path, {"tests/test_a.py": code})
+    result = run_project(tmp_path, select=["TA201", "TA301", "TA002"])
+    assert codes(result) == []
+
+
+def test_unused_suppression_not_judged_for_unselected_rules(tmp_path: Path) -> None:
+    code = "X = 1  # testaudit: ignore[TA101]\nY = 2  # testaudit: ignore[TA301]\n"
+    write_project(tmp_path, {"tests/test_a.py": code})
+    result = run_project(tmp_path, select=["TA301", "TA002"])
+    assert codes(result) == [("tests/test_a.py", 2, "TA002")]
