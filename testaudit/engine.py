@@ -20,7 +20,9 @@ from testaudit.categories import Categorizer
 from testaudit.config import Config
 from testaudit.discover import SourceFile, discover, is_test_file, module_files, module_name
 from testaudit.facts import FactsCollector, unparsed_facts
-from testaudit.model import Finding, FileFacts, FileResult, Location, ModuleSummary, RunResult, Severity, Warning_
+from testaudit.model import (
+    Finding, FileFacts, FileResult, Location, ModuleSummary, RunResult, Severity, Suppression, Warning_,
+)
 from testaudit.names import ImportTable
 from testaudit.positions import Positions
 from testaudit.project import Project
@@ -81,7 +83,12 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
                 _safely(rule.check_text, rule, findings, src.rel)
     for rule in rules:
         findings.extend(rule.findings)
-    suppressions = parse_suppressions(ctx.lines) if role == CHECK and "testaudit" in text else ()
+    suppressions: Tuple[Suppression, ...] = ()
+    if role == CHECK and "testaudit" in text:
+        suppressions = parse_suppressions(ctx.lines)
+        if facts.parsed:  # only real comments suppress; text in a string literal does not
+            suppressions = tuple(s for s in suppressions
+                                 if s.line in ctx.comment_columns and s.column >= ctx.comment_columns[s.line])
     return FileResult(src.rel, tuple(sorted(findings, key=lambda f: f.sort_key)), facts, suppressions)
 
 

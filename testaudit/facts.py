@@ -131,6 +131,11 @@ class FactsCollector(cst.BatchableCSTVisitor):
             if name:
                 self.current.calls.append((name, self.ctx.line_of(node)))
 
+    def visit_Comment(self, node: cst.Comment) -> None:
+        if "testaudit" in node.value:
+            loc = self.ctx.location(node)
+            self.ctx.comment_columns[loc.line] = loc.column
+
     # -- module and class level assignments ------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
         if self.func_stack:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, ClassVar, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -60,6 +60,9 @@ class FileContext:
         self.imports = imports
         self.positions = positions
         self.stmt_stack: List[cst.CSTNode] = []
+        # line -> column of the `#` starting a real comment that mentions testaudit (filled by
+        # the facts collector), so a suppression inside a string literal is not one
+        self.comment_columns: Dict[int, int] = {}
 
     def location(self, node: cst.CSTNode) -> Location:
         if self.positions is None:

@@ -45,3 +45,11 @@ def test_unused_suppression_not_judged_for_unselected_rules(tmp_path: Path) -> N
     write_project(tmp_path, {"tests/test_a.py": code})
     result = run_project(tmp_path, select=["TA301", "TA002"])
     assert codes(result) == [("tests/test_a.py", 2, "TA002")]
+
+
+def test_suppression_text_inside_a_string_is_not_a_suppression(tmp_path: Path) -> None:
+    code = ("import os\n\nDOC = 'write `# testaudit: ignore[TA301]` after a finding'\n"
+            "X = os.environ['A']; Y = '# testaudit: ignore[TA301]'\n")
+    write_project(tmp_path, {"tests/test_a.py": code})
+    result = run_project(tmp_path, select=["TA301", "TA002"])
+    assert codes(result) == [("tests/test_a.py", 4, "TA301")]
