@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
-from test_options_reach_rules import _lines
 
 TEST = "\n\ndef test_a():\n    assert 1\n"
 
@@ -27,13 +25,6 @@ BVJ_CASES = [
      {"tests/test_a.py": '"""Paths.\n\nBVJ:\n- Team: platform\n"""\n' + TEST}, [1], []),
 ]
 
-
-@pytest.mark.parametrize("code,key,value,files,default_lines,option_lines", BVJ_CASES,
-                         ids=[f"{c[0]}-{c[1]}" for c in BVJ_CASES])
-def test_option_reaches_rule(tmp_path: Path, code, key, value, files, default_lines, option_lines) -> None:  # type: ignore[no-untyped-def]
-    assert _lines(tmp_path / "default", code, files, "") == default_lines
-    table = f"[tool.testaudit.rules.{code}]\n{key} = {value}\n"
-    assert _lines(tmp_path / "set", code, files, table) == option_lines
 
 
 def test_bvj_fields_message_names_the_missing_fields(tmp_path: Path) -> None:

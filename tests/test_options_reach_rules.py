@@ -66,8 +66,16 @@ def _lines(tmp: Path, code: str, files: Dict[str, str], table: str) -> list:
     return sorted(f.location.line for f in result.findings if f.code == code)
 
 
-@pytest.mark.parametrize("code,key,value,files,default_lines,option_lines", CASES,
-                         ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def _all_cases() -> list:
+    # cases of the BVJ and TA6xx/TA701 rules are kept beside those rules' other tests
+    from test_options_bvj import BVJ_CASES
+    from test_options_ta6_ta7 import TA6_TA7_CASES
+
+    return [*CASES, *BVJ_CASES, *TA6_TA7_CASES]
+
+
+@pytest.mark.parametrize("code,key,value,files,default_lines,option_lines", _all_cases(),
+                         ids=[f"{c[0]}-{c[1]}" for c in _all_cases()])
 def test_option_reaches_rule(tmp_path: Path, code, key, value, files, default_lines, option_lines) -> None:  # type: ignore[no-untyped-def]
     base = f"[tool.testaudit.rules.{code}]\n" + BASE.get((code, key), "")
     assert _lines(tmp_path / "default", code, files, base) == default_lines
@@ -85,11 +93,7 @@ MESSAGE_CASES = {("TA301", "env-accessor")}
 
 
 def test_every_option_has_an_end_to_end_case() -> None:
-    covered = {(c[0], c[1]) for c in CASES} | MESSAGE_CASES
-    from test_options_bvj import BVJ_CASES  # cases of rules kept beside their other tests
-    from test_options_ta6_ta7 import TA6_TA7_CASES
-
-    covered |= {(c[0], c[1]) for c in (*TA6_TA7_CASES, *BVJ_CASES)}
+    covered = {(c[0], c[1]) for c in _all_cases()} | MESSAGE_CASES
     missing = [(r.CODE, key) for r in all_rules() for key, _, _ in option_fields(r) if (r.CODE, key) not in covered]
     assert not missing, f"options without an end-to-end test: {missing}"
 

@@ -6,11 +6,8 @@ files, lines reported with defaults, lines reported with the option set).
 """
 from __future__ import annotations
 
-from pathlib import Path
 
-import pytest
 
-from test_options_reach_rules import _lines
 
 TA6_TA7_CASES = [
     ("TA601", "disable-markers", "['OFF:']",
@@ -25,10 +22,3 @@ TA6_TA7_CASES = [
                          "def test_rejects_bad_ids():\n    assert go(user_id='bob')\n"}, [2], [6]),
 ]
 
-
-@pytest.mark.parametrize("code,key,value,files,default_lines,option_lines", TA6_TA7_CASES,
-                         ids=[f"{c[0]}-{c[1]}" for c in TA6_TA7_CASES])
-def test_option_reaches_rule(tmp_path: Path, code, key, value, files, default_lines, option_lines) -> None:  # type: ignore[no-untyped-def]
-    assert _lines(tmp_path / "default", code, files, "") == default_lines
-    table = f"[tool.testaudit.rules.{code}]\n{key} = {value}\n"
-    assert _lines(tmp_path / "set", code, files, table) == option_lines
