@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
-
 TEST = "\n\ndef test_a():\n    assert 1\n"
 
 BVJ_CASES = [

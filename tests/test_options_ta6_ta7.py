@@ -7,8 +7,6 @@ files, lines reported with defaults, lines reported with the option set).
 from __future__ import annotations
 
 
-
-
 TA6_TA7_CASES = [
     ("TA601", "disable-markers", "['OFF:']",
      {"tests/test_a.py": "def test_live():\n    assert 1\n\n\n# OFF: def test_gone():\n#     assert 2\n"}, [], [5]),
