@@ -1,4 +1,11 @@
-"""CLI behaviour, exit codes and configuration errors (SPEC §7, §8)."""
+"""CLI behaviour, exit codes and configuration errors (SPEC §7, §8).
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal (teams gating CI on testaudit)
+- Business Goal: Stability
+- Value Impact: exit codes and config errors behave as CI scripts expect
+- Strategic Impact: an audit tool that is itself audited keeps its numbers honest
+"""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,11 @@
-"""Discovery, project root, excludes, git-ignore (SPEC §3) and test categories."""
+"""Discovery, project root, excludes, git-ignore (SPEC §3) and test categories.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal (teams gating CI on testaudit)
+- Business Goal: Stability
+- Value Impact: the right files are checked and each test gets its category
+- Strategic Impact: an audit tool that is itself audited keeps its numbers honest
+"""
 from __future__ import annotations
 
 import subprocess

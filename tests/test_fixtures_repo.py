@@ -1,4 +1,11 @@
-"""fixtures_repo: every `# expect:` marker is reported, and nothing else is."""
+"""fixtures_repo: every `# expect:` marker is reported, and nothing else is.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal (teams gating CI on testaudit)
+- Business Goal: Stability
+- Value Impact: every rule reports exactly the marked lines, no more, no fewer
+- Strategic Impact: an audit tool that is itself audited keeps its numbers honest
+"""
 from __future__ import annotations
 
 import subprocess

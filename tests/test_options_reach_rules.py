@@ -1,5 +1,12 @@
 """Every rule option is set through `[tool.testaudit.rules.<code-or-name>]` and changes what
-the rule reports — proven end to end, through the configuration file and the engine."""
+the rule reports — proven end to end, through the configuration file and the engine.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal (teams gating CI on testaudit)
+- Business Goal: Stability
+- Value Impact: every configured option changes what its rule reports
+- Strategic Impact: an audit tool that is itself audited keeps its numbers honest
+"""
 from __future__ import annotations
 
 from pathlib import Path

@@ -3,6 +3,12 @@ bad-typed-id, in the shape of `test_options_reach_rules.CASES`: (code, option ke
 files, lines reported with defaults, lines reported with the option set).
 
 `test_options_reach_rules.test_every_option_has_an_end_to_end_case` counts these as covered.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal (teams gating CI on testaudit)
+- Business Goal: Stability
+- Value Impact: commented-out-test and typed-ID options reach their rules
+- Strategic Impact: an audit tool that is itself audited keeps its numbers honest
 """
 from __future__ import annotations
 

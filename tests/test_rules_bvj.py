@@ -1,4 +1,11 @@
-"""TA401/TA402/TA403 beyond the fixture markers: messages, exclusivity, label parsing."""
+"""TA401/TA402/TA403 beyond the fixture markers: messages, exclusivity, label parsing.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal (teams gating CI on testaudit)
+- Business Goal: Stability
+- Value Impact: BVJ rules read real-world docstrings correctly
+- Strategic Impact: an audit tool that is itself audited keeps its numbers honest
+"""
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,12 @@
 """TA601 commented-out-test, TA602 disabled-test-module, TA701 bad-typed-id: spans, severities,
-options reaching the rules end to end, and the f-string reasoning."""
+options reaching the rules end to end, and the f-string reasoning.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal (teams gating CI on testaudit)
+- Business Goal: Stability
+- Value Impact: commented-out tests and typed IDs are found precisely
+- Strategic Impact: an audit tool that is itself audited keeps its numbers honest
+"""
 from __future__ import annotations
 
 from pathlib import Path

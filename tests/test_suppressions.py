@@ -1,4 +1,11 @@
-"""Suppressions (SPEC §5): inline, file-level, per-file-ignores, and TA002 for unused ones."""
+"""Suppressions (SPEC §5): inline, file-level, per-file-ignores, and TA002 for unused ones.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal (teams gating CI on testaudit)
+- Business Goal: Stability
+- Value Impact: suppressions work as documented and stale ones surface
+- Strategic Impact: an audit tool that is itself audited keeps its numbers honest
+"""
 from __future__ import annotations
 
 from pathlib import Path
