@@ -74,7 +74,8 @@ def split_example(example: str, default: str = "tests/test_example.py") -> Dict[
 
 def run_project(root: Path, paths: Optional[List[str]] = None, **kwargs) -> RunResult:  # type: ignore[no-untyped-def]
     config = load_config(root)
-    return check_paths([str(root / p) for p in (paths or ["."])], config, jobs=1, **kwargs)
+    kwargs.setdefault("jobs", 1)
+    return check_paths([str(root / p) for p in (paths or ["."])], config, **kwargs)
 
 
 @pytest.fixture(scope="session")

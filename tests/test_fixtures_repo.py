@@ -66,3 +66,12 @@ def test_cli_on_fixtures_repo_matches_markers_and_exits_1() -> None:
         path, lineno, _ = loc.rsplit(":", 2)
         reported.add((path, int(lineno), code.split()[0]))
     assert reported == expected_markers(FIXTURES)
+
+
+def test_output_is_identical_for_any_number_of_jobs(fixtures_run) -> None:  # type: ignore[no-untyped-def]
+    from conftest import run_project
+    from testaudit.report.json import to_dict
+
+    root, serial = fixtures_run
+    parallel = run_project(root, jobs=2)
+    assert to_dict(parallel) == to_dict(serial)
