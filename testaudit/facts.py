@@ -232,7 +232,8 @@ class FactsCollector(cst.BatchableCSTVisitor):
             if what:
                 mocks.append(MockSite(what, call_line))
             elif resolved:
-                calls.append(CallFact(resolved, call_line))
+                if not resolved.startswith(("pytest.", "pytest_asyncio.")):  # decorators, marks
+                    calls.append(CallFact(resolved, call_line))
             elif "." not in raw:
                 calls.append(CallFact(f"{ctx.module}.{raw}" if ctx.module else raw, call_line))
         for p in params:
