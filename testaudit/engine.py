@@ -51,14 +51,14 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
         with open(src.path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
-        facts = FileFacts(src.rel, module, is_test, name == "conftest.py", parsed=False)
-        return FileResult(src.rel, (), facts, error=f"cannot read file: {exc.strerror or exc}")
+        unread = FileFacts(src.rel, module, is_test, name == "conftest.py", parsed=False)
+        return FileResult(src.rel, (), unread, error=f"cannot read file: {exc.strerror or exc}")
     text = decode(data)
     ctx = FileContext(path=src.path, rel=src.rel, module=module, is_package=name == "__init__.py",
                       is_test_module=is_test, is_conftest=name == "conftest.py", config=config,
                       source=text, imports=ImportTable())
     active = [r for r in ruleset.file_rules() if role == CHECK and (r.cls.FILES == "all" or is_test)]
-    rules: List[Rule] = [r.cls(ctx, r.options, r.severity) for r in active]  # type: ignore[misc]
+    rules: List[Rule] = [r.cls(ctx, r.options, r.severity) for r in active]  # type: ignore[call-arg,misc]
     findings: List[Finding] = []
     facts: FileFacts
     try:

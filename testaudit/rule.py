@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterable, List, Optional, Protocol, Sequence, Tuple
 
 import libcst as cst
 
@@ -42,12 +42,18 @@ class NoOptions:
     """A rule without options."""
 
 
+class PositionLookup(Protocol):
+    """node → ``CodeRange`` (``testaudit.positions.Positions``, or libcst's PositionProvider)."""
+
+    def __getitem__(self, node: cst.CSTNode) -> Any: ...
+
+
 class FileContext:
     """What the per-file stage knows about the file being visited."""
 
     def __init__(self, *, path: str, rel: str, module: str, is_package: bool, is_test_module: bool,
                  is_conftest: bool, config: "Config", source: str, imports: "ImportTable",
-                 positions: Optional[Mapping[cst.CSTNode, Any]] = None) -> None:
+                 positions: Optional[PositionLookup] = None) -> None:
         self.path = path
         self.rel = rel
         self.module = module

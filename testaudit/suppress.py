@@ -83,8 +83,8 @@ def apply_suppressions(findings: Iterable[Finding], suppressions: Sequence[Suppr
         for sup in sups:
             if (sup.line, sup.column) in used:
                 continue
-            codes = set().union(*(expand(c) for c in sup.codes)) if sup.codes else set()
-            if sup.codes and not (codes & selected):
+            named: Set[str] = set().union(*(expand(c) for c in sup.codes)) if sup.codes else set()
+            if sup.codes and not (named & selected):
                 continue  # a suppression for a rule that did not run cannot be judged
             out.unused.append(sup)
     return out

@@ -64,7 +64,7 @@ import difflib
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import cast, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -148,7 +148,7 @@ def regex_examples(pattern: str) -> List[str]:
             if name == "LITERAL":
                 out.append(chr(av))  # type: ignore[arg-type]
             elif name == "RANGE":
-                lo, hi = av  # type: ignore[misc]
+                lo, hi = cast(Tuple[int, int], av)
                 out.extend(chr(c) for c in range(lo, min(hi, lo + 15) + 1))
             elif name == "CATEGORY":
                 out.extend(_category(str(getattr(av, "name", av))))
@@ -171,7 +171,7 @@ def regex_examples(pattern: str) -> List[str]:
             elif name == "CATEGORY":
                 options = _category(str(getattr(av, "name", av)))[:1]
             elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-                lo, hi, inner = av  # type: ignore[misc]
+                lo, hi, inner = cast(Tuple[int, int, Iterable[Tuple[object, object]]], av)
                 hi = min(hi, lo + 3)
                 counts = sorted({lo, max(lo, min(hi, 1)), min(hi, lo + 1)})
                 options = []

@@ -21,7 +21,7 @@ elsewhere is not traced.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Set, Tuple
+from typing import Any, Dict, Set, Tuple
 
 import libcst as cst
 
@@ -111,5 +111,5 @@ class HandRolledDouble(Rule):
                             stmt_line=stmt)
 
     @classmethod
-    def keep(cls, finding: Finding, category: str, options: Options) -> bool:
+    def keep(cls, finding: Finding, category: str, options: Any) -> bool:
         return category in options.categories

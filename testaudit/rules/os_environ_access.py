@@ -79,7 +79,7 @@ class OsEnvironAccess(Rule):
                                             or (self.options.monkeypatch and "monkeypatch" in src))
         self.attr_names: Set[int] = set()
         self.candidates: List[Tuple[cst.CSTNode, str, int]] = []
-        self.import_sites: Dict[str, Tuple[cst.CSTNode, int, str]] = {}
+        self.import_sites: Dict[str, Tuple[cst.ImportAlias, int, str]] = {}
         self.used_locals: Set[str] = set()
 
     # `os.environ.get(...)` visits `os.environ.get`, `os.environ`, `os` and `environ`: every
