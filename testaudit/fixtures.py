@@ -1,0 +1,98 @@
+"""pytest's fixture resolution, modelled on facts (the foundation of TA102).
+
+Visibility for a test in ``tests/a/test_x.py``, nearest first: fixtures defined on the test's
+class (and its project base classes), in the module itself, then in ``conftest.py`` files from
+the module's directory up to the project root. The nearest definition wins; a fixture that
+requests its own name gets the next definition further out (pytest's override-with-parent).
+``parametrize`` argument names shadow fixtures. Names nobody defines (plugin fixtures such as
+``tmp_path``) resolve to None: unknown means "not known to mock".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from testaudit.model import ClassFact, FileFacts, FunctionFact
+
+
+@dataclass(frozen=True)
+class FixtureDef:
+    facts: FileFacts
+    fn: FunctionFact
+
+    @property
+    def name(self) -> str:
+        return self.fn.fixture_name or self.fn.name
+
+    @property
+    def where(self) -> str:
+        return f"{self.facts.path}:{self.fn.line}"
+
+
+# A scope is where definitions live: ("class", path, qualname), ("module", path), ("conftest", dir)
+Scope = Tuple[str, ...]
+
+
+class FixtureIndex:
+    def __init__(self, facts: Iterable[FileFacts]) -> None:
+        self.by_scope: Dict[Scope, Dict[str, FixtureDef]] = {}
+        self.conftests: Dict[str, FileFacts] = {}
+        for f in facts:
+            directory = f.path.rsplit("/", 1)[0] if "/" in f.path else ""
+            if f.is_conftest:
+                self.conftests[directory] = f
+            for fn in f.functions:
+                if fn.kind != "fixture":
+                    continue
+                if fn.class_name:
+                    scope: Scope = ("class", f.path, fn.class_name)
+                elif f.is_conftest:
+                    scope = ("conftest", directory)
+                else:
+                    scope = ("module", f.path)
+                self.by_scope.setdefault(scope, {})[fixture_key(fn)] = FixtureDef(f, fn)
+
+    def scopes(self, path: str, class_chain: Sequence[str] = ()) -> List[Scope]:
+        """Scopes visible from a test in ``path`` (inside ``class_chain``, nearest class first)."""
+        out: List[Scope] = [("class", path, c) for c in class_chain]
+        out.append(("module", path))
+        parts = path.split("/")[:-1]
+        for i in range(len(parts), -1, -1):
+            out.append(("conftest", "/".join(parts[:i])))
+        return out
+
+    def resolve(self, name: str, scopes: Sequence[Scope], skip: Optional[FixtureDef] = None) -> Optional[FixtureDef]:
+        """The nearest definition of ``name``; after ``skip`` when a fixture requests its own name."""
+        passed = skip is None
+        for scope in scopes:
+            found = self.by_scope.get(scope, {}).get(name)
+            if found is None:
+                continue
+            if not passed:
+                if found == skip:
+                    passed = True
+                continue
+            return found
+        return None
+
+    def autouse(self, scopes: Sequence[Scope]) -> List[FixtureDef]:
+        """Autouse fixtures in scope, nearest first, one per name."""
+        seen: Dict[str, FixtureDef] = {}
+        for scope in scopes:
+            for name, fx in self.by_scope.get(scope, {}).items():
+                if fx.fn.autouse and name not in seen:
+                    seen[name] = fx
+        return list(seen.values())
+
+
+def fixture_key(fn: FunctionFact) -> str:
+    return fn.fixture_name or fn.name
+
+
+def requested(test: FunctionFact, cls: Optional[ClassFact], module: FileFacts) -> List[str]:
+    """Fixture names a test requests: parameters (minus parametrized ones) and usefixtures."""
+    shadowed = set(test.parametrized)
+    names = [p for p in test.params if p not in shadowed]
+    for extra in (test.usefixtures, cls.usefixtures if cls else (), module.module_usefixtures):
+        names.extend(n for n in extra if n not in names)
+    return names
