@@ -240,7 +240,8 @@ def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = 
         rule = active.cls(active.options, active.severity)  # type: ignore[call-arg]
         for f in rule.check(project):  # type: ignore[attr-defined]
             if f.path in per_file:
-                per_file[f.path].append(f)
+                cat, node = project.category_at(project.facts[f.path], f.location.line)
+                per_file[f.path].append(replace(f, category=f.category or cat, node_id=f.node_id or node))
     suppressed = 0
     selected = set(ruleset.codes())
     expand = _expander()

@@ -225,7 +225,8 @@ class FactsCollector(cst.BatchableCSTVisitor):
             kind = "function"
         calls: List[CallFact] = []
         mocks: List[MockSite] = []
-        line = ctx.line_of(node)
+        name_loc = ctx.location(node.name)
+        line = name_loc.line
         for raw, call_line in rec.calls:
             resolved = self._resolve(raw)
             what = mock_name(resolved)
@@ -246,6 +247,7 @@ class FactsCollector(cst.BatchableCSTVisitor):
             parametrized=info.parametrized,
             fixture_name=(info.fixture_name or rec.name) if info.is_fixture else None,
             autouse=info.autouse, mock_sites=tuple(mocks), calls=tuple(calls),
+            column=name_loc.column, end_column=name_loc.end_column,
         )
 
 

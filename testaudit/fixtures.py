@@ -52,9 +52,10 @@ class FixtureIndex:
                     scope = ("module", f.path)
                 self.by_scope.setdefault(scope, {})[fixture_key(fn)] = FixtureDef(f, fn)
 
-    def scopes(self, path: str, class_chain: Sequence[str] = ()) -> List[Scope]:
-        """Scopes visible from a test in ``path`` (inside ``class_chain``, nearest class first)."""
-        out: List[Scope] = [("class", path, c) for c in class_chain]
+    def scopes(self, path: str, classes: Sequence[Tuple[str, str]] = ()) -> List[Scope]:
+        """Scopes visible from a test in ``path``; ``classes``: (path, qualname) of its class and
+        then of the class's project base classes, whose fixture methods pytest also sees."""
+        out: List[Scope] = [("class", p, q) for p, q in classes]
         out.append(("module", path))
         parts = path.split("/")[:-1]
         for i in range(len(parts), -1, -1):

@@ -52,6 +52,7 @@ class ProjectGraph:
                 target = self.resolve(base) if not base.startswith(UNRESOLVED) else None
                 self.classes.add_edge(qual, target or f"{UNRESOLVED}{base.lstrip(UNRESOLVED)}")
         self._ancestry_cache: Dict[str, Ancestry] = {}
+        self._def_cache: Dict[str, Set[str]] = {}
 
     # -- names -------------------------------------------------------------------------------
     def is_project_module(self, module: str) -> bool:
@@ -88,6 +89,29 @@ class ProjectGraph:
         if target is None:
             return None
         return self.resolve(f"{target}.{tail}" if tail else target, _depth + 1)
+
+    def resolve_function(self, dotted: str, _depth: int = 0) -> Optional[Tuple[FileFacts, str]]:
+        """(defining module's facts, qualname) of a project function or class, following re-exports."""
+        if _depth > 20:
+            return None
+        module, rest = self._split(dotted)
+        if module is None or not rest:
+            return None
+        facts = self.by_module[module]
+        if rest in self._defs(facts):
+            return facts, rest
+        head, _, tail = rest.partition(".")
+        target = self._imports.get(module, {}).get(head)
+        if target is None:
+            return None
+        return self.resolve_function(f"{target}.{tail}" if tail else target, _depth + 1)
+
+    def _defs(self, facts: FileFacts) -> Set[str]:
+        cached = self._def_cache.get(facts.path)
+        if cached is None:
+            cached = {fn.qualname for fn in facts.functions} | {c.qualname for c in facts.classes}
+            self._def_cache[facts.path] = cached
+        return cached
 
     def is_external(self, qualified: str) -> bool:
         return qualified not in self._classes and self._split(qualified)[0] is None

@@ -135,6 +135,8 @@ class FunctionFact:
     autouse: bool = False
     mock_sites: Tuple[MockSite, ...] = ()
     calls: Tuple[CallFact, ...] = ()
+    column: int = 1
+    end_column: int = 1
 
 
 @dataclass(frozen=True)

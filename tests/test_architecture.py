@@ -20,10 +20,11 @@ ALLOWED: Dict[str, Set[str]] = {
     "testaudit.errors": set(),
     "testaudit.rule": {"testaudit.model", "testaudit.config", "testaudit.names"},
     "testaudit.score": {"testaudit.model"},
+    "testaudit.fixtures": {"testaudit.model"},
     "testaudit.report": {"testaudit.model", "testaudit.score", "testaudit.source", "testaudit.report",
                          "testaudit.__version__", "testaudit"},
     "testaudit.rules": {"testaudit.model", "testaudit.rule", "testaudit.names", "testaudit.pytest_model",
-                        "testaudit.categories", "testaudit.rules"},
+                        "testaudit.categories", "testaudit.fixtures", "testaudit.rules"},
 }
 # these import only testaudit's own rule and reporter modules by name
 OWN_PLUGIN_LOADERS = {"testaudit.registry", "testaudit.report"}

@@ -86,7 +86,7 @@ def test_class_fixtures_shadow_and_parametrize_shadows(tmp_path: Path) -> None:
     tests = {t.name: t for t in module.tests()}
     cls = module.classes[0]
     assert requested(tests["test_one"], cls, module) == ["client", "tmp_path", "db"]
-    scopes = index.scopes(module.path, [cls.qualname])
+    scopes = index.scopes(module.path, [(module.path, cls.qualname)])
     assert index.resolve("client", scopes).where == "tests/integration/test_a.py:11"
     assert requested(tests["test_two"], None, module) == ["client", "local"]
 

@@ -33,6 +33,11 @@ CASES = [
     ("TA101", "monkeypatch", "true",
      {"tests/integration/test_a.py": "def test_a(monkeypatch):\n    monkeypatch.setattr('app.x.y', 1)\n"
                                      "    assert True is not False\n"}, [], [2]),
+    ("TA102", "categories", "['unit']",
+     {"tests/conftest.py": "import pytest\nfrom unittest.mock import MagicMock\n\n\n@pytest.fixture\n"
+                           "def svc():\n    return MagicMock()\n",
+      "tests/unit/test_a.py": "def test_a(svc):\n    assert svc\n",
+      "tests/integration/test_b.py": "\n\ndef test_b(svc):\n    assert svc\n"}, [3], [1]),
     ("TA103", "double-patterns", "['^Pretend']",
      {"tests/integration/test_a.py": "class PretendRedis:\n    pass\n\n\nclass FakeRedis:\n    pass\n\n\n"
                                      "def test_a():\n    assert PretendRedis()\n"}, [5], [1]),

@@ -1,0 +1,7 @@
+"""Clean fixtures only."""
+import pytest
+
+
+@pytest.fixture
+def service_url():
+    return "http://service.internal"

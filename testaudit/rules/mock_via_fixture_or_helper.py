@@ -1,0 +1,218 @@
+"""
+## What it does
+Reports an integration or e2e test that reaches a test double through another file:
+
+- a fixture it requests — by parameter, `@pytest.mark.usefixtures` (function, class, module
+  `pytestmark`), or an autouse fixture in scope — whose body mocks, directly, through the
+  fixtures it requests in turn, or through helpers it calls; fixtures are resolved as pytest
+  does: the test's class (and its project base classes), the module, then `conftest.py` files
+  up to the project root, the nearest definition winning, a fixture requesting its own name
+  getting the parent's, `parametrize` names shadowing fixtures;
+- a function it calls, or a class it instantiates, imported from a project module (through any
+  import form or re-export) whose body mocks, directly or through further helpers;
+- a `setUp` / `setup_method` / `asyncSetUp` / `setup_class` of a project base class that mocks.
+
+One finding per (test, mocking function), on the test (or on the class, for class-level
+`usefixtures`), with the chain in the message:
+`test_login → fixture auth_client (tests/integration/conftest.py:12) → MagicMock`.
+
+## Why is this bad?
+Integration suites rarely import `unittest.mock` themselves any more: the mock sits in a
+`conftest.py` fixture two directories up, in an autouse fixture, or in a shared helper. The test
+file looks clean while the collaboration it claims to exercise is replaced. This rule follows
+those paths so the claim "no mocks in integration tests" can be checked.
+
+## Options
+- `categories`: the test categories checked (default `integration`, `e2e`).
+
+## Known limitations
+Mocks in the test module itself (its own fixtures and helpers) are TA101's findings, not
+TA102's. Fixtures from plugins, `request.getfixturevalue(...)`, and methods called on
+instances (`client.setup()`) are not followed; unknown fixtures count as not mocking. A cycle
+of fixtures or helpers is cut where it closes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+
+from testaudit.fixtures import FixtureDef, FixtureIndex, requested
+from testaudit.model import ClassFact, FileFacts, Finding, FunctionFact, Location
+from testaudit.rule import ProjectRule
+
+SETUP_METHODS = frozenset({"setUp", "asyncSetUp", "setup_method", "setup_class", "setUpClass", "setup"})
+
+Cause = Tuple[str, int]  # (path, line) of the function whose body mocks
+Chain = Tuple[Tuple[str, ...], Cause]  # the steps after the test, and the root cause
+
+
+@dataclass(frozen=True)
+class Options:
+    categories: Tuple[str, ...] = ("integration", "e2e")
+
+
+def _dedupe(chains: Iterable[Chain]) -> List[Chain]:
+    seen: Dict[Cause, Chain] = {}
+    for chain in chains:
+        seen.setdefault(chain[1], chain)
+    return list(seen.values())
+
+
+class _Tracer:
+    """Walks fixtures and helpers to the functions that mock, memoised per definition."""
+
+    def __init__(self, project: Any) -> None:
+        self.project = project
+        self.graph = project.graph
+        self.index = FixtureIndex(project.facts.values())
+        self.memo: Dict[str, List[Chain]] = {}
+
+    def class_scopes(self, facts: FileFacts, qualname: Optional[str]) -> List[Tuple[str, str]]:
+        """(path, qualname) of a class and of its project base classes."""
+        if not qualname:
+            return []
+        out = [(facts.path, qualname)]
+        cls = self.project.class_of(facts, qualname)
+        if cls is not None:
+            for ancestor in self.project.ancestry(facts, cls).ancestors:
+                found = self.graph.class_fact(ancestor)
+                if found is not None:
+                    out.append((found[0].path, found[1].qualname))
+        return out
+
+    def fixture(self, fx: FixtureDef, stack: FrozenSet[str] = frozenset()) -> List[Chain]:
+        key = f"fixture {fx.where}"
+        if key in self.memo:
+            return self.memo[key]
+        if key in stack:
+            return []
+        stack = stack | {key}
+        label = f"fixture {fx.name} ({fx.where})"
+        out = self._body(label, fx.facts, fx.fn, stack)
+        scopes = self.index.scopes(fx.facts.path, self.class_scopes(fx.facts, fx.fn.class_name))
+        for name in (*fx.fn.params, *fx.fn.usefixtures):
+            sub = self.index.resolve(name, scopes, skip=fx if name == fx.name else None)
+            if sub is not None:
+                out.extend(((label, *steps), cause) for steps, cause in self.fixture(sub, stack))
+        self.memo[key] = result = _dedupe(out)
+        return result
+
+    def helper(self, target: str, stack: FrozenSet[str] = frozenset()) -> List[Chain]:
+        hit = self.graph.resolve_function(target)
+        if hit is None:
+            return []
+        facts, qualname = hit
+        key = f"helper {facts.path}::{qualname}"
+        if key in self.memo:
+            return self.memo[key]
+        if key in stack:
+            return []
+        stack = stack | {key}
+        out: List[Chain] = []
+        cls = self.project.class_of(facts, qualname)
+        if cls is not None:  # instantiating a class: its methods' bodies count
+            label = f"helper {qualname} ({facts.path}:{cls.line})"
+            for fn in facts.functions:
+                if fn.class_name == qualname and fn.kind != "fixture":
+                    out.extend(self._body(label, facts, fn, stack, cause_line=cls.line))
+        else:
+            for fn in facts.functions:
+                if fn.qualname == qualname and fn.kind != "fixture":
+                    out.extend(self._body(f"helper {qualname} ({facts.path}:{fn.line})", facts, fn, stack))
+        self.memo[key] = result = _dedupe(out)
+        return result
+
+    def _body(self, label: str, facts: FileFacts, fn: FunctionFact, stack: FrozenSet[str],
+              cause_line: Optional[int] = None) -> List[Chain]:
+        out: List[Chain] = []
+        if fn.mock_sites:
+            out.append(((label, fn.mock_sites[0].what), (facts.path, cause_line or fn.line)))
+        for call in fn.calls:
+            out.extend(((label, *steps), cause) for steps, cause in self.helper(call.target, stack))
+        return out
+
+    def base_setups(self, classes: Sequence[Tuple[str, str]]) -> List[Chain]:
+        out: List[Chain] = []
+        for path, qualname in classes[1:]:
+            facts = self.project.facts[path]
+            for fn in facts.functions:
+                if fn.class_name == qualname and fn.name in SETUP_METHODS:
+                    label = f"base {qualname}.{fn.name} ({path}:{fn.line})"
+                    out.extend(self._body(label, facts, fn, frozenset()))
+        return out
+
+
+class MockViaFixtureOrHelper(ProjectRule):
+    CODE = "TA102"
+    NAME = "mock-via-fixture-or-helper"
+    MESSAGE = "integration or e2e test reaches a mock through a fixture or helper in another file"
+    FILES = "test"
+    APPLIES = "categories"
+    Options = Options
+    INVALID = (
+        "# file: tests/integration/conftest.py\n"
+        "import pytest\nfrom unittest.mock import MagicMock\n\n\n"
+        "@pytest.fixture\ndef auth_client():\n    return MagicMock()\n"
+        "# file: tests/integration/test_login.py\n"
+        "def test_login(auth_client):\n    assert auth_client.login('alice')\n",
+        "# file: tests/helpers/payments.py\n"
+        "from unittest.mock import patch\n\n\ndef fake_gateway():\n    return patch('app.gateway.charge')\n"
+        "# file: tests/e2e/test_checkout.py\n"
+        "from tests.helpers.payments import fake_gateway as gateway\n\n\n"
+        "def test_checkout():\n    with gateway():\n        assert checkout()\n",
+    )
+    VALID = (
+        "# file: tests/integration/conftest.py\n"
+        "import pytest\n\n\n@pytest.fixture\ndef auth_client(real_auth_service):\n"
+        "    return real_auth_service.client()\n"
+        "# file: tests/integration/test_login.py\n"
+        "def test_login(auth_client):\n    assert auth_client.login('alice')\n",
+        "# file: tests/conftest.py\n"
+        "import pytest\nfrom unittest.mock import MagicMock\n\n\n"
+        "@pytest.fixture\ndef auth_client():\n    return MagicMock()\n"
+        "# file: tests/unit/test_login.py\n"
+        "def test_login(auth_client):\n    assert auth_client.login('alice')\n",
+    )
+
+    def check(self, project: Any) -> Iterable[Finding]:
+        tracer = _Tracer(project)
+        categories = set(self.options.categories)
+        for facts in project.test_modules():
+            if not facts.parsed:
+                continue
+            class_level: Dict[str, Tuple[ClassFact, Dict[Cause, Chain]]] = {}
+            for test in facts.tests():
+                if project.test_category(facts, test) not in categories:
+                    continue
+                classes = tracer.class_scopes(facts, test.class_name)
+                scopes = tracer.index.scopes(facts.path, classes)
+                chains: List[Chain] = []
+                for name in requested(test, None, facts):
+                    fx = tracer.index.resolve(name, scopes)
+                    if fx is not None:
+                        chains.extend(tracer.fixture(fx))
+                for fx in tracer.index.autouse(scopes):
+                    chains.extend(tracer.fixture(fx))
+                for call in test.calls:
+                    chains.extend(tracer.helper(call.target))
+                chains.extend(tracer.base_setups(classes))
+                for steps, cause in _dedupe(c for c in chains if c[1][0] != facts.path):
+                    yield self._finding(facts, test.line, test.column, test.end_column, test.name, steps)
+                cls = project.class_of(facts, test.class_name)
+                if cls is not None and cls.usefixtures:
+                    found = class_level.setdefault(cls.qualname, (cls, {}))[1]
+                    for name in cls.usefixtures:
+                        fx = tracer.index.resolve(name, scopes)
+                        for chain in (tracer.fixture(fx) if fx is not None else []):
+                            if chain[1][0] != facts.path:
+                                found.setdefault(chain[1], chain)
+            for cls, found in class_level.values():
+                for steps, _ in found.values():
+                    yield self._finding(facts, cls.line, cls.column, cls.end_column, cls.name, steps)
+
+    def _finding(self, facts: FileFacts, line: int, column: int, end_column: int, who: str,
+                 steps: Tuple[str, ...]) -> Finding:
+        chain = (who, *steps)
+        return Finding(path=facts.path, code=self.CODE, name=self.NAME, severity=self.severity,
+                       message=" → ".join(chain), location=Location(line, column, line, end_column),
+                       chain=chain, stmt_line=line)
