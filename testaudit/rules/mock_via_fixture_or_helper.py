@@ -8,8 +8,9 @@ Reports an integration or e2e test that reaches a test double through another fi
   does: the test's class (and its project base classes), the module, then `conftest.py` files
   up to the project root, the nearest definition winning, a fixture requesting its own name
   getting the parent's, `parametrize` names shadowing fixtures;
-- a function it calls, or a class it instantiates, imported from a project module (through any
-  import form or re-export) whose body mocks, directly or through further helpers;
+- a function it calls, or a class it instantiates (its `__init__`, `__new__`,
+  `__post_init__`), imported from a project module (through any import form or re-export)
+  whose body mocks, directly or through further helpers;
 - a `setUp` / `setup_method` / `asyncSetUp` / `setup_class` of a project base class that mocks.
 
 One finding per (test, mocking function), on the test (or on the class, for class-level
@@ -28,7 +29,8 @@ those paths so the claim "no mocks in integration tests" can be checked.
 ## Known limitations
 Mocks in the test module itself (its own fixtures and helpers) are TA101's findings, not
 TA102's. Fixtures from plugins, `request.getfixturevalue(...)`, and methods called on
-instances (`client.setup()`) are not followed; unknown fixtures count as not mocking. A cycle
+instances (`client.connect()`, `self.helper()`) are not followed, so a class that mocks only in
+a method called later is not reported; unknown fixtures count as not mocking. A cycle
 of fixtures or helpers is cut where it closes.
 """
 from __future__ import annotations
@@ -40,6 +42,7 @@ from testaudit.fixtures import FixtureDef, FixtureIndex, requested
 from testaudit.model import ClassFact, FileFacts, Finding, FunctionFact, Location
 from testaudit.rule import ProjectRule
 
+CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
 SETUP_METHODS = frozenset({"setUp", "asyncSetUp", "setup_method", "setup_class", "setUpClass", "setup"})
 
 Cause = Tuple[str, int]  # (path, line) of the function whose body mocks
@@ -110,10 +113,10 @@ class _Tracer:
         stack = stack | {key}
         out: List[Chain] = []
         cls = self.project.class_of(facts, qualname)
-        if cls is not None:  # instantiating a class: its methods' bodies count
+        if cls is not None:  # instantiating a class runs its constructor, not its other methods
             label = f"helper {qualname} ({facts.path}:{cls.line})"
             for fn in facts.functions:
-                if fn.class_name == qualname and fn.kind != "fixture":
+                if fn.class_name == qualname and fn.name in CONSTRUCTORS:
                     out.extend(self._body(label, facts, fn, stack, cause_line=cls.line))
         else:
             for fn in facts.functions:

@@ -11,5 +11,12 @@ def make_wrapped_client():
 
 
 class FakeGatewayFactory:
-    def build(self):
-        return MagicMock(name="gateway")
+    def __init__(self):
+        self.gateway = MagicMock(name="gateway")
+
+
+class LazyGateway:
+    """Mocks only in a method called later: instantiating it does not reach the mock."""
+
+    def fallback(self):
+        return MagicMock(name="fallback")

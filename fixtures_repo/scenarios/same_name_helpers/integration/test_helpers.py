@@ -9,6 +9,7 @@ Business Value Justification (BVJ):
 import scenarios.same_name_helpers.mocking_helpers as mh
 from scenarios.same_name_helpers import wrapped
 from scenarios.same_name_helpers.mocking_helpers import FakeGatewayFactory  # expect: TA103
+from scenarios.same_name_helpers.mocking_helpers import LazyGateway
 from scenarios.same_name_helpers.mocking_helpers import make_client as build_double
 from scenarios.same_name_helpers.real_helpers import make_client
 
@@ -31,3 +32,7 @@ def test_reexported_helper_through_another_helper():  # expect: TA102
 
 def test_instantiates_mocking_class():  # expect: TA102
     assert FakeGatewayFactory() is not None
+
+
+def test_instantiates_class_that_mocks_only_later():
+    assert LazyGateway() is not None
