@@ -14,7 +14,7 @@ import random
 import statistics
 import time
 from pathlib import Path
-from typing import Callable, List
+from typing import List
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider

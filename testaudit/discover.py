@@ -109,9 +109,6 @@ def discover(paths: Sequence[str], config: Config) -> Discovery:
         if os.path.isfile(absolute):
             if (config.force_exclude and (excluded(rel, False) or _under_excluded_dir(rel, excluded))):
                 continue
-            if not absolute.endswith(".py") and not config.force_exclude:
-                # an explicitly named non-.py file is still read (e.g. a script without suffix)
-                pass
             found[absolute] = SourceFile(absolute, rel, explicit=True)
             continue
         if config.force_exclude and rel != "." and (excluded(rel, True) or _under_excluded_dir(rel, excluded)):

@@ -4,8 +4,6 @@
 """
 from __future__ import annotations
 
-import dataclasses
-import inspect
 import json
 import sys
 from pathlib import Path

@@ -9,7 +9,7 @@ the column just after the last character, as in ruff's JSON output.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional, Tuple
 
 
@@ -209,4 +209,3 @@ class RunResult:
     weights: Tuple[Tuple[str, float], ...] = ()
     rule_names: Tuple[Tuple[str, str], ...] = ()
     suppressed: int = 0
-    extra: Tuple[Tuple[str, str], ...] = field(default_factory=tuple)

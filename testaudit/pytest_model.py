@@ -13,7 +13,7 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from testaudit.names import ImportTable, callee, dotted, string_value
+from testaudit.names import ImportTable, callee, string_value
 
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture", "pytest.yield_fixture"})
 MARK_PREFIX = "pytest.mark."
@@ -190,8 +190,3 @@ def requested_params(params: cst.Parameters) -> Tuple[str, ...]:
             continue
         out.append(name)
     return tuple(out)
-
-
-def is_marker_expr(expr: cst.BaseExpression) -> bool:
-    name = dotted(expr.func if isinstance(expr, cst.Call) else expr)
-    return bool(name and (name.startswith(MARK_PREFIX) or name.startswith("mark.")))

@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 from testaudit.config import Config, did_you_mean
 from testaudit.errors import ConfigError
 from testaudit.model import Severity
-from testaudit.rule import EngineRule, ProjectRule, Rule, RuleBase
+from testaudit.rule import ProjectRule, Rule, RuleBase
 
 
 @lru_cache(maxsize=1)
@@ -214,7 +214,3 @@ def _check_regex(pattern: str, source: Optional[str], key: str) -> None:
         re.compile(pattern)
     except re.error as exc:
         raise ConfigError(f"invalid regular expression {pattern!r}: {exc}", source, key) from None
-
-
-def is_engine_rule(cls: Type[RuleBase]) -> bool:
-    return issubclass(cls, EngineRule)

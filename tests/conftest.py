@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 import pytest
 
 from testaudit.api import check_paths
-from testaudit.config import Config, find_project_root, load_config, parse_config
+from testaudit.config import load_config
 from testaudit.model import RunResult
 
 REPO = Path(__file__).resolve().parent.parent

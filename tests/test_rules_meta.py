@@ -16,7 +16,6 @@ import pytest
 from conftest import REPO, run_project, split_example, write_project
 from testaudit.docs import expected_pages, write_pages
 from testaudit.registry import all_rules, option_fields
-from testaudit.rule import EngineRule
 
 RULES = all_rules()
 SECTIONS = ("## What it does", "## Why is this bad?", "## Options", "## Known limitations")
@@ -57,8 +56,6 @@ def _examples(kind: str):  # type: ignore[no-untyped-def]
 
 def _run_example(tmp_path: Path, rule, example: str):  # type: ignore[no-untyped-def]
     files = split_example(example)
-    if rule.CODE == "TA001":
-        files = {k: v for k, v in files.items()}
     write_project(tmp_path, files)
     result = run_project(tmp_path)
     return [f for f in result.findings if f.code == rule.CODE]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import os
 from itertools import groupby
-from typing import Dict, List
+from typing import List
 
 from rich.console import Console
 from rich.table import Table
