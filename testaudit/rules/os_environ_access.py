@@ -98,7 +98,7 @@ class OsEnvironAccess(Rule):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if not self.active or isinstance(node.names, cst.ImportStar) or node.relative:
             return
-        if dotted(node.module) != "os" if node.module is not None else True:
+        if node.module is None or dotted(node.module) != "os":
             return
         for alias in node.names:
             local = alias.asname.name if alias.asname else alias.name
