@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+import time
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple
 
 import click
 
 from testaudit import __version__
-
-FORMATS = ("text", "concise", "json")
+from testaudit.report import FORMATS
 
 
 def _split(values: Sequence[str]) -> List[str]:
@@ -73,8 +74,7 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
           verbose: bool, color: Optional[bool]) -> None:
     """Check PATHS (default: the current directory) and report findings and the score."""
     from testaudit import api
-    from testaudit.config import _fail_under
-    from testaudit.errors import ConfigError
+    from testaudit.atomic import write_text_atomic
     from testaudit.report import get_reporter
     from testaudit.report.summary import summarize
     from testaudit.score import below_threshold
@@ -83,58 +83,104 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
         config = api.load(list(paths), config_file)
         if force_exclude:
             config = config.with_overrides(force_exclude=True)
-        threshold = config.fail_under
-        if fail_under is not None:
-            try:
-                threshold = _fail_under(fail_under, None, "--fail-under")
-            except ConfigError as exc:
-                raise ConfigError(exc.message, None, "--fail-under") from None
-        show = not quiet and sys.stderr.isatty()
-        result = api.check_paths(list(paths), config, select=_split(select) or None,
-                                 ignore=_split(ignore), jobs=jobs, progress=_progress if show else None)
-        if show:
-            click.echo("\r\033[K", err=True, nl=False)
+        threshold = _threshold(config.fail_under, fail_under)
+        with _progress_display(enabled=not quiet) as progress:
+            result = api.check_paths(list(paths), config, select=_split(select) or None,
+                                     ignore=_split(ignore), jobs=jobs, progress=progress)
         use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                       and "NO_COLOR" not in os.environ)
         reporter = get_reporter(fmt)(color=bool(use_color), fail_under=threshold or "",
                                      statistics=statistics, quiet=quiet)
         text = reporter.render(result)
         if output:
-            _write(output, text)
+            write_text_atomic(output, text)
         else:
             click.echo(text, nl=False)
+        if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+            _append_step_summary(os.environ["GITHUB_STEP_SUMMARY"], result, threshold or "")
+        score = summarize(result).overall
+        below = bool(threshold) and below_threshold(score.value, threshold or "0")
+        if below and (fmt != "text" or output):
+            click.echo(f"testaudit: FAILED: compliance score {score.text} is below --fail-under {threshold}",
+                       err=True)
         if exit_zero:
             return 0
         errors = any(f.severity.value == "error" for f in result.findings)
-        below = bool(threshold) and below_threshold(summarize(result).overall.value, threshold or "0")
-        if below and fmt != "text":
-            click.echo(f"testaudit: compliance score {summarize(result).overall.text} is below "
-                       f"--fail-under {threshold}", err=True)
         return 1 if errors or below else 0
 
     sys.exit(_guard(run, verbose))
 
 
-def _progress(role: str, done: int, total: int) -> None:
-    """One self-overwriting status line on a terminal's stderr, every 50 files."""
-    if total >= 200 and (done % 50 == 0 or done == total):
-        what = "checked" if role == "check" else "read for cross-file facts"
-        click.echo(f"\r\033[K{done}/{total} files {what}", err=True, nl=False)
+def _threshold(configured: Optional[str], flag: Optional[str]) -> Optional[str]:
+    """``--fail-under`` wins over ``fail-under`` in the configuration; both are validated numbers."""
+    from testaudit.config import _fail_under
+    from testaudit.errors import ConfigError
 
-
-def _write(path: str, text: str) -> None:
-    import tempfile
-
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".testaudit-", suffix=".tmp")
+    if flag is None:
+        return configured
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        return _fail_under(flag, None, "--fail-under")
+    except ConfigError as exc:
+        raise ConfigError(exc.message, None, "--fail-under") from None
+
+
+def _append_step_summary(path: str, result: Any, threshold: str) -> None:
+    """GitHub Actions shows the Markdown appended to ``$GITHUB_STEP_SUMMARY`` on the run page."""
+    from testaudit.report.markdown import render_markdown
+
+    try:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(render_markdown(result, threshold))
+    except OSError as exc:
+        click.echo(f"testaudit: warning: cannot append the job summary to {path}: {exc.strerror}", err=True)
+
+
+@contextmanager
+def _progress_display(enabled: bool) -> Iterator[Optional[Callable[[str, int, int], None]]]:
+    """A rich progress bar on stderr, only on a terminal, appearing once a run passes two seconds."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    display = DelayedProgress()
+    try:
+        yield display.update
+    finally:
+        display.close()
+
+
+class DelayedProgress:
+    """Progress callback for the engine: nothing for the first ``delay`` seconds (quick runs stay
+    silent), then a transient rich bar per phase ("checked", "read for cross-file facts")."""
+
+    PHASES = {"check": "checking files", "facts": "reading cross-file facts"}
+
+    def __init__(self, delay: float = 2.0, clock: Callable[[], float] = time.monotonic,
+                 console: Any = None) -> None:
+        self.delay = delay
+        self.clock = clock
+        self.started_at = clock()
+        self.console = console
+        self.progress: Any = None
+        self.tasks: dict = {}
+
+    def update(self, phase: str, done: int, total: int) -> None:
+        if self.progress is None:
+            if self.clock() - self.started_at < self.delay:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            console = self.console or Console(stderr=True)
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn(), console=console, transient=True)
+            self.progress.start()
+        if phase not in self.tasks:
+            self.tasks[phase] = self.progress.add_task(self.PHASES.get(phase, phase), total=total)
+        self.progress.update(self.tasks[phase], completed=done, total=total)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 @main.command()
@@ -174,3 +220,59 @@ def show_config(paths: Tuple[str, ...], config_file: Optional[str]) -> None:
         click.echo(effective_config_toml(config), nl=False)
 
     _guard(run, False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(("svg", "shields")), default="svg", show_default=True,
+              help="An SVG image, or the JSON a shields.io endpoint badge reads.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Badge file ('-' for stdout)  [default: testaudit-badge.svg / testaudit-badge.json]")
+@click.option("--from-json", "from_json", type=click.Path(dir_okay=False, exists=True),
+              help="Take the score from a `check --format json` report instead of running the check.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+def badge(paths: Tuple[str, ...], fmt: str, output: Optional[str], from_json: Optional[str],
+          jobs: Optional[int], config_file: Optional[str], verbose: bool) -> None:
+    """Write the compliance-score badge of PATHS (rewritten only when it changes)."""
+    from testaudit import badge as badges
+
+    def run() -> int:
+        score = _score_from_json(from_json) if from_json else _score_of(paths, config_file, jobs)
+        content = badges.render(score, fmt)
+        if output == "-":
+            click.echo(content, nl=False)
+            return 0
+        target = output or ("testaudit-badge.svg" if fmt == "svg" else "testaudit-badge.json")
+        written = badges.write_badge(target, content)
+        state = "wrote" if written else "unchanged:"
+        click.echo(f"testaudit: {state} {target} (compliance score {badges.message(score)})", err=True)
+        return 0
+
+    sys.exit(_guard(run, verbose))
+
+
+def _score_of(paths: Tuple[str, ...], config_file: Optional[str], jobs: Optional[int]) -> float:
+    from testaudit import api
+    from testaudit.report.summary import summarize
+
+    config = api.load(list(paths), config_file)
+    with _progress_display(enabled=True) as progress:
+        result = api.check_paths(list(paths), config, jobs=jobs, progress=progress)
+    return summarize(result).overall.value
+
+
+def _score_from_json(path: str) -> float:
+    import json
+
+    from testaudit.errors import ConfigError
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            value = json.load(fh)["summary"]["score"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"not a testaudit JSON report ({type(exc).__name__}: {exc})", path) from None
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 100:
+        raise ConfigError(f"summary.score must be a number from 0 to 100, not {value!r}", path)
+    return float(value)

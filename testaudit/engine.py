@@ -19,9 +19,11 @@ import libcst as cst
 from testaudit.categories import Categorizer
 from testaudit.config import Config
 from testaudit.discover import SourceFile, discover, is_test_file, module_files, module_name
+from testaudit.docs import render_rule
 from testaudit.facts import FactsCollector, unparsed_facts
 from testaudit.model import (
-    Finding, FileFacts, FileResult, Location, ModuleSummary, RunResult, Severity, Suppression, Warning_,
+    Finding, FileFacts, FileResult, Location, ModuleSummary, RuleInfo, RunResult, Severity, Suppression,
+    Warning_,
 )
 from testaudit.names import ImportTable
 from testaudit.positions import Positions
@@ -270,6 +272,8 @@ def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = 
         warnings=tuple(sorted(set(warnings), key=lambda w: (w.path, w.message))),
         weights=tuple((r.code, r.weight) for r in ruleset.rules),
         rule_names=tuple((r.code, r.cls.NAME) for r in ruleset.rules), suppressed=suppressed,
+        rules=tuple(RuleInfo(r.code, r.cls.NAME, r.severity, r.weight, r.cls.MESSAGE, render_rule(r.cls))
+                    for r in ruleset.rules),
     )
 
 

@@ -200,6 +200,18 @@ class ModuleSummary:
 
 
 @dataclass(frozen=True)
+class RuleInfo:
+    """What reporters need to describe a selected rule (SARIF's ``tool.driver.rules``)."""
+
+    code: str
+    name: str
+    severity: Severity
+    weight: float
+    summary: str
+    help: str
+
+
+@dataclass(frozen=True)
 class RunResult:
     root: str
     findings: Tuple[Finding, ...]
@@ -209,3 +221,4 @@ class RunResult:
     weights: Tuple[Tuple[str, float], ...] = ()
     rule_names: Tuple[Tuple[str, str], ...] = ()
     suppressed: int = 0
+    rules: Tuple[RuleInfo, ...] = ()

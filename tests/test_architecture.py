@@ -20,6 +20,8 @@ ALLOWED: Dict[str, Set[str]] = {
     "testaudit.errors": set(),
     "testaudit.rule": {"testaudit.model", "testaudit.config", "testaudit.names"},
     "testaudit.score": {"testaudit.model"},
+    "testaudit.badge": {"testaudit.score", "testaudit.atomic"},
+    "testaudit.atomic": set(),
     "testaudit.fixtures": {"testaudit.model"},
     "testaudit.report": {"testaudit.model", "testaudit.score", "testaudit.source", "testaudit.report",
                          "testaudit.__version__", "testaudit"},

@@ -1,8 +1,11 @@
-"""Figures every reporter shows: counts per rule, scores overall, per category and directory."""
+"""Figures every reporter shows: counts per rule, scores overall, per category and directory,
+the worst modules, and paths as the repository sees them."""
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Dict, Tuple
 
 from testaudit import score as scoring
@@ -16,6 +19,16 @@ class Summary:
     categories: Dict[str, scoring.Score]
     directories: Dict[str, scoring.Score]
     names: Dict[str, str]
+
+
+@dataclass(frozen=True)
+class ModuleRank:
+    """A test module and what drags it down: the rules it fails and its finding count."""
+
+    path: str
+    category: str
+    failing: Tuple[str, ...]
+    findings: int
 
 
 def summarize(result: RunResult) -> Summary:
@@ -33,3 +46,40 @@ def summarize(result: RunResult) -> Summary:
 def severity_counts(result: RunResult) -> Tuple[int, int]:
     errors = sum(1 for f in result.findings if f.severity.value == "error")
     return errors, len(result.findings) - errors
+
+
+def worst_modules(result: RunResult, limit: int = 10) -> Tuple[ModuleRank, ...]:
+    """Test modules failing at least one rule, by the score weight they lose, then findings, then path."""
+    weights = dict(result.weights)
+    per_path = Counter(f.path for f in result.findings)
+    ranked = []
+    for m in result.modules:
+        failing = tuple(sorted(c for c in m.failing if c in m.applicable and c in weights))
+        if failing:
+            lost = sum(weights[c] for c in failing)
+            ranked.append((-lost, -per_path[m.path], m.path, ModuleRank(m.path, m.category, failing, per_path[m.path])))
+    ranked.sort(key=lambda item: item[:3])
+    return tuple(item[3] for item in ranked[:limit])
+
+
+def repository_path(root: str, path: str) -> str:
+    """``path`` (relative to the project root) relative to the enclosing git work tree, if any.
+
+    GitHub resolves annotation and SARIF paths against the repository root, which differs from
+    the project root when the project lives in a subdirectory of a monorepo.
+    """
+    prefix = _repository_prefix(os.path.abspath(root))
+    return f"{prefix}/{path}" if prefix else path
+
+
+@lru_cache(maxsize=8)
+def _repository_prefix(root: str) -> str:
+    current = root
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            rel = os.path.relpath(root, current)
+            return "" if rel == "." else rel.replace(os.sep, "/")
+        parent = os.path.dirname(current)
+        if parent == current:
+            return ""
+        current = parent

@@ -78,6 +78,9 @@ class TextReporter(Reporter):
         if s.categories:
             cats = ", ".join(f"{name} {score.text}" for name, score in s.categories.items())
             console.print(f"Category scores: {cats}")
+        if len(s.directories) > 1:
+            dirs = ", ".join(f"{name} {score.text}" for name, score in s.directories.items())
+            console.print(f"Directory scores: {dirs}")
         errors, warnings = severity_counts(result)
         total = len(result.findings)
         if total:

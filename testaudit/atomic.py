@@ -1,0 +1,31 @@
+"""Atomic file writes (SPEC §11): a temporary file in the target's directory, then ``os.replace``,
+so a reader never sees half a report, badge, cache or baseline. The file keeps the mode of the
+one it replaces, or gets the usual ``0o666 & ~umask`` (``mkstemp`` alone would leave ``0o600``)."""
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+
+
+def write_text_atomic(path: str, text: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".testaudit-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.chmod(tmp, _mode(path))
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _mode(path: str) -> int:
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
