@@ -77,11 +77,14 @@ def format_score(value: float) -> str:
 
 
 def below_threshold(value: float, threshold: str) -> bool:
-    """``score < N`` compared at the precision N is written with (``80`` vs ``79.95`` → 80 ≥ 80)."""
+    """``score < N``, the score rounded to the precision N is written with but never coarser than
+    the printed one decimal: ``--fail-under 80`` fails a score printed 79.9 and passes 79.95
+    (printed 80.0); ``--fail-under 66.67`` passes 66.666. The verdict always agrees with the
+    printed score, and float noise below the threshold's precision cannot flip it."""
     try:
         limit = Decimal(threshold)
     except InvalidOperation:  # validated earlier; be safe
         return False
     exponent = limit.as_tuple().exponent
-    places = Decimal(1).scaleb(exponent if isinstance(exponent, int) and exponent < 0 else 0)
+    places = Decimal(1).scaleb(min(exponent, -1) if isinstance(exponent, int) else -1)
     return Decimal(repr(value)).quantize(places, rounding=ROUND_HALF_UP) < limit

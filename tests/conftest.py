@@ -1,6 +1,7 @@
 """Shared helpers for testaudit's own tests."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -82,3 +83,18 @@ def run_project(root: Path, paths: Optional[List[str]] = None, **kwargs) -> RunR
 def fixtures_run(tmp_path_factory: pytest.TempPathFactory) -> Tuple[Path, RunResult]:
     root = copy_fixtures(tmp_path_factory.mktemp("fx"))
     return root, run_project(root)
+
+
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+UPDATE = bool(os.environ.get("TESTAUDIT_UPDATE"))  # testaudit: ignore[TA301] (the documented update switch)
+
+
+def assert_snapshot(name: str, text: str) -> None:
+    """``text`` equals ``tests/snapshots/<name>``; ``TESTAUDIT_UPDATE=1`` rewrites the file instead."""
+    path = SNAPSHOTS / name
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+    assert path.exists(), f"no snapshot {name}: run the tests with TESTAUDIT_UPDATE=1 and review the file"
+    expected = path.read_text(encoding="utf-8")
+    assert text == expected, f"{name} differs from its snapshot (TESTAUDIT_UPDATE=1 rewrites it; review the diff)"
