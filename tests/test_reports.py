@@ -226,3 +226,10 @@ def test_json_summary_has_every_score(fixtures_run: Tuple[Path, RunResult]) -> N
     assert set(summary) >= {"score", "rules", "categories", "directories"}
     assert set(summary["directories"]) == {"rules", "scenarios"}
     assert all(0 <= v <= 100 for v in summary["categories"].values())
+
+
+def test_sarif_uris_are_percent_encoded(tmp_path: Path) -> None:
+    project = write_project(tmp_path, {"tests/integration/test_x #1.py": MOCKING})
+    doc = to_sarif(run_project(project, select=["TA101"]))
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]}
+    assert uris == {"tests/integration/test_x%20%231.py"}

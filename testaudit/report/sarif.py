@@ -1,7 +1,7 @@
 """``--format sarif``: SARIF 2.1.0 as GitHub code scanning reads it.
 
 - ``tool.driver.rules`` describes every selected rule with its rendered documentation as help;
-- each result points at a path relative to the repository root (``%SRCROOT%``) with a region
+- each result points at a percent-encoded path relative to the repository root (``%SRCROOT%``) with a region
   (1-based, code-point columns, end column exclusive);
 - ``partialFingerprints["testaudit/v1"]`` hashes the rule, the path, the enclosing test's node id
   and the whitespace-normalised text of the reported line, plus an occurrence counter, never the
@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 from typing import Any, Dict, List
+from urllib.parse import quote
 
 from testaudit import __version__
 from testaudit.model import Finding, RunResult
@@ -62,6 +63,11 @@ class _Fingerprints:
         return f"{digest}:{self.seen[digest]}"
 
 
+def _uri(root: str, path: str) -> str:
+    """A relative URI reference: the repository path, percent-encoded (spaces, ``#``, ``[``…)."""
+    return quote(repository_path(root, path), safe="/")
+
+
 def _result(f: Finding, index: Dict[str, int], uri: str, fingerprint: str) -> Dict[str, Any]:
     loc = f.location
     region = {"startLine": loc.line, "startColumn": loc.column,
@@ -95,11 +101,11 @@ def to_sarif(result: RunResult) -> Dict[str, Any]:
     fingerprint = _Fingerprints(result.root)
     results = []
     for f in result.findings:
-        uri = repository_path(result.root, f.path)
+        uri = _uri(result.root, f.path)
         results.append(_result(f, index, uri, fingerprint(f, uri)))
     notifications = [{"level": "warning", "message": {"text": w.message},
                       "locations": [{"physicalLocation": {"artifactLocation": {
-                          "uri": repository_path(result.root, w.path), "uriBaseId": "%SRCROOT%"}}}]}
+                          "uri": _uri(result.root, w.path), "uriBaseId": "%SRCROOT%"}}}]}
                      for w in result.warnings if w.path]
     notifications += [{"level": "warning", "message": {"text": w.message}} for w in result.warnings if not w.path]
     invocation: Dict[str, Any] = {"executionSuccessful": True}
