@@ -19,7 +19,7 @@ from typing import List
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from testaudit import engine
+from testaudit import analyze
 from testaudit.config import Config
 from testaudit.discover import SourceFile
 from testaudit.positions import Positions
@@ -45,7 +45,7 @@ def main() -> None:
         except Exception:  # noqa: BLE001 - broken files are part of real corpora
             pass
     config = Config(root=str(root))
-    engine._init_worker(config, build_ruleset(config))
+    analyze.init_worker(config, build_ruleset(config))
     sources = [SourceFile(str(p), p.relative_to(root).as_posix()) for p in sample]
 
     def parse() -> None:
@@ -60,7 +60,7 @@ def main() -> None:
         ("PositionProvider", lambda: [MetadataWrapper(m, unsafe_skip_copy=True).resolve(PositionProvider)
                                       for m in modules], len(modules)),
         ("Positions", lambda: [Positions(m) for m in modules], len(modules)),
-        ("analyze_file, all rules", lambda: [engine.analyze_file(s) for s in sources], len(sources)),
+        ("analyze_file, all rules", lambda: [analyze.analyze_file(s) for s in sources], len(sources)),
     ]
     results = {}
     for name, fn, n in cases:

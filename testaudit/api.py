@@ -16,15 +16,18 @@ def load(paths: Sequence[str], config_file: Optional[str] = None) -> Config:
 
 def check_paths(paths: Sequence[str], config: Optional[Config] = None, *, select: Optional[Sequence[str]] = None,
                 ignore: Sequence[str] = (), jobs: Optional[int] = None,
-                progress: Optional[Callable[[str, int, int], None]] = None) -> RunResult:
-    """Audit ``paths`` and return every finding, the per-module summaries and warnings."""
+                progress: Optional[Callable[[str, int, int], None]] = None, cache: bool = False) -> RunResult:
+    """Audit ``paths`` and return every finding, the per-module summaries and warnings.
+
+    ``cache=True`` reads and updates ``.testaudit_cache/`` at the project root (the CLI's default).
+    """
     from testaudit import engine
 
     paths = list(paths) or ["."]
     if config is None:
         config = load(paths)
     return engine.run([str(Path(p)) for p in paths], config, select=select, ignore=ignore, jobs=jobs,
-                      progress=progress)
+                      progress=progress, cache=cache)
 
 
 def facts_of(paths: Sequence[str], config: Optional[Config] = None) -> Dict[str, FileFacts]:

@@ -65,12 +65,13 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .testaudit_cache/.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: when a terminal).")
 def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...], fmt: str,
           output: Optional[str], fail_under: Optional[str], exit_zero: bool, statistics: bool,
-          jobs: Optional[int], config_file: Optional[str], force_exclude: bool, quiet: bool,
+          jobs: Optional[int], config_file: Optional[str], force_exclude: bool, no_cache: bool, quiet: bool,
           verbose: bool, color: Optional[bool]) -> None:
     """Check PATHS (default: the current directory) and report findings and the score."""
     from testaudit import api
@@ -86,7 +87,7 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
         threshold = _threshold(config.fail_under, fail_under)
         with _progress_display(enabled=not quiet) as progress:
             result = api.check_paths(list(paths), config, select=_split(select) or None,
-                                     ignore=_split(ignore), jobs=jobs, progress=progress)
+                                     ignore=_split(ignore), jobs=jobs, progress=progress, cache=not no_cache)
         use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                       and "NO_COLOR" not in os.environ)
         reporter = get_reporter(fmt)(color=bool(use_color), fail_under=threshold or "",
@@ -259,7 +260,7 @@ def _score_of(paths: Tuple[str, ...], config_file: Optional[str], jobs: Optional
 
     config = api.load(list(paths), config_file)
     with _progress_display(enabled=True) as progress:
-        result = api.check_paths(list(paths), config, jobs=jobs, progress=progress)
+        result = api.check_paths(list(paths), config, jobs=jobs, progress=progress, cache=True)
     return summarize(result).overall.value
 
 

@@ -12,6 +12,8 @@ import enum
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+CHECK, FACTS = "check", "facts"  # per-file roles: the full check, or only the facts other files need
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -197,6 +199,21 @@ class ModuleSummary:
     category: str
     applicable: Tuple[str, ...]
     failing: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """All a run reports about one checked file once cross-file rules and suppressions ran.
+
+    It depends only on the file, the files it can reach (conftest chain, imports) and the
+    configuration, so the cache can reuse it while none of those changed.
+    """
+
+    path: str
+    findings: Tuple[Finding, ...]
+    module: Optional[ModuleSummary] = None
+    suppressed: int = 0
+    warnings: Tuple[Warning_, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def found(result: RunResult) -> Set[Tuple[str, int, str]]:
 def copy_fixtures(tmp_path: Path) -> Path:
     """fixtures_repo copied to tmp, with `.py.txt` files (which must not parse) renamed to `.py`."""
     dest = tmp_path / "fixtures_repo"
-    shutil.copytree(FIXTURES, dest)
+    shutil.copytree(FIXTURES, dest, ignore=shutil.ignore_patterns(".testaudit_cache"))
     for txt in dest.rglob("*.py.txt"):
         txt.rename(txt.with_name(txt.name[:-4]))
     return dest

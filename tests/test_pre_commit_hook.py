@@ -94,5 +94,7 @@ def test_try_repo_fails_on_a_staged_violation_and_passes_once_fixed(tmp_path: Pa
     assert "Passed" in passed.stdout
     # the hook wrote nothing into the repository: no badge, no report, no cache outside an ignored folder
     status = _git(scratch, "status", "--porcelain", "--untracked-files=all", "--ignored")
-    status = "".join(line for line in status.splitlines(keepends=True) if line != "!! .testaudit_cache/\n")
+    cache = [line for line in status.splitlines(keepends=True) if line.startswith("!! .testaudit_cache/")]
+    assert cache, "the hook's cache should exist, ignored by git"
+    status = "".join(line for line in status.splitlines(keepends=True) if line not in cache)
     assert status == "A  pyproject.toml\nA  tests/integration/test_orders.py\n?? tests/integration/test_unstaged.py\n"

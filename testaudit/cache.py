@@ -1,0 +1,357 @@
+"""The content-hash cache (SPEC §10): ``.testaudit_cache/cache.sqlite3`` at the project root.
+
+One SQLite file, so loading it for a whole project is one open, and concurrent runs are
+serialised by SQLite's own locking; every write happens in one transaction (atomic). The
+folder carries a ``.gitignore`` of ``*``. What it holds:
+
+- ``stats``: path → size, mtime and content digest, so an untouched file is not even read;
+- ``results``: per-file results (findings and facts) by path, content digest, configuration
+  key and role (full check, or facts only), so an unchanged file is never parsed again;
+- ``deps``: the project files a file's imports resolve to, for the closure signatures;
+- ``outcomes``: a checked file's final findings and score summary, with the signature of
+  everything it depends on (its closure), reused while that signature holds;
+- ``meta``: schema and tool version, and per configuration key the selected rules' metadata.
+
+Values are JSON (never pickle: a cache file planted in a repository must not run code). A
+corrupt database, or one written by another schema or tool version, is discarded with a
+warning; a cache that cannot be written is skipped with a warning and the run goes on.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sqlite3
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+
+from testaudit import __version__, model
+from testaudit.model import FileResult, Outcome, RuleInfo, Warning_
+
+DIR = ".testaudit_cache"
+DB = "cache.sqlite3"
+SCHEMA = "1"
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS stats (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, digest TEXT)",
+    "CREATE TABLE IF NOT EXISTS results (rel TEXT, digest TEXT, key TEXT, role TEXT, value TEXT,"
+    " PRIMARY KEY (rel, key, role))",
+    "CREATE TABLE IF NOT EXISTS deps (rel TEXT, digest TEXT, key TEXT, value TEXT, PRIMARY KEY (rel, key))",
+    "CREATE TABLE IF NOT EXISTS outcomes (rel TEXT, key TEXT, sig TEXT, value TEXT, PRIMARY KEY (rel, key))",
+)
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def key_of(*parts: object) -> str:
+    """A configuration key: tool version + the repr of what the cached values depend on."""
+    return digest_bytes(repr((__version__, SCHEMA) + parts).encode("utf-8"))
+
+
+class Cache:
+    """Open with :meth:`open`; read freely; :meth:`close` writes everything in one transaction."""
+
+    def __init__(self, root: str, conn: sqlite3.Connection, warnings: List[Warning_]) -> None:
+        self.root = root
+        self.conn = conn
+        self.warnings = warnings
+        self._stats: Dict[str, Tuple[int, int, str]] = {
+            rel: (size, mtime, digest) for rel, size, mtime, digest in conn.execute("SELECT * FROM stats")}
+        self._digests: Dict[str, Optional[str]] = {}
+        self._new_stats: Dict[str, Tuple[int, int, str]] = {}
+        self._deps: Dict[str, Dict[Tuple[str, str], Tuple[str, ...]]] = {}
+        self._writes: List[Tuple[str, Sequence[object]]] = []
+
+    # -- opening ------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, root: str, warnings: List[Warning_]) -> Optional["Cache"]:
+        folder = os.path.join(root, DIR)
+        path = os.path.join(folder, DB)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            ignore = os.path.join(folder, ".gitignore")
+            if not os.path.exists(ignore):
+                with open(ignore, "w", encoding="utf-8") as fh:
+                    fh.write("# created by testaudit\n*\n")
+        except OSError as exc:
+            warnings.append(Warning_(DIR, f"cache disabled: cannot create it ({exc.strerror or exc})"))
+            return None
+        for attempt in (1, 2):
+            try:
+                conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+                problem = _check_schema(conn)
+                if problem is None:
+                    return cls(root, conn, warnings)
+                conn.close()
+                reason = problem
+            except sqlite3.Error as exc:
+                reason = f"it is corrupt ({exc})"
+            if attempt == 2:
+                break
+            warnings.append(Warning_(f"{DIR}/{DB}", f"cache discarded: {reason}; rebuilding it"))
+            _unlink(path)
+        warnings.append(Warning_(f"{DIR}/{DB}", "cache disabled: cannot rebuild it"))
+        return None
+
+    def close(self) -> None:
+        """Write what this run learned, in one transaction; a failure only costs the cache."""
+        try:
+            if self._new_stats or self._writes:
+                self.conn.execute("BEGIN IMMEDIATE")
+                self.conn.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?)",
+                                      [(rel, *v) for rel, v in sorted(self._new_stats.items())])
+                for sql, params in self._writes:
+                    self.conn.execute(sql, params)
+                self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache not updated: {exc}"))
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+        finally:
+            self.conn.close()
+
+    # -- content digests ----------------------------------------------------------------------
+    def digest(self, rel: str) -> Optional[str]:
+        """The file's content digest; read and hashed only when its size or mtime changed."""
+        if rel in self._digests:
+            return self._digests[rel]
+        path = os.path.join(self.root, rel)
+        value: Optional[str] = None
+        try:
+            st = os.stat(path)
+            known = self._stats.get(rel)
+            if known is not None and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+                value = known[2]
+            else:
+                with open(path, "rb") as fh:
+                    value = digest_bytes(fh.read())
+                self._new_stats[rel] = (st.st_size, st.st_mtime_ns, value)
+        except OSError:
+            value = None
+        self._digests[rel] = value
+        return value
+
+    # -- per-file results ---------------------------------------------------------------------
+    def results(self, rels: Iterable[str], keys: Mapping[str, str]) -> Dict[str, FileResult]:
+        """Cached results of ``rels`` at their current digest, for any of ``keys`` (role → key)."""
+        out: Dict[str, FileResult] = {}
+        for rel in rels:
+            current = self.digest(rel)
+            for role, key in keys.items():
+                rows = self._rows("SELECT digest, value FROM results WHERE rel = ? AND key = ? AND role = ?",
+                                  (rel, key, role))
+                if current is not None and rows and rows[0][0] == current:
+                    loaded = self._decode(rows[0][1], rel)
+                    if isinstance(loaded, FileResult):
+                        out[rel] = loaded
+                        break
+        return out
+
+    def put_results(self, results: Iterable[FileResult], key: str, role: str) -> None:
+        for res in results:
+            digest = self.digest(res.path)
+            if digest is not None:
+                self._writes.append(("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
+                                     (res.path, digest, key, role, encode(res))))
+
+    # -- dependencies and closure signatures --------------------------------------------------
+    def deps(self, rel: str, key: str) -> Optional[Tuple[str, ...]]:
+        """The project files ``rel``'s imports resolved to when it was last analysed at this digest."""
+        table = self._deps.get(key)
+        if table is None:
+            table = self._deps[key] = {(r, d): tuple(json.loads(v)) for r, d, v in
+                                       self._rows("SELECT rel, digest, value FROM deps WHERE key = ?", (key,))}
+        digest = self.digest(rel)
+        return None if digest is None else table.get((rel, digest))
+
+    def put_deps(self, deps: Mapping[str, Sequence[str]], key: str) -> None:
+        table = self._deps.setdefault(key, {})
+        for rel, files in sorted(deps.items()):
+            digest = self.digest(rel)
+            if digest is not None:
+                table[(rel, digest)] = tuple(files)
+                self._writes.append(("INSERT OR REPLACE INTO deps VALUES (?, ?, ?, ?)",
+                                     (rel, digest, key, json.dumps(list(files)))))
+
+    # -- outcomes and rule metadata -----------------------------------------------------------
+    def outcomes(self, key: str, sigs: Mapping[str, Optional[str]]) -> Dict[str, Outcome]:
+        out: Dict[str, Outcome] = {}
+        if len(sigs) > 200:  # one scan beats thousands of lookups
+            rows = self._rows("SELECT rel, sig, value FROM outcomes WHERE key = ?", (key,))
+        else:
+            rows = [row for rel in sorted(sigs) for row in
+                    self._rows("SELECT rel, sig, value FROM outcomes WHERE rel = ? AND key = ?", (rel, key))]
+        for rel, sig, value in rows:
+            if sig is not None and sigs.get(rel) == sig:
+                loaded = self._decode(value, rel)
+                if isinstance(loaded, Outcome):
+                    out[rel] = loaded
+        return out
+
+    def put_outcomes(self, outcomes: Iterable[Outcome], sigs: Mapping[str, Optional[str]], key: str) -> None:
+        for o in outcomes:
+            if sigs.get(o.path):
+                self._writes.append(("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?)",
+                                     (o.path, key, sigs[o.path], encode(o))))
+
+    def rules(self, key: str) -> Optional[Tuple[RuleInfo, ...]]:
+        for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", (f"rules:{key}",)):
+            loaded = self._decode(value, "rules")
+            if isinstance(loaded, tuple) and all(isinstance(r, RuleInfo) for r in loaded):
+                return loaded
+        return None
+
+    def put_rules(self, rules: Tuple[RuleInfo, ...], key: str) -> None:
+        self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"rules:{key}", encode(rules))))
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def _rows(self, sql: str, params: Sequence[object]) -> List[Tuple[Any, ...]]:
+        try:
+            return list(self.conn.execute(sql, params))
+        except sqlite3.Error as exc:
+            self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache unreadable, ignored: {exc}"))
+            return []
+
+    def _decode(self, value: str, what: str) -> Any:
+        try:
+            return decode(json.loads(value))
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for {what} unreadable, ignored: {exc}"))
+            return None
+
+
+def closure_signatures(starts: Iterable[str], digest: Callable[[str], Optional[str]],
+                       successors: Callable[[str], Optional[Sequence[str]]]) -> Dict[str, Optional[str]]:
+    """For each file reachable from ``starts``: a hash of the digests of every file it can reach.
+
+    Computed once per strongly connected component (iterative Tarjan) from the members' digests
+    and the successor components' signatures, so changing any file in a closure changes the
+    signature of everything that reaches it. ``None`` when some file in the closure has unknown
+    dependencies (never analysed at its current content).
+    """
+    index: Dict[str, int] = {}
+    low: Dict[str, int] = {}
+    on_stack: Set[str] = set()
+    stack: List[str] = []
+    sigs: Dict[str, Optional[str]] = {}
+    succ_cache: Dict[str, Optional[Sequence[str]]] = {}
+
+    def succ(node: str) -> Sequence[str]:
+        if node not in succ_cache:
+            succ_cache[node] = successors(node)
+        return succ_cache[node] or ()
+
+    def enter(node: str) -> Tuple[str, Iterator[str]]:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        return node, iter(succ(node))
+
+    for start in starts:
+        if start in index:
+            continue
+        work = [enter(start)]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    work.append(enter(child))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    members = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        members.append(member)
+                        if member == node:
+                            break
+                    _sign(sorted(members), succ, succ_cache, digest, sigs)
+    return sigs
+
+
+def _sign(members: List[str], succ: Callable[[str], Sequence[str]],
+          succ_cache: Mapping[str, Optional[Sequence[str]]], digest: Callable[[str], Optional[str]],
+          sigs: Dict[str, Optional[str]]) -> None:
+    member_set = set(members)
+    unknown = any(succ_cache.get(m) is None for m in members)
+    outside = sorted({c for m in members for c in succ(m) if c not in member_set})
+    if unknown or any(sigs.get(c) is None for c in outside):
+        for m in members:
+            sigs[m] = None
+        return
+    text = repr(([(m, digest(m)) for m in members], [sigs[c] for c in outside]))
+    value = digest_bytes(text.encode("utf-8"))
+    for m in members:
+        sigs[m] = value
+
+
+def _check_schema(conn: sqlite3.Connection) -> Optional[str]:
+    """None when the database is ours and current; else why it must be discarded."""
+    for sql in _TABLES:
+        conn.execute(sql)
+    rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('schema', 'version')").fetchall())
+    if not rows:
+        conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("schema", SCHEMA), ("version", __version__)])
+        return None
+    if rows.get("schema") != SCHEMA or rows.get("version") != __version__:
+        return (f"it was written by testaudit {rows.get('version', '?')} (cache schema {rows.get('schema', '?')}),"
+                f" this is {__version__} (schema {SCHEMA})")
+    return None
+
+
+def _unlink(path: str) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        try:
+            os.unlink(path + suffix)
+        except OSError:
+            pass
+
+
+# -- JSON codec for the model's frozen dataclasses --------------------------------------------
+_TYPES: Dict[str, type] = {name: obj for name, obj in vars(model).items()
+                           if isinstance(obj, type) and dataclasses.is_dataclass(obj)}
+_FIELDS: Dict[type, Tuple[str, ...]] = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _TYPES.values()}
+
+
+def encode(value: Any) -> str:
+    return json.dumps(_plain(value), separators=(",", ":"), ensure_ascii=False)
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses become ``{"t": name, "v": [fields…]}``, enums their value, tuples lists."""
+    cls = type(value)
+    if cls in _FIELDS:
+        return {"t": cls.__name__, "v": [_plain(getattr(value, name)) for name in _FIELDS[cls]]}
+    if isinstance(value, model.Severity):
+        return {"s": value.value}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {"d": [[k, _plain(v)] for k, v in value.items()]}
+    return value
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(decode(v) for v in value)
+    if isinstance(value, dict):
+        if "t" in value:
+            cls = _TYPES[value["t"]]
+            obj = object.__new__(cls)
+            obj.__dict__.update(zip(_FIELDS[cls], (decode(v) for v in value["v"])))
+            return obj
+        if "s" in value:
+            return model.Severity(value["s"])
+        return {k: decode(v) for k, v in value["d"]}
+    return value

@@ -1,0 +1,167 @@
+"""The content-hash cache: unchanged files are never parsed again, and nothing stale is reported.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal (teams gating CI on testaudit)
+- Business Goal: Retention
+- Value Impact: a pre-commit hook that answers at once, with the same findings as a cold run
+- Strategic Impact: a fast tool is a tool that stays in the hook
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable, List
+
+import pytest
+
+from conftest import copy_fixtures, run_project, write_project
+from testaudit import analyze
+from testaudit.cache import DB, DIR
+from testaudit.model import RunResult
+from testaudit.report.json import to_dict
+
+BVJ = ('"""Doc.\n\nBusiness Value Justification (BVJ):\n- Segment: Free\n- Business Goal: Growth\n'
+       '- Value Impact: x\n- Strategic Impact: y\n"""\n')
+CONFTEST = "import pytest\n\n\n@pytest.fixture\ndef client():\n    return object()\n"
+MOCKING_CONFTEST = ("import pytest\nfrom unittest.mock import MagicMock\n\n\n@pytest.fixture\ndef client():\n"
+                    "    return MagicMock()\n")
+TEST = BVJ + "\n\ndef test_login(client):\n    assert client is not None\n"
+
+
+def _json(result: RunResult) -> dict:
+    return to_dict(result)
+
+
+@pytest.fixture()
+def parsed(monkeypatch: pytest.MonkeyPatch) -> List[str]:
+    """The files analyze_file parses (runs are in-process: jobs=1)."""
+    seen: List[str] = []
+    real: Callable = analyze.analyze_file
+
+    def spy(src, role="check"):  # type: ignore[no-untyped-def]
+        seen.append(src.rel)
+        return real(src, role)
+
+    monkeypatch.setattr(analyze, "analyze_file", spy)
+    return seen
+
+
+def test_warm_run_equals_cold_run_and_parses_nothing(tmp_path: Path, parsed: List[str]) -> None:
+    root = copy_fixtures(tmp_path)
+    uncached = _json(run_project(root))
+    assert not (root / DIR).exists()  # the API does not cache unless asked
+    parsed.clear()
+    cold = _json(run_project(root, cache=True))
+    assert cold == uncached and len(parsed) > 40
+    parsed.clear()
+    warm = _json(run_project(root, cache=True))
+    assert warm == uncached
+    assert parsed == []
+    assert (root / DIR / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_only_changed_files_are_parsed_again(tmp_path: Path, parsed: List[str]) -> None:
+    root = write_project(tmp_path, {"tests/integration/conftest.py": CONFTEST,
+                                    "tests/integration/test_login.py": TEST,
+                                    "tests/unit/test_other.py": TEST.replace("client", "value")})
+    run_project(root, cache=True)
+    test_file = root / "tests/integration/test_login.py"
+    os.utime(test_file, None)  # touched, same content
+    parsed.clear()
+    run_project(root, cache=True)
+    assert parsed == []
+    test_file.write_text(TEST + "\n\ndef test_more(client):\n    assert client\n", encoding="utf-8")
+    parsed.clear()
+    result = run_project(root, cache=True)
+    assert parsed == ["tests/integration/test_login.py"]
+    assert result.findings == run_project(root).findings
+
+
+def test_a_change_in_a_conftest_reaches_the_tests_that_use_it(tmp_path: Path, parsed: List[str]) -> None:
+    root = write_project(tmp_path, {"tests/integration/conftest.py": CONFTEST,
+                                    "tests/integration/test_login.py": TEST})
+    assert [f.code for f in run_project(root, cache=True).findings] == []
+    (root / "tests/integration/conftest.py").write_text(MOCKING_CONFTEST, encoding="utf-8")
+    parsed.clear()
+    warm = run_project(root, cache=True)
+    assert parsed == ["tests/integration/conftest.py"]  # the test module itself comes from the cache
+    assert ("tests/integration/test_login.py", "TA102") in {(f.path, f.code) for f in warm.findings}
+    assert _json(warm) == _json(run_project(root))
+
+
+def test_a_new_conftest_in_a_parent_directory_is_noticed(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"tests/integration/test_login.py": TEST})
+    run_project(root, paths=["tests/integration/test_login.py"], cache=True)
+    (root / "tests/conftest.py").write_text(MOCKING_CONFTEST, encoding="utf-8")
+    warm = run_project(root, paths=["tests/integration/test_login.py"], cache=True)
+    assert [f.code for f in warm.findings] == ["TA102"]
+
+
+def test_a_helper_module_changing_reaches_its_importers(tmp_path: Path) -> None:
+    helper_clean = "def make_client():\n    return object()\n"
+    helper_mock = "from unittest.mock import MagicMock\n\n\ndef make_client():\n    return MagicMock()\n"
+    test = BVJ + "from helpers.factory import make_client\n\n\ndef test_x():\n    assert make_client()\n"
+    root = write_project(tmp_path, {"helpers/__init__.py": "", "helpers/factory.py": helper_clean,
+                                    "tests/integration/test_x.py": test})
+    assert run_project(root, paths=["tests"], cache=True).findings == ()
+    (root / "helpers/factory.py").write_text(helper_mock, encoding="utf-8")
+    warm = run_project(root, paths=["tests"], cache=True)
+    assert [f.code for f in warm.findings] == ["TA102"]
+
+
+def test_corrupt_cache_is_discarded_with_a_warning(tmp_path: Path) -> None:
+    root = copy_fixtures(tmp_path)
+    expected = _json(run_project(root))["findings"]
+    run_project(root, cache=True)
+    (root / DIR / DB).write_bytes(b"this is not a database" * 100)
+    result = run_project(root, cache=True)
+    assert any("cache discarded" in w.message and "corrupt" in w.message for w in result.warnings)
+    assert _json(result)["findings"] == expected
+    again = run_project(root, cache=True)
+    assert not [w for w in again.warnings if DIR in w.path]
+
+
+def test_foreign_version_is_discarded_with_a_warning(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"tests/test_a.py": TEST})
+    run_project(root, cache=True)
+    with sqlite3.connect(root / DIR / DB) as conn:
+        conn.execute("UPDATE meta SET value = '0.0.1' WHERE key = 'version'")
+    result = run_project(root, cache=True)
+    assert any("written by testaudit 0.0.1" in w.message for w in result.warnings)
+
+
+def test_unreadable_entries_are_ignored_never_executed(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"tests/test_a.py": TEST, "tests/test_b.py": "def test_b():\n    pass\n"})
+    expected = _json(run_project(root))["findings"]
+    run_project(root, cache=True)
+    with sqlite3.connect(root / DIR / DB) as conn:  # a planted value: not JSON, and not unpickled
+        conn.execute("UPDATE outcomes SET value = ?", ("cos\nsystem\n(S'echo pwned'\ntR.",))
+    result = run_project(root, cache=True)
+    assert _json(result)["findings"] == expected
+    assert any("unreadable, ignored" in w.message for w in result.warnings)
+
+
+def test_a_cache_that_cannot_be_created_only_warns(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"tests/test_a.py": TEST})
+    (root / DIR).write_text("a file where the cache folder should be", encoding="utf-8")
+    result = run_project(root, cache=True)
+    assert [w.message for w in result.warnings if w.path == DIR][0].startswith("cache disabled")
+    assert result.files_checked == 1
+
+
+def test_concurrent_runs_do_not_corrupt_the_cache(tmp_path: Path) -> None:
+    root = copy_fixtures(tmp_path)
+    expected = _json(run_project(root))["findings"]
+    cmd = [sys.executable, "-m", "testaudit", "check", str(root), "--format", "json", "-j", "1"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    for out, err in outputs:
+        assert json.loads(out)["findings"] == expected, err
+        assert "cache" not in err
+    warm = run_project(root, cache=True)
+    assert _json(warm)["findings"] == expected
+    assert not [w for w in warm.warnings if DIR in w.path]
