@@ -5,6 +5,7 @@ never raises on a bad file — an unreadable file becomes an error, an unparsabl
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 from functools import lru_cache
 from typing import Callable, Dict, List, Sequence, Tuple
@@ -87,16 +88,14 @@ def _visit(parsed: cst.Module, ctx: FileContext, rules: Sequence[Rule]) -> FileF
     ctx.positions = Positions(parsed)
     collector = FactsCollector(ctx)
     stack = ctx.stmt_stack
-
-    def before_visit(node: cst.CSTNode) -> None:
-        if type(node) in _STATEMENTS:  # an exact-type test: ABC isinstance costs ~5% per file
-            stack.append(node)
-
-    def after_leave(node: cst.CSTNode) -> None:
-        if stack and stack[-1] is node:
-            stack.pop()
-
-    parsed.visit(_Batched([collector, *rules], before_visit, after_leave))
+    methods: Dict[str, List[Callable[[cst.CSTNode], None]]] = {}
+    for visitor in (collector, *rules):
+        for name in _handler_names(type(visitor)):
+            methods.setdefault(name, []).append(getattr(visitor, name))
+    if any(name.count("_") >= 2 for name in methods) or not _walk_supported():
+        parsed.visit(_Batched(methods, stack))  # libcst's own traversal
+    else:
+        _walk(parsed, methods, stack)
     assert collector.facts is not None
     return collector.facts
 
@@ -119,22 +118,90 @@ def _handler_names(cls: type) -> Tuple[str, ...]:
                  and callable(getattr(cls, n)) and not getattr(getattr(cls, n), "_is_no_op", False))
 
 
-class _Batched(cst.CSTVisitor):
-    """One traversal dispatching to several batchable visitors, with hooks around each node."""
+_FIELD = re.compile(r'visit_\w+\(\s*self,\s*"(\w+)"')
+_CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
+_IS_NODE: Dict[type, bool] = {}
 
-    def __init__(self, visitors: Sequence[cst.BatchableCSTVisitor], before: Callable[[cst.CSTNode], None],
-                 after: Callable[[cst.CSTNode], None]) -> None:
+
+def _child_fields(cls: type) -> Tuple[str, ...]:
+    """The fields libcst's ``_visit_and_replace_children`` visits, in its order (read from its source
+    once per node type: every child is visited through ``visit_*(self, "<field>", …)``)."""
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        names = _FIELD.findall(inspect.getsource(cls._visit_and_replace_children))  # type: ignore[attr-defined]
+        fields = _CHILD_FIELDS[cls] = tuple(dict.fromkeys(names))
+    return fields
+
+
+@lru_cache(maxsize=None)
+def _walk_supported() -> bool:
+    """The fast walk reads libcst's sources; without them (a zipped install) use libcst's traversal."""
+    try:
+        return bool(_child_fields(cst.FunctionDef))
+    except (OSError, TypeError):
+        return False
+
+
+def _is_node(value: object) -> bool:
+    cls = type(value)
+    known = _IS_NODE.get(cls)
+    if known is None:
+        known = _IS_NODE[cls] = issubclass(cls, cst.CSTNode)
+    return known
+
+
+def _walk(root: cst.CSTNode, methods: Dict[str, List[Callable[[cst.CSTNode], None]]],
+          stmt_stack: List[cst.CSTNode]) -> None:
+    """The traversal of ``CSTNode.visit`` — same nodes, same order, same visit/leave pairing —
+    without rebuilding every node on the way out (libcst's visitor reconstructs and re-validates
+    the whole tree even for read-only visitors, about half of a check's time). Iterative, so
+    deep nesting cannot overflow the Python stack here."""
+    visits: Dict[type, Tuple[Callable[[cst.CSTNode], None], ...]] = {}
+    leaves: Dict[type, Tuple[Callable[[cst.CSTNode], None], ...]] = {}
+    work: List[Tuple[cst.CSTNode, bool]] = [(root, False)]
+    pop, push = work.pop, work.append
+    while work:
+        node, leaving = pop()
+        cls = type(node)
+        if leaving:
+            handlers = leaves.get(cls)
+            if handlers is None:
+                handlers = leaves[cls] = tuple(methods.get("leave_" + cls.__name__, ()))
+            for fn in handlers:
+                fn(node)
+            if stmt_stack and stmt_stack[-1] is node:
+                stmt_stack.pop()
+            continue
+        if cls in _STATEMENTS:  # an exact-type test: ABC isinstance costs ~5% per file
+            stmt_stack.append(node)
+        handlers = visits.get(cls)
+        if handlers is None:
+            handlers = visits[cls] = tuple(methods.get("visit_" + cls.__name__, ()))
+        for fn in handlers:
+            fn(node)
+        push((node, True))
+        children: List[cst.CSTNode] = []
+        for name in _child_fields(cls):
+            value = getattr(node, name)
+            if type(value) is tuple or type(value) is list:
+                children.extend(v for v in value if _is_node(v))
+            elif _is_node(value):
+                children.append(value)
+        for child in reversed(children):
+            push((child, False))
+
+
+class _Batched(cst.CSTVisitor):
+    """libcst's own traversal, for visitors with ``visit_<Node>_<attribute>`` handlers."""
+
+    def __init__(self, methods: Dict[str, List[Callable[[cst.CSTNode], None]]], stmt_stack: List[cst.CSTNode]) -> None:
         super().__init__()
-        self.methods: Dict[str, List[Callable[[cst.CSTNode], None]]] = {}
-        for visitor in visitors:
-            for name in _handler_names(type(visitor)):
-                self.methods.setdefault(name, []).append(getattr(visitor, name))
-        self.before = before
-        self.after = after
-        self.attribute_handlers = any(name.count("_") >= 2 for name in self.methods)
+        self.methods = methods
+        self.stmt_stack = stmt_stack
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        self.before(node)
+        if type(node) in _STATEMENTS:
+            self.stmt_stack.append(node)
         for fn in self.methods.get("visit_" + type(node).__name__, ()):
             fn(node)
         return True
@@ -142,18 +209,16 @@ class _Batched(cst.CSTVisitor):
     def on_leave(self, original_node: cst.CSTNode) -> None:
         for fn in self.methods.get("leave_" + type(original_node).__name__, ()):
             fn(original_node)
-        self.after(original_node)
+        if self.stmt_stack and self.stmt_stack[-1] is original_node:
+            self.stmt_stack.pop()
 
-    # visit_<Node>_<attribute> handlers: none of our rules use them, so keep these calls cheap
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        if self.attribute_handlers:
-            for fn in self.methods.get(f"visit_{type(node).__name__}_{attribute}", ()):
-                fn(node)
+        for fn in self.methods.get(f"visit_{type(node).__name__}_{attribute}", ()):
+            fn(node)
 
     def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        if self.attribute_handlers:
-            for fn in self.methods.get(f"leave_{type(original_node).__name__}_{attribute}", ()):
-                fn(original_node)
+        for fn in self.methods.get(f"leave_{type(original_node).__name__}_{attribute}", ()):
+            fn(original_node)
 
 
 def _safely(fn, rule: Rule, findings: List[Finding], rel: str) -> None:  # type: ignore[no-untyped-def]

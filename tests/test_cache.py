@@ -165,3 +165,29 @@ def test_concurrent_runs_do_not_corrupt_the_cache(tmp_path: Path) -> None:
     warm = run_project(root, cache=True)
     assert _json(warm)["findings"] == expected
     assert not [w for w in warm.warnings if DIR in w.path]
+
+
+def test_a_warm_run_with_nothing_changed_imports_neither_libcst_nor_networkx(tmp_path: Path) -> None:
+    root = copy_fixtures(tmp_path)
+    run_project(root, cache=True)
+    code = ("import sys\nfrom testaudit.api import check_paths, load\n"
+            f"result = check_paths([{str(root)!r}], load([{str(root)!r}]), jobs=1, cache=True)\n"
+            "print(len(result.findings), 'libcst' in sys.modules, 'networkx' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(len(run_project(root).findings)), "False", "False"]
+
+
+def test_a_named_file_run_parses_only_what_the_file_can_reach(tmp_path: Path, parsed: List[str]) -> None:
+    files = {f"tests/unit/test_unrelated_{i}.py": TEST.replace("client", "value") for i in range(20)}
+    files.update({
+        "tests/conftest.py": CONFTEST, "tests/integration/conftest.py": CONFTEST,
+        "tests/integration/test_login.py": BVJ + "from helpers.base import BaseCase\n\n\n"
+                                            "class TestLogin(BaseCase):\n    def test_x(self, client):\n"
+                                            "        assert client\n",
+        "helpers/__init__.py": "", "helpers/base.py": "from helpers.util import tool\n\n\nclass BaseCase:\n    pass\n",
+        "helpers/util.py": "def tool():\n    return 1\n", "helpers/unused.py": "def other():\n    return 2\n",
+    })
+    root = write_project(tmp_path, files)
+    run_project(root, paths=["tests/integration/test_login.py"], cache=False)
+    assert sorted(parsed) == ["helpers/__init__.py", "helpers/base.py", "helpers/util.py", "tests/conftest.py",
+                              "tests/integration/conftest.py", "tests/integration/test_login.py"]
