@@ -1,6 +1,7 @@
 """Atomic file writes (SPEC §11): a temporary file in the target's directory, then ``os.replace``,
 so a reader never sees half a report, badge, cache or baseline. The file keeps the mode of the
-one it replaces, or gets the usual ``0o666 & ~umask`` (``mkstemp`` alone would leave ``0o600``)."""
+one it replaces, or gets the usual ``0o666 & ~umask`` (``mkstemp`` alone would leave ``0o600``).
+Targets that are not regular files (``-o /dev/null``, a FIFO) are written in place."""
 from __future__ import annotations
 
 import os
@@ -9,6 +10,10 @@ import tempfile
 
 
 def write_text_atomic(path: str, text: str) -> None:
+    if os.path.exists(path) and not os.path.isfile(path):  # /dev/null, a FIFO…: nothing to replace
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        return
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".testaudit-", suffix=".tmp")
     try:

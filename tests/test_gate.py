@@ -8,6 +8,7 @@ Business Value Justification (BVJ):
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,9 @@ def test_bad_threshold_is_a_usage_error(two_thirds: Path, bad: str) -> None:
     res = invoke("check", str(two_thirds), "--fail-under", bad)
     assert res.exit_code == 2
     assert "--fail-under" in res.output and "Traceback" not in res.output
+
+
+def test_output_to_a_device_is_written_in_place(two_thirds: Path) -> None:
+    res = invoke("check", str(two_thirds), "--select", "TA403", "-o", os.devnull)
+    assert res.exit_code == 0
+    assert Path(os.devnull).exists() and not Path(os.devnull).is_file()
