@@ -142,12 +142,7 @@ def _walk_supported() -> bool:
         return False
 
 
-def _is_node(value: object) -> bool:
-    cls = type(value)
-    known = _IS_NODE.get(cls)
-    if known is None:
-        known = _IS_NODE[cls] = issubclass(cls, cst.CSTNode)
-    return known
+_Handlers = Tuple[Callable[[cst.CSTNode], None], ...]
 
 
 def _walk(root: cst.CSTNode, methods: Dict[str, List[Callable[[cst.CSTNode], None]]],
@@ -155,40 +150,56 @@ def _walk(root: cst.CSTNode, methods: Dict[str, List[Callable[[cst.CSTNode], Non
     """The traversal of ``CSTNode.visit`` — same nodes, same order, same visit/leave pairing —
     without rebuilding every node on the way out (libcst's visitor reconstructs and re-validates
     the whole tree even for read-only visitors, about half of a check's time). Iterative, so
-    deep nesting cannot overflow the Python stack here."""
-    visits: Dict[type, Tuple[Callable[[cst.CSTNode], None], ...]] = {}
-    leaves: Dict[type, Tuple[Callable[[cst.CSTNode], None], ...]] = {}
-    work: List[Tuple[cst.CSTNode, bool]] = [(root, False)]
+    deep nesting cannot overflow the Python stack here.
+
+    Leaves nobody handles (whitespace, newlines: about half the nodes) are never pushed, and a
+    leave entry is pushed only for nodes with leave handlers or on the statement stack.
+    """
+    plans: Dict[type, Tuple[_Handlers, _Handlers, bool, Tuple[str, ...]]] = {}
+    pushed: Dict[type, bool] = {}  # value type → is it a node worth visiting
+
+    def plan(cls: type) -> Tuple[_Handlers, _Handlers, bool, Tuple[str, ...]]:
+        visit = tuple(methods.get("visit_" + cls.__name__, ()))
+        leave = tuple(methods.get("leave_" + cls.__name__, ()))
+        plans[cls] = (visit, leave, cls in _STATEMENTS, _child_fields(cls))
+        return plans[cls]
+
+    def worth(cls: type) -> bool:
+        if cls not in pushed:
+            pushed[cls] = issubclass(cls, cst.CSTNode) and bool(
+                _child_fields(cls) or methods.get("visit_" + cls.__name__) or methods.get("leave_" + cls.__name__))
+        return pushed[cls]
+
+    work: List[object] = [root]
     pop, push = work.pop, work.append
     while work:
-        node, leaving = pop()
-        cls = type(node)
-        if leaving:
-            handlers = leaves.get(cls)
-            if handlers is None:
-                handlers = leaves[cls] = tuple(methods.get("leave_" + cls.__name__, ()))
-            for fn in handlers:
+        entry = pop()
+        if type(entry) is tuple:  # leaving a node
+            node = entry[0]
+            for fn in plans[type(node)][1]:
                 fn(node)
             if stmt_stack and stmt_stack[-1] is node:
                 stmt_stack.pop()
             continue
-        if cls in _STATEMENTS:  # an exact-type test: ABC isinstance costs ~5% per file
+        node = entry  # type: ignore[assignment]
+        cls = type(node)
+        visit, leave, is_statement, fields = plans.get(cls) or plan(cls)
+        if is_statement:  # an exact-type test: ABC isinstance costs ~5% per file
             stmt_stack.append(node)
-        handlers = visits.get(cls)
-        if handlers is None:
-            handlers = visits[cls] = tuple(methods.get("visit_" + cls.__name__, ()))
-        for fn in handlers:
+        for fn in visit:
             fn(node)
-        push((node, True))
+        if leave or is_statement:
+            push((node,))
         children: List[cst.CSTNode] = []
-        for name in _child_fields(cls):
+        for name in fields:
             value = getattr(node, name)
-            if type(value) is tuple or type(value) is list:
-                children.extend(v for v in value if _is_node(v))
-            elif _is_node(value):
+            kind = type(value)
+            if kind is tuple or kind is list:
+                children.extend(v for v in value if pushed.get(type(v)) or (type(v) not in pushed and worth(type(v))))
+            elif pushed.get(kind) or (kind not in pushed and worth(kind)):
                 children.append(value)
-        for child in reversed(children):
-            push((child, False))
+        children.reverse()
+        work.extend(children)
 
 
 class _Batched(cst.CSTVisitor):

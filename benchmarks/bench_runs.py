@@ -1,0 +1,219 @@
+"""Whole-run benchmark: cold, warm, incremental and pre-commit runs against the floor and ruff.
+
+    python benchmarks/bench_runs.py PROJECT [PATH ...] [--runs 3] [--jobs N] [--files A B C]
+
+PROJECT is the project root (where ``.testaudit_cache/`` lives); PATHs, relative to it, are what
+is checked (default: the whole project). Every figure is the median of ``--runs`` runs with the
+min–max, each run a fresh process, and the table prints ratios measured in this same run:
+
+- cold full run (cache removed) against the *floor*: the time to only ``libcst.parse_module``
+  every file the cold run read (checked files and the modules they reach), with the same number
+  of processes;
+- warm full run with nothing changed, after ``touch``-ing one test module (same content), and
+  after editing one (a comment appended, restored afterwards);
+- a pre-commit style run of 3 named files with no cache and with a warm one;
+- ``testaudit --version``; peak RSS (the largest single process of a cold run);
+- ``ruff check --no-cache`` and cached ruff over the same PATHs (with testaudit's excludes),
+  when ruff is installed.
+
+No project at hand? ``python benchmarks/make_project.py 2000 /tmp/synthetic`` writes one.
+The machine may be shared and noisy: compare ratios, not absolute times, between runs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+CACHE = ".testaudit_cache"
+
+
+def _testaudit() -> List[str]:
+    exe = Path(sys.executable).with_name("testaudit")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "testaudit"]
+
+
+def timed(cmd: Sequence[str], cwd: Path) -> Tuple[float, int]:
+    """Wall seconds and the peak RSS (KiB) of the largest process in the command's tree."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
+    return elapsed, usage.ru_maxrss
+
+
+class Row:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.times: List[float] = []
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    def cell(self) -> str:
+        return f"{self.median:8.2f} s  ({min(self.times):.2f}–{max(self.times):.2f})"
+
+
+def measure(name: str, runs: int, prepare: Callable[[], None], cmd: Sequence[str], cwd: Path,
+            rss: Optional[List[int]] = None) -> Row:
+    row = Row(name)
+    for _ in range(runs):
+        prepare()
+        seconds, peak = timed(cmd, cwd)
+        row.times.append(seconds)
+        if rss is not None:
+            rss.append(peak)
+        print(f"  {name}: {seconds:.2f} s", file=sys.stderr, flush=True)
+    return row
+
+
+def _parse(path: str) -> bool:
+    import libcst
+
+    try:
+        with open(path, "rb") as fh:
+            libcst.parse_module(fh.read())
+        return True
+    except Exception:  # noqa: BLE001 - broken files are part of real corpora
+        return False
+
+
+def parse_floor(files: Sequence[str], jobs: int) -> None:
+    """Only parse: what a check can never beat. Run as its own process, like a check."""
+    if jobs <= 1:
+        for f in files:
+            _parse(f)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(_parse, files, chunksize=max(1, min(32, len(files) // (jobs * 8) or 1))))
+
+
+def files_read(project: Path) -> List[str]:
+    """Every file the last cold run read (checked or reached), from the cache it wrote."""
+    with sqlite3.connect(project / CACHE / "cache.sqlite3") as conn:
+        rels = sorted({rel for (rel,) in conn.execute("SELECT DISTINCT rel FROM results")})
+    return [str(project / rel) for rel in rels]
+
+
+def _excludes(project: Path) -> List[str]:
+    """testaudit's exclude patterns, so ruff skips the same files."""
+    from testaudit.api import load
+
+    config = load([str(project)])
+    return list(config.all_excludes)
+
+
+def pick_test_modules(project: Path, paths: Sequence[str], count: int) -> List[str]:
+    """``count`` test modules spread evenly over the checked paths (deterministic)."""
+    found: List[str] = []
+    for p in paths:
+        base = project / p
+        found.extend(str(f.relative_to(project)) for f in sorted(base.rglob("test_*.py"))
+                     if CACHE not in f.parts and "backup" not in str(f))
+    if len(found) < count:
+        raise SystemExit(f"need {count} test modules under {paths}, found {len(found)}")
+    step = len(found) // count
+    return [found[i * step + step // 2] for i in range(count)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("project")
+    ap.add_argument("paths", nargs="*", default=["."])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                    else (os.cpu_count() or 1))
+    ap.add_argument("--files", nargs=3, help="the 3 files of the pre-commit style run (default: spread picks)")
+    ap.add_argument("--parse-floor", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.parse_floor:
+        jobs_text, listing = args.parse_floor
+        parse_floor(Path(listing).read_text(encoding="utf-8").splitlines(), int(jobs_text))
+        return
+
+    project = Path(args.project).resolve()
+    paths = list(args.paths)
+    jobs = str(args.jobs)
+    check = [*_testaudit(), "check", *paths, "--format", "concise", "--exit-zero", "-j", jobs]
+    three = args.files or pick_test_modules(project, paths, 3)
+    edit_target = project / three[0]
+    original = edit_target.read_bytes()
+
+    def drop_cache() -> None:
+        shutil.rmtree(project / CACHE, ignore_errors=True)
+
+    def nothing() -> None:
+        pass
+
+    def touch() -> None:
+        os.utime(edit_target, None)
+
+    def edit() -> None:
+        edit_target.write_bytes(original + f"\n# benchmark edit {time.time_ns()}\n".encode())
+
+    rows: Dict[str, Row] = {}
+    rss: List[int] = []
+    print(f"benchmarking {project} {' '.join(paths)} with {jobs} processes, {args.runs} runs each", file=sys.stderr)
+    rows["cold"] = measure("cold full run", args.runs, drop_cache, check, project, rss)
+    floor_files = files_read(project)
+    listing = Path(tempfile.mkdtemp()) / "files.txt"
+    listing.write_text("\n".join(floor_files), encoding="utf-8")
+    floor_cmd = [sys.executable, __file__, str(project), "--parse-floor", jobs, str(listing)]
+    rows["floor"] = measure(f"floor: libcst-parse the {len(floor_files)} files read", args.runs, nothing,
+                            floor_cmd, project)
+    rows["warm"] = measure("warm full run, nothing changed", args.runs, nothing, check, project)
+    rows["touch"] = measure("warm full run after touching 1 file", args.runs, touch, check, project)
+    try:
+        rows["edit"] = measure("warm full run after editing 1 file", args.runs, edit, check, project)
+    finally:
+        edit_target.write_bytes(original)
+    timed(check, project)  # back to a warm cache of the original content
+    pre = [*_testaudit(), "check", *three, "--format", "concise", "--exit-zero", "-j", jobs]
+    rows["pre_warm"] = measure("pre-commit run of 3 files, warm cache", args.runs, nothing, pre, project)
+    rows["pre_cold"] = measure("pre-commit run of 3 files, no cache", args.runs, drop_cache, pre, project)
+    rows["version"] = measure("testaudit --version", args.runs, nothing, [*_testaudit(), "--version"], project)
+    ruff = shutil.which("ruff") or (str(Path(sys.executable).with_name("ruff"))
+                                    if Path(sys.executable).with_name("ruff").exists() else None)
+    if ruff:
+        ruff_cache = project / CACHE / "ruff"
+        excludes = ",".join(_excludes(project))
+        base = [ruff, "check", *paths, "--exit-zero", "--output-format", "concise", "--quiet",
+                *(["--extend-exclude", excludes] if excludes else [])]
+        rows["ruff_cold"] = measure("ruff check --no-cache", args.runs, nothing, [*base, "--no-cache"], project)
+        timed([*base, "--cache-dir", str(ruff_cache)], project)
+        rows["ruff_warm"] = measure("ruff check, cached", args.runs, nothing,
+                                    [*base, "--cache-dir", str(ruff_cache)], project)
+    drop_cache()
+    timed(check, project)  # leave a warm cache behind, as a user would have
+
+    print(f"\n{project.name} {' '.join(paths)}: {len(floor_files)} files read, {jobs} processes, "
+          f"median of {args.runs} runs (min–max)\n")
+    print("| run | time | ratio |")
+    print("| --- | ---: | ---: |")
+    ratios = {"cold": ("floor", "× floor"), "warm": ("ruff_warm", "× cached ruff"),
+              "touch": ("ruff_warm", "× cached ruff"), "edit": ("ruff_warm", "× cached ruff")}
+    for key, row in rows.items():
+        ratio = ""
+        if key in ratios and ratios[key][0] in rows:
+            ref, unit = ratios[key]
+            ratio = f"{row.median / rows[ref].median:.2f} {unit}"
+        print(f"| {row.name} | {row.cell().strip()} | {ratio} |")
+    print(f"| peak RSS, largest process of a cold run | {max(rss) / 1024:.0f} MiB | |")
+    print(f"\npre-commit files: {', '.join(three)}; edited/touched: {three[0]}")
+
+
+if __name__ == "__main__":
+    main()
