@@ -8,7 +8,7 @@ import ast
 import inspect
 import re
 from functools import lru_cache
-from typing import Callable, Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Sequence, Tuple, cast
 
 import libcst as cst
 
@@ -175,13 +175,13 @@ def _walk(root: cst.CSTNode, methods: Dict[str, List[Callable[[cst.CSTNode], Non
     while work:
         entry = pop()
         if type(entry) is tuple:  # leaving a node
-            node = entry[0]
+            node = cast(Tuple[cst.CSTNode], entry)[0]
             for fn in plans[type(node)][1]:
                 fn(node)
             if stmt_stack and stmt_stack[-1] is node:
                 stmt_stack.pop()
             continue
-        node = entry  # type: ignore[assignment]
+        node = cast(cst.CSTNode, entry)
         cls = type(node)
         visit, leave, is_statement, fields = plans.get(cls) or plan(cls)
         if is_statement:  # an exact-type test: ABC isinstance costs ~5% per file

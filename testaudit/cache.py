@@ -348,7 +348,7 @@ def decode(value: Any) -> Any:
     if isinstance(value, dict):
         if "t" in value:
             cls = _TYPES[value["t"]]
-            obj = object.__new__(cls)
+            obj: Any = object.__new__(cls)
             obj.__dict__.update(zip(_FIELDS[cls], (decode(v) for v in value["v"])))
             return obj
         if "s" in value:

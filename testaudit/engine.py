@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from testaudit.cache import Cache, closure_signatures, key_of
 from testaudit.config import Config
@@ -23,6 +23,10 @@ from testaudit.discover import SourceFile, discover, module_files
 from testaudit.model import (
     CHECK, FACTS, FileFacts, FileResult, Finding, ModuleSummary, Outcome, RuleInfo, RunResult, Warning_,
 )
+
+if TYPE_CHECKING:  # the heavy modules are imported only on the heavy path
+    from testaudit.project import Project
+    from testaudit.registry import RuleSet
 
 Progress = Callable[[str, int, int], None]
 
@@ -155,7 +159,7 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
     return rules, outcomes
 
 
-def _results(files: Sequence[SourceFile], role: str, config: Config, ruleset: object, jobs: Optional[int],
+def _results(files: Sequence[SourceFile], role: str, config: Config, ruleset: "RuleSet", jobs: Optional[int],
              progress: Optional[Progress], store: Optional[Cache], keys: Dict[str, str]) -> List[FileResult]:
     """Per-file results: from the cache when the content is known, else analysed (in parallel)."""
     cached: Dict[str, FileResult] = {}
@@ -214,7 +218,7 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def _map_files(files: Sequence[SourceFile], role: str, config: Config, ruleset: object,
+def _map_files(files: Sequence[SourceFile], role: str, config: Config, ruleset: "RuleSet",
                jobs: Optional[int], progress: Optional[Progress] = None) -> List[FileResult]:
     from testaudit.analyze import analyze_file, init_worker
 
@@ -239,7 +243,7 @@ def _map_files(files: Sequence[SourceFile], role: str, config: Config, ruleset: 
     return out
 
 
-def _reach(results: Sequence[FileResult], config: Config, ruleset: object, jobs: Optional[int],
+def _reach(results: Sequence[FileResult], config: Config, ruleset: "RuleSet", jobs: Optional[int],
            progress: Optional[Progress], store: Optional[Cache], keys: Dict[str, str]) -> List[FileResult]:
     """Facts of project modules the checked files can reach: conftest chains and imports,
     transitively. Each file's import targets are recorded in the cache for closure signatures."""
@@ -293,7 +297,7 @@ def _conftest_chain(rel: str, root: str, memo: Dict[str, List[str]]) -> List[str
     return memo[directory]
 
 
-def _module_summaries(project, ruleset) -> Dict[str, ModuleSummary]:  # type: ignore[no-untyped-def]
+def _module_summaries(project: "Project", ruleset: "RuleSet") -> Dict[str, ModuleSummary]:
     """Per checked test module: category and the rules that apply (``failing`` filled later)."""
     out: Dict[str, ModuleSummary] = {}
     for facts in project.test_modules():

@@ -63,6 +63,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import cast, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
@@ -131,12 +132,15 @@ class Options:
 _MAX_EXAMPLES = 48
 
 
-def regex_examples(pattern: str) -> List[str]:
-    """A few strings the (anchored) regex matches, built from its parse tree; [] if unsure."""
+@lru_cache(maxsize=256)
+def regex_examples(pattern: str) -> Tuple[str, ...]:
+    """A few strings the (anchored) regex matches, built from its parse tree; () if unsure.
+
+    Cached per pattern: rules are instantiated per file, the patterns are the configuration's."""
     try:
         tree = _sre_parse.parse(pattern)
     except Exception:  # noqa: BLE001 - a pattern the option validator let through
-        return []
+        return ()
     counter = itertools.count()
 
     def chars_of(items: Sequence[Tuple[object, object]]) -> List[str]:
@@ -192,9 +196,9 @@ def regex_examples(pattern: str) -> List[str]:
     try:
         candidates = gen(tree)
     except Exception:  # noqa: BLE001 - an exotic construct: no examples
-        return []
+        return ()
     regex = compiled(pattern)
-    return [c for c in dict.fromkeys(candidates) if regex.search(c)]
+    return tuple(c for c in dict.fromkeys(candidates) if regex.search(c))
 
 
 def _category(name: str) -> List[str]:
@@ -221,9 +225,9 @@ class Matcher:
         self.keys = tuple(spec.get("keys", ()))
         self.valid = tuple(spec.get("valid", ()))
         self.legacy = tuple(spec.get("legacy", ()))
-        self._examples: Optional[Dict[str, List[str]]] = None
+        self._examples: Optional[Dict[str, Tuple[str, ...]]] = None
 
-    def examples(self) -> Dict[str, List[str]]:
+    def examples(self) -> Dict[str, Tuple[str, ...]]:
         if self._examples is None:
             self._examples = {p: regex_examples(p) for p in (*self.valid, *self.legacy)}
         return self._examples
