@@ -187,16 +187,32 @@ class Cache:
                     self._rows("SELECT rel, sig, value FROM outcomes WHERE rel = ? AND key = ?", (rel, key))]
         for rel, sig, value in rows:
             if sig is not None and sigs.get(rel) == sig:
-                loaded = self._decode(value, rel)
-                if isinstance(loaded, Outcome):
-                    out[rel] = loaded
+                try:
+                    out[rel] = decode_outcome(json.loads(value))
+                except (ValueError, TypeError, KeyError, IndexError) as exc:
+                    self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for {rel} unreadable, ignored: {exc}"))
         return out
 
     def put_outcomes(self, outcomes: Iterable[Outcome], sigs: Mapping[str, Optional[str]], key: str) -> None:
         for o in outcomes:
             if sigs.get(o.path):
                 self._writes.append(("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?)",
-                                     (o.path, key, sigs[o.path], encode(o))))
+                                     (o.path, key, sigs[o.path], json.dumps(encode_outcome(o)))))
+
+    def memo(self, run_key: str) -> Optional[Tuple[Dict[str, str], Dict[str, List[str]], List[Outcome]]]:
+        """The record of the last run with this key: file digests, conftest probes, outcomes."""
+        for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", (f"run:{run_key}",)):
+            try:
+                files, chains, outcomes = json.loads(value)
+                return files, chains, [decode_outcome(o) for o in outcomes]
+            except (ValueError, TypeError, KeyError, IndexError) as exc:
+                self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for the last run unreadable, ignored: {exc}"))
+        return None
+
+    def put_memo(self, run_key: str, files: Mapping[str, Optional[str]], chains: Mapping[str, List[str]],
+                 outcomes: Sequence[Outcome]) -> None:
+        value = json.dumps([dict(files), dict(chains), [encode_outcome(o) for o in outcomes]])
+        self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"run:{run_key}", value)))
 
     def rules(self, key: str) -> Optional[Tuple[RuleInfo, ...]]:
         for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", (f"rules:{key}",)):
@@ -355,3 +371,33 @@ def decode(value: Any) -> Any:
             return model.Severity(value["s"])
         return {k: decode(v) for k, v in value["d"]}
     return value
+
+
+# -- a compact codec for outcomes: the one thing a warm run loads for every checked file -------
+_FINDING_FIELDS = ("path", "code", "name", "severity", "message", "location", "category", "node_id", "chain",
+                   "stmt_line", "tags")
+
+
+def encode_outcome(o: Outcome) -> List[Any]:
+    findings = [[f.code, f.name, f.severity.value, f.message, f.location.line, f.location.column,
+                 f.location.end_line, f.location.end_column, f.category, f.node_id, list(f.chain), f.stmt_line,
+                 list(f.tags)] for f in o.findings]
+    module = None if o.module is None else [o.module.category, list(o.module.applicable), list(o.module.failing)]
+    return [o.path, findings, module, o.suppressed, [[w.path, w.message] for w in o.warnings]]
+
+
+def decode_outcome(value: List[Any]) -> Outcome:
+    path, raw, module, suppressed, warnings = value
+    severities = {s.value: s for s in model.Severity}
+    findings = []
+    new, Finding, Location = object.__new__, model.Finding, model.Location
+    for (code, name, severity, message, line, column, end_line, end_column, category, node_id, chain, stmt_line,
+         tags) in raw:
+        loc: Any = new(Location)
+        loc.__dict__.update(line=line, column=column, end_line=end_line, end_column=end_column)
+        f: Any = new(Finding)
+        f.__dict__.update(zip(_FINDING_FIELDS, (path, code, name, severities[severity], message, loc, category,
+                                                node_id, tuple(chain), stmt_line, tuple(tags))))
+        findings.append(f)
+    summary = None if module is None else model.ModuleSummary(path, module[0], tuple(module[1]), tuple(module[2]))
+    return Outcome(path, tuple(findings), summary, suppressed, tuple(Warning_(p, m) for p, m in warnings))

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import FrozenSet, List, Optional, Sequence, Set, Tuple
+from functools import lru_cache
+from typing import FrozenSet, List, Optional, Pattern, Sequence, Set, Tuple
 
 from testaudit.config import Config, relpath
 from testaudit.errors import TestauditError
@@ -40,19 +42,27 @@ class Discovery:
 
 def matches_any(rel: str, patterns: Sequence[str], is_dir: bool = False) -> bool:
     """Gitignore-style match of a root-relative POSIX path against ``patterns``."""
-    name = rel.rsplit("/", 1)[-1]
+    by_name, by_path = _matchers(tuple(patterns), is_dir)
+    if by_name is not None and by_name.match(rel.rsplit("/", 1)[-1]):
+        return True
+    return by_path is not None and by_path.match(rel) is not None
+
+
+@lru_cache(maxsize=64)
+def _matchers(patterns: Tuple[str, ...], is_dir: bool) -> Tuple[Optional[Pattern[str]], Optional[Pattern[str]]]:
+    """One regex for the name patterns and one for the path patterns (fnmatch semantics)."""
+    names: List[str] = []
+    paths: List[str] = []
     for pattern in patterns:
-        dir_only = pattern.endswith("/")
         pat = pattern.rstrip("/")
-        if dir_only and not is_dir:
+        if pattern.endswith("/") and not is_dir:
             continue
         if "/" in pat:
             pat = pat.lstrip("/")
-            if fnmatch.fnmatchcase(rel, pat) or fnmatch.fnmatchcase(rel, pat + "/*"):
-                return True
-        elif fnmatch.fnmatchcase(name, pat):
-            return True
-    return False
+            paths += [fnmatch.translate(pat), fnmatch.translate(pat + "/*")]
+        else:
+            names.append(fnmatch.translate(pat))
+    return (re.compile("|".join(names)) if names else None, re.compile("|".join(paths)) if paths else None)
 
 
 def is_test_file(rel: str, config: Config) -> bool:
@@ -127,16 +137,17 @@ def _under_excluded_dir(rel: str, excluded) -> bool:  # type: ignore[no-untyped-
 
 
 def _walk(top: str, root: str, real_root: str, excluded, found: dict, warnings: List[Warning_]) -> None:  # type: ignore[no-untyped-def]
-    stack = [top]
+    top_rel = relpath(top, root)
+    stack = [(top, "" if top_rel == "." else top_rel + "/")]
     while stack:
-        current = stack.pop()
+        current, prefix = stack.pop()
         try:
             entries = list(os.scandir(current))
         except OSError as exc:
             warnings.append(Warning_(relpath(current, root), f"cannot read directory: {exc.strerror}"))
             continue
         for entry in entries:
-            rel = relpath(entry.path, root)
+            rel = prefix + entry.name
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir(follow_symlinks=False)
@@ -145,7 +156,7 @@ def _walk(top: str, root: str, real_root: str, excluded, found: dict, warnings: 
             if is_dir:
                 if excluded(rel, True) or _is_venv(entry.path):
                     continue
-                stack.append(entry.path)
+                stack.append((entry.path, rel + "/"))
                 continue
             if not entry.name.endswith(".py"):
                 continue

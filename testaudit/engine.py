@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the heavy modules are imported only on the heavy path
     from testaudit.registry import RuleSet
 
 Progress = Callable[[str, int, int], None]
+MEMO_MIN_FILES = 50  # smaller runs (pre-commit) check per-file signatures, which is cheap for a few files
 
 
 def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = None,
@@ -41,8 +42,13 @@ def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = 
     rels = [f.rel for f in found.files]
     outcomes: Dict[str, Outcome] = {}
     rules = store.rules(keys[CHECK]) if store else None
+    run_key = key_of(keys[CHECK], tuple(rels))
+    memo_hit = False
     if store is not None and rules is not None:
-        outcomes = store.outcomes(keys[CHECK], _signatures(rels, config, store, keys[FACTS]))
+        outcomes = _from_memo(store, run_key, config) or {}
+        memo_hit = bool(outcomes) or not rels
+        if not memo_hit:
+            outcomes = store.outcomes(keys[CHECK], _signatures(rels, config, store, keys[FACTS])[0])
     todo = [f for f in found.files if f.rel not in outcomes]
     try:
         if todo or rules is None:
@@ -50,8 +56,10 @@ def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = 
             outcomes.update(fresh)
             if store is not None:
                 store.put_rules(rules, keys[CHECK])
-                sigs = _signatures(sorted(fresh), config, store, keys[FACTS])
-                store.put_outcomes(fresh.values(), sigs, keys[CHECK])
+                store.put_outcomes(fresh.values(), _signatures(sorted(fresh), config, store, keys[FACTS])[0],
+                                   keys[CHECK])
+        if store is not None and not memo_hit and len(rels) >= MEMO_MIN_FILES:
+            _put_memo(store, run_key, rels, outcomes, config, keys[FACTS])
     finally:
         if store is not None:
             store.close()
@@ -66,7 +74,10 @@ def _keys(config: Config, select: Optional[Sequence[str]], ignore: Sequence[str]
     return {FACTS: facts, CHECK: key_of(facts, repr(settings), tuple(select or ()), tuple(ignore))}
 
 
-def _signatures(rels: Sequence[str], config: Config, store: Cache, facts_key: str) -> Dict[str, Optional[str]]:
+def _signatures(rels: Sequence[str], config: Config, store: Cache,
+                facts_key: str) -> Tuple[Dict[str, Optional[str]], Dict[str, List[str]]]:
+    """Closure signatures of ``rels`` (and of every file they reach), and the conftest chains
+    probed per directory on the way."""
     chains: Dict[str, List[str]] = {}
 
     def successors(rel: str) -> Optional[Sequence[str]]:
@@ -75,7 +86,31 @@ def _signatures(rels: Sequence[str], config: Config, store: Cache, facts_key: st
             return None
         return sorted(set(_conftest_chain(rel, config.root, chains)) | set(deps))
 
-    return closure_signatures(rels, store.digest, successors)
+    return closure_signatures(rels, store.digest, successors), chains
+
+
+def _put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome], config: Config,
+              facts_key: str) -> None:
+    """Remember this run whole: every file its closures hold (with digests), the conftest probes,
+    and the outcomes; the next identical run with none of them changed loads just this."""
+    sigs, chains = _signatures(rels, config, store, facts_key)
+    if all(sigs.get(rel) for rel in rels):
+        files = {rel: store.digest(rel) for rel in sorted(sigs)}
+        store.put_memo(run_key, files, chains, [outcomes[rel] for rel in rels])
+
+
+def _from_memo(store: Cache, run_key: str, config: Config) -> Optional[Dict[str, Outcome]]:
+    memo = store.memo(run_key)
+    if memo is None:
+        return None
+    files, chains, outcomes = memo
+    if any(store.digest(rel) != digest for rel, digest in files.items()):
+        return None
+    probe: Dict[str, List[str]] = {}
+    for directory, chain in chains.items():
+        if _conftest_chain(f"{directory}/x" if directory else "x", config.root, probe) != chain:
+            return None
+    return {o.path: o for o in outcomes}
 
 
 def _assemble(config: Config, rels: Sequence[str], outcomes: Dict[str, Outcome], rules: Tuple[RuleInfo, ...],

@@ -58,9 +58,10 @@ def test_warm_run_equals_cold_run_and_parses_nothing(tmp_path: Path, parsed: Lis
     cold = _json(run_project(root, cache=True))
     assert cold == uncached and len(parsed) > 40
     parsed.clear()
-    warm = _json(run_project(root, cache=True))
-    assert warm == uncached
+    warm_result = run_project(root, cache=True)
+    assert _json(warm_result) == uncached
     assert parsed == []
+    assert warm_result.findings == run_project(root).findings  # every field, not only the serialised ones
     assert (root / DIR / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
 
 
@@ -135,11 +136,15 @@ def test_foreign_version_is_discarded_with_a_warning(tmp_path: Path) -> None:
 
 
 def test_unreadable_entries_are_ignored_never_executed(tmp_path: Path) -> None:
-    root = write_project(tmp_path, {"tests/test_a.py": TEST, "tests/test_b.py": "def test_b():\n    pass\n"})
+    files = {f"tests/test_{i}.py": TEST for i in range(60)}  # enough for a whole-run record too
+    files["tests/test_b.py"] = "def test_b():\n    pass\n"
+    root = write_project(tmp_path, files)
     expected = _json(run_project(root))["findings"]
     run_project(root, cache=True)
-    with sqlite3.connect(root / DIR / DB) as conn:  # a planted value: not JSON, and not unpickled
-        conn.execute("UPDATE outcomes SET value = ?", ("cos\nsystem\n(S'echo pwned'\ntR.",))
+    planted = "cos\nsystem\n(S'echo pwned'\ntR."  # a pickle that would run a command: not JSON, never unpickled
+    with sqlite3.connect(root / DIR / DB) as conn:
+        assert conn.execute("UPDATE meta SET value = ? WHERE key LIKE 'run:%'", (planted,)).rowcount == 1
+        conn.execute("UPDATE outcomes SET value = ?", (planted,))
     result = run_project(root, cache=True)
     assert _json(result)["findings"] == expected
     assert any("unreadable, ignored" in w.message for w in result.warnings)
@@ -191,3 +196,37 @@ def test_a_named_file_run_parses_only_what_the_file_can_reach(tmp_path: Path, pa
     run_project(root, paths=["tests/integration/test_login.py"], cache=False)
     assert sorted(parsed) == ["helpers/__init__.py", "helpers/base.py", "helpers/util.py", "tests/conftest.py",
                               "tests/integration/conftest.py", "tests/integration/test_login.py"]
+
+
+def test_the_whole_run_record_is_invalidated_by_any_change_it_depends_on(tmp_path: Path, parsed: List[str]) -> None:
+    helper_clean = "def make_client():\n    return object()\n"
+    helper_mock = "from unittest.mock import MagicMock\n\n\ndef make_client():\n    return MagicMock()\n"
+    test = BVJ + "from helpers.factory import make_client\n\n\ndef test_x():\n    assert make_client()\n"
+    files = {f"tests/unit/test_{i}.py": TEST.replace("client", "value") for i in range(60)}
+    files.update({"helpers/__init__.py": "", "helpers/factory.py": helper_clean,
+                  "tests/integration/deep/test_x.py": test})
+    root = write_project(tmp_path, files)
+    assert run_project(root, paths=["tests"], cache=True).findings == ()
+    parsed.clear()
+    assert run_project(root, paths=["tests"], cache=True).findings == ()
+    assert parsed == []
+    (root / "helpers/factory.py").write_text(helper_mock, encoding="utf-8")  # outside the checked paths
+    assert [(f.path, f.code) for f in run_project(root, paths=["tests"], cache=True).findings] == [
+        ("tests/integration/deep/test_x.py", "TA102")]
+    (root / "helpers/factory.py").write_text(helper_clean, encoding="utf-8")
+    assert run_project(root, paths=["tests"], cache=True).findings == ()
+    (root / "tests/integration/conftest.py").write_text(MOCKING_CONFTEST.replace("def client", "def auto"),
+                                                        encoding="utf-8")
+    (root / "tests/integration/deep/test_x.py").write_text(test.replace("def test_x()", "def test_x(auto)"),
+                                                           encoding="utf-8")
+    run_project(root, paths=["tests"], cache=True)
+    (root / "tests/integration/conftest.py").unlink()  # a conftest disappears: the probe notices
+    result = run_project(root, paths=["tests"], cache=True)
+    assert _json(result) == _json(run_project(root, paths=["tests"]))
+    before = run_project(root, paths=["tests"], cache=True).findings
+    (root / "conftest.py").write_text("import pytest\nfrom unittest.mock import MagicMock\n\n\n"
+                                      "@pytest.fixture(autouse=True)\ndef everywhere():\n    return MagicMock()\n",
+                                      encoding="utf-8")  # a new conftest above the checked paths
+    after = run_project(root, paths=["tests"], cache=True)
+    assert _json(after) == _json(run_project(root, paths=["tests"]))
+    assert after.findings != before
