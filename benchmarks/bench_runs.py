@@ -196,8 +196,6 @@ def main() -> None:
         timed([*base, "--cache-dir", str(ruff_cache)], project)
         rows["ruff_warm"] = measure("ruff check, cached", args.runs, nothing,
                                     [*base, "--cache-dir", str(ruff_cache)], project)
-    drop_cache()
-    timed(check, project)  # leave a warm cache behind, as a user would have
 
     print(f"\n{project.name} {' '.join(paths)}: {len(floor_files)} files read, {jobs} processes, "
           f"median of {args.runs} runs (min–max)\n")

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from typing import Dict, List, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -78,7 +78,9 @@ class OsEnvironAccess(Rule):
         self.active = not self.allowed and (any(w in src for w in ("environ", "getenv", "putenv", "unsetenv"))
                                             or (self.options.monkeypatch and "monkeypatch" in src))
         self.attr_names: Set[int] = set()
-        self.candidates: List[Tuple[cst.CSTNode, str, int]] = []
+        # (node, dotted name, enclosing statement): the statement's line is looked up only for
+        # the few candidates reported, not for every attribute in the file
+        self.candidates: List[Tuple[cst.CSTNode, str, Optional[cst.CSTNode]]] = []
         self.import_sites: Dict[str, Tuple[cst.ImportAlias, int, str]] = {}
         self.used_locals: Set[str] = set()
 
@@ -89,11 +91,11 @@ class OsEnvironAccess(Rule):
             self.attr_names.add(id(node.attr))
             name = dotted(node)
             if name:
-                self.candidates.append((node, name, self.ctx.stmt_line()))
+                self.candidates.append((node, name, self.ctx.stmt_stack[-1] if self.ctx.stmt_stack else None))
 
     def visit_Name(self, node: cst.Name) -> None:
         if self.active and (node.value in _BARE or node.value in self.import_sites) and id(node) not in self.attr_names:
-            self.candidates.append((node, node.value, self.ctx.stmt_line()))
+            self.candidates.append((node, node.value, self.ctx.stmt_stack[-1] if self.ctx.stmt_stack else None))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if not self.active or isinstance(node.names, cst.ImportStar) or node.relative:
@@ -134,7 +136,7 @@ class OsEnvironAccess(Rule):
             if resolved != env:
                 continue
             self.used_locals.add(name.split(".")[0])
-            self.report(node, self._message(name), stmt_line=stmt)
+            self.report(node, self._message(name), stmt_line=self.ctx.line_of(stmt) if stmt is not None else 0)
         for local, (alias, stmt, target) in sorted(self.import_sites.items()):
             if local not in self.used_locals:
                 self.report(alias, self._message(f"from os import {target[3:]}"), stmt_line=stmt)
