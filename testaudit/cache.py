@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import sqlite3
+from functools import lru_cache
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from testaudit import __version__, model
@@ -46,8 +47,22 @@ def digest_bytes(data: bytes) -> str:
 
 
 def key_of(*parts: object) -> str:
-    """A configuration key: tool version + the repr of what the cached values depend on."""
-    return digest_bytes(repr((__version__, SCHEMA) + parts).encode("utf-8"))
+    """A configuration key: tool version and code + the repr of what the cached values depend on."""
+    return digest_bytes(repr((__version__, SCHEMA, _code_stamp()) + parts).encode("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _code_stamp() -> Tuple[Tuple[str, int, int], ...]:
+    """Size and mtime of testaudit's own modules, so an edited or reinstalled copy with the same
+    version number (a development install) never reuses results its old code produced."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    stamp = []
+    for folder, _, names in sorted(os.walk(package)):
+        for name in sorted(names):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(folder, name))
+                stamp.append((os.path.relpath(os.path.join(folder, name), package), st.st_size, st.st_mtime_ns))
+    return tuple(stamp)
 
 
 class Cache:
@@ -161,15 +176,18 @@ class Cache:
     # -- dependencies and closure signatures --------------------------------------------------
     def deps(self, rel: str, key: str) -> Optional[Tuple[str, ...]]:
         """The project files ``rel``'s imports resolved to when it was last analysed at this digest."""
+        digest = self.digest(rel)
+        return None if digest is None else self._deps_table(key).get((rel, digest))
+
+    def _deps_table(self, key: str) -> Dict[Tuple[str, str], Tuple[str, ...]]:
         table = self._deps.get(key)
         if table is None:
             table = self._deps[key] = {(r, d): tuple(json.loads(v)) for r, d, v in
                                        self._rows("SELECT rel, digest, value FROM deps WHERE key = ?", (key,))}
-        digest = self.digest(rel)
-        return None if digest is None else table.get((rel, digest))
+        return table
 
     def put_deps(self, deps: Mapping[str, Sequence[str]], key: str) -> None:
-        table = self._deps.setdefault(key, {})
+        table = self._deps_table(key)
         for rel, files in sorted(deps.items()):
             digest = self.digest(rel)
             if digest is not None:

@@ -44,11 +44,13 @@ def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = 
     rules = store.rules(keys[CHECK]) if store else None
     run_key = key_of(keys[CHECK], tuple(rels))
     memo_hit = False
+    lookup: Optional[Tuple[Dict[str, Optional[str]], Dict[str, List[str]]]] = None
     if store is not None and rules is not None:
         outcomes = _from_memo(store, run_key, config) or {}
         memo_hit = bool(outcomes) or not rels
         if not memo_hit:
-            outcomes = store.outcomes(keys[CHECK], _signatures(rels, config, store, keys[FACTS])[0])
+            lookup = _signatures(rels, config, store, keys[FACTS])
+            outcomes = store.outcomes(keys[CHECK], lookup[0])
     todo = [f for f in found.files if f.rel not in outcomes]
     try:
         if todo or rules is None:
@@ -59,7 +61,9 @@ def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = 
                 store.put_outcomes(fresh.values(), _signatures(sorted(fresh), config, store, keys[FACTS])[0],
                                    keys[CHECK])
         if store is not None and not memo_hit and len(rels) >= MEMO_MIN_FILES:
-            _put_memo(store, run_key, rels, outcomes, config, keys[FACTS])
+            if todo or lookup is None:  # something was re-checked: the graph may have changed
+                lookup = _signatures(rels, config, store, keys[FACTS])
+            _put_memo(store, run_key, rels, outcomes, lookup)
     finally:
         if store is not None:
             store.close()
@@ -89,11 +93,11 @@ def _signatures(rels: Sequence[str], config: Config, store: Cache,
     return closure_signatures(rels, store.digest, successors), chains
 
 
-def _put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome], config: Config,
-              facts_key: str) -> None:
+def _put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome],
+              signatures: Tuple[Dict[str, Optional[str]], Dict[str, List[str]]]) -> None:
     """Remember this run whole: every file its closures hold (with digests), the conftest probes,
     and the outcomes; the next identical run with none of them changed loads just this."""
-    sigs, chains = _signatures(rels, config, store, facts_key)
+    sigs, chains = signatures
     if all(sigs.get(rel) for rel in rels):
         files = {rel: store.digest(rel) for rel in sorted(sigs)}
         store.put_memo(run_key, files, chains, [outcomes[rel] for rel in rels])

@@ -230,3 +230,15 @@ def test_the_whole_run_record_is_invalidated_by_any_change_it_depends_on(tmp_pat
     after = run_project(root, paths=["tests"], cache=True)
     assert _json(after) == _json(run_project(root, paths=["tests"]))
     assert after.findings != before
+
+
+def test_a_changed_testaudit_install_does_not_reuse_old_results(tmp_path: Path, parsed: List[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from testaudit import cache
+
+    root = write_project(tmp_path, {"tests/test_a.py": TEST})
+    run_project(root, cache=True)
+    parsed.clear()
+    monkeypatch.setattr(cache, "_code_stamp", lambda: (("rules/new_rule.py", 1, 1),))  # same version, new code
+    run_project(root, cache=True)
+    assert parsed == ["tests/test_a.py"]

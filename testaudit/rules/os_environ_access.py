@@ -124,7 +124,7 @@ class OsEnvironAccess(Rule):
             return
         import_nodes = {id(site[0].name) for site in self.import_sites.values()}
         import_nodes |= {id(site[0].asname.name) for site in self.import_sites.values() if site[0].asname}
-        for node, name, stmt in self.candidates:
+        for node, name, statement in self.candidates:
             if id(node) in import_nodes:
                 continue
             resolved = self.ctx.imports.resolve(name)
@@ -136,7 +136,7 @@ class OsEnvironAccess(Rule):
             if resolved != env:
                 continue
             self.used_locals.add(name.split(".")[0])
-            self.report(node, self._message(name), stmt_line=self.ctx.line_of(stmt) if stmt is not None else 0)
+            self.report(node, self._message(name), stmt_line=self.ctx.line_of(statement) if statement is not None else 0)
         for local, (alias, stmt, target) in sorted(self.import_sites.items()):
             if local not in self.used_locals:
                 self.report(alias, self._message(f"from os import {target[3:]}"), stmt_line=stmt)
