@@ -217,14 +217,26 @@ class Cache:
                 self._writes.append(("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?)",
                                      (o.path, key, sigs[o.path], json.dumps(encode_outcome(o)))))
 
-    def memo(self, run_key: str) -> Optional[Tuple[Dict[str, str], Dict[str, List[str]], List[Outcome]]]:
-        """The record of the last run with this key: file digests, conftest probes, outcomes."""
+    def memo(self, run_key: str) -> Optional[Tuple[Dict[str, str], Dict[str, List[str]], Callable[[], List[Outcome]]]]:
+        """The record of the last run with this key: file digests, conftest probes, and a function
+        that decodes its outcomes (only worth calling once the digests and probes still hold)."""
         for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", (f"run:{run_key}",)):
             try:
                 files, chains, outcomes = json.loads(value)
-                return files, chains, [decode_outcome(o) for o in outcomes]
-            except (ValueError, TypeError, KeyError, IndexError) as exc:
+                if not isinstance(files, dict) or not isinstance(chains, dict) or not isinstance(outcomes, list):
+                    raise TypeError("not a run record")
+            except (ValueError, TypeError) as exc:
                 self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for the last run unreadable, ignored: {exc}"))
+                return None
+
+            def load() -> List[Outcome]:
+                try:
+                    return [decode_outcome(o) for o in outcomes]
+                except (ValueError, TypeError, KeyError, IndexError) as exc:
+                    self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for the last run unreadable, "
+                                                                 f"ignored: {exc}"))
+                    return []
+            return files, chains, load
         return None
 
     def put_memo(self, run_key: str, files: Mapping[str, Optional[str]], chains: Mapping[str, List[str]],
@@ -377,18 +389,22 @@ def _plain(value: Any) -> Any:
 
 
 def decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(decode(v) for v in value)
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is list:
+        return tuple([decode(v) if type(v) in _CONTAINERS else v for v in value])
+    if kind is dict:
         if "t" in value:
             cls = _TYPES[value["t"]]
             obj: Any = object.__new__(cls)
-            obj.__dict__.update(zip(_FIELDS[cls], (decode(v) for v in value["v"])))
+            obj.__dict__.update(zip(_FIELDS[cls], [decode(v) if type(v) in _CONTAINERS else v for v in value["v"]]))
             return obj
         if "s" in value:
             return model.Severity(value["s"])
         return {k: decode(v) for k, v in value["d"]}
     return value
+
+
+_CONTAINERS = frozenset({list, dict})
 
 
 # -- a compact codec for outcomes: the one thing a warm run loads for every checked file -------

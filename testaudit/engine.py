@@ -58,11 +58,9 @@ def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = 
             outcomes.update(fresh)
             if store is not None:
                 store.put_rules(rules, keys[CHECK])
-                store.put_outcomes(fresh.values(), _signatures(sorted(fresh), config, store, keys[FACTS])[0],
-                                   keys[CHECK])
-        if store is not None and not memo_hit and len(rels) >= MEMO_MIN_FILES:
-            if todo or lookup is None:  # something was re-checked: the graph may have changed
-                lookup = _signatures(rels, config, store, keys[FACTS])
+                lookup = _signatures(rels, config, store, keys[FACTS])  # re-checked files changed the graph
+                store.put_outcomes(fresh.values(), lookup[0], keys[CHECK])
+        if store is not None and not memo_hit and len(rels) >= MEMO_MIN_FILES and lookup is not None:
             _put_memo(store, run_key, rels, outcomes, lookup)
     finally:
         if store is not None:
@@ -114,7 +112,7 @@ def _from_memo(store: Cache, run_key: str, config: Config) -> Optional[Dict[str,
     for directory, chain in chains.items():
         if _conftest_chain(f"{directory}/x" if directory else "x", config.root, probe) != chain:
             return None
-    return {o.path: o for o in outcomes}
+    return {o.path: o for o in outcomes()}
 
 
 def _assemble(config: Config, rels: Sequence[str], outcomes: Dict[str, Outcome], rules: Tuple[RuleInfo, ...],
