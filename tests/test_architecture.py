@@ -22,6 +22,7 @@ ALLOWED: Dict[str, Set[str]] = {
     "testaudit.score": {"testaudit.model"},
     "testaudit.badge": {"testaudit.score", "testaudit.atomic"},
     "testaudit.atomic": set(),
+    "testaudit.cache": {"testaudit.model", "testaudit.__version__", "testaudit"},  # light: loaded on warm runs
     "testaudit.fixtures": {"testaudit.model"},
     "testaudit.report": {"testaudit.model", "testaudit.score", "testaudit.source", "testaudit.report",
                          "testaudit.__version__", "testaudit"},
