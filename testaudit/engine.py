@@ -132,7 +132,6 @@ def _assemble(config: Config, rels: Sequence[str], outcomes: Dict[str, Outcome],
     return RunResult(
         root=config.root, findings=tuple(findings), modules=tuple(modules), files_checked=len(rels),
         warnings=tuple(sorted(set(warnings), key=lambda w: (w.path, w.message))),
-        weights=tuple((r.code, r.weight) for r in rules), rule_names=tuple((r.code, r.name) for r in rules),
         suppressed=suppressed, rules=rules,
     )
 

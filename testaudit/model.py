@@ -235,7 +235,14 @@ class RunResult:
     modules: Tuple[ModuleSummary, ...]
     files_checked: int
     warnings: Tuple[Warning_, ...] = ()
-    weights: Tuple[Tuple[str, float], ...] = ()
-    rule_names: Tuple[Tuple[str, str], ...] = ()
     suppressed: int = 0
     rules: Tuple[RuleInfo, ...] = ()
+
+    @property
+    def weights(self) -> Tuple[Tuple[str, float], ...]:
+        """(code, score weight) of every selected rule."""
+        return tuple((r.code, r.weight) for r in self.rules)
+
+    @property
+    def rule_names(self) -> Tuple[Tuple[str, str], ...]:
+        return tuple((r.code, r.name) for r in self.rules)
