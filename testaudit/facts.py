@@ -11,53 +11,162 @@ another belongs to its outer function (its calls and mocks are attributed there)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
 from testaudit.model import CallFact, ClassFact, FileFacts, FunctionFact, MockSite
-from testaudit.names import callee, dotted
+from testaudit.names import CST, ImportTable, callee, dotted
 from testaudit.pytest_model import (
-    MOCKER_FIXTURES, analyze_decorators, is_test_class_name, is_test_function_name, mock_name,
+    MOCKER_FIXTURES, Syntax, analyze_decorators, is_test_class_name, is_test_function_name, mock_name,
     pytestmark_values, requested_params, resolve_with_stars,
 )
 from testaudit.rule import FileContext
 
 
 @dataclass
-class _Func:
-    node: cst.FunctionDef
+class FuncRecord:
+    """A function recorded at module level or directly in a class body, as a front end saw it."""
+
     name: str
     qualname: str
     class_name: Optional[str]
-    calls: List[Tuple[str, int]] = field(default_factory=list)
+    decorators: Sequence[Any]  # decorator expressions, without the `@`
+    params: Tuple[str, ...]  # what pytest would request (pytest_model.requested_params)
+    line: int  # the name's position
+    column: int
+    end_column: int
+    start_line: int  # first decorator, else the `def`
+    end_line: int
+    calls: List[Tuple[str, int]] = field(default_factory=list)  # dotted callee as written, line
 
 
 @dataclass
-class _Class:
-    node: cst.ClassDef
+class ClassRecord:
     name: str
     qualname: str
-    markers: List[str] = field(default_factory=list)
+    decorators: Sequence[Any]
+    bases: Sequence[Any]  # positional base expressions (no `*args`, no keywords)
+    line: int
+    column: int
+    end_column: int
+    start_line: int
+    end_line: int
+    markers: List[str] = field(default_factory=list)  # from `pytestmark = …` in the class body
     usefixtures: List[str] = field(default_factory=list)
     has_tests: bool = False
 
 
+@dataclass
+class FactsDraft:
+    """What a front end (the libcst collector below, or ``ast_facts``) gathers; :meth:`freeze`
+    turns it into :class:`FileFacts` the same way for both, once every import is known."""
+
+    classes: List[ClassRecord] = field(default_factory=list)
+    functions: List[FuncRecord] = field(default_factory=list)
+    module_markers: List[str] = field(default_factory=list)
+    module_usefixtures: List[str] = field(default_factory=list)
+    defined: Set[str] = field(default_factory=set)
+    has_getattr: bool = False
+
+    def pytestmark(self, value: Any, cls: Optional[ClassRecord], imports: ImportTable, syntax: Syntax) -> None:
+        """A ``pytestmark = …`` at module level or in a class body, resolved with the imports so far."""
+        markers, usefix = pytestmark_values(value, lambda n: resolve_with_stars(imports, n), syntax)
+        if cls is not None:
+            cls.markers.extend(markers)
+            cls.usefixtures.extend(usefix)
+        else:
+            self.module_markers.extend(markers)
+            self.module_usefixtures.extend(usefix)
+
+    def freeze(self, ctx: FileContext, syntax: Syntax) -> FileFacts:
+        imports = ctx.imports
+
+        def resolve(name: Optional[str]) -> Optional[str]:
+            return resolve_with_stars(imports, name)
+
+        local_classes = {c.qualname for c in self.classes}
+        classes: List[ClassFact] = []
+        for cls in self.classes:
+            info = analyze_decorators(cls.decorators, resolve, syntax)
+            bases = tuple(self._resolve_base(syntax.dotted(b), local_classes, ctx) for b in cls.bases)
+            is_test = cls.has_tests or is_test_class_name(cls.name, ctx.config.python_classes)
+            classes.append(ClassFact(
+                name=cls.name, qualname=cls.qualname, line=cls.line, end_line=cls.end_line, bases=bases,
+                start_line=cls.start_line, column=cls.column, end_column=cls.end_column,
+                markers=tuple(info.markers) + tuple(cls.markers),
+                usefixtures=tuple(info.usefixtures) + tuple(cls.usefixtures),
+                is_test_class=is_test and ctx.is_test_module,
+            ))
+        functions = [self._function_fact(rec, ctx, resolve, syntax) for rec in self.functions]
+        return FileFacts(
+            path=ctx.rel, module=ctx.module, is_test_module=ctx.is_test_module,
+            is_conftest=ctx.is_conftest, parsed=True, imports=tuple(imports.facts),
+            classes=tuple(classes), functions=tuple(functions),
+            module_markers=tuple(self.module_markers), module_usefixtures=tuple(self.module_usefixtures),
+            defined_names=tuple(sorted(self.defined)), has_getattr=self.has_getattr,
+        )
+
+    @staticmethod
+    def _resolve_base(name: Optional[str], local_classes: Set[str], ctx: FileContext) -> str:
+        if name is None:
+            return "?"
+        if name in local_classes:
+            return f"{ctx.module}.{name}" if ctx.module else name
+        resolved = ctx.imports.resolve(name)
+        if resolved:
+            return resolved
+        if name in {"object", "Exception"}:
+            return f"builtins.{name}"
+        return f"?{name}"
+
+    @staticmethod
+    def _function_fact(rec: FuncRecord, ctx: FileContext, resolve: Callable[[Optional[str]], Optional[str]],
+                       syntax: Syntax) -> FunctionFact:
+        info = analyze_decorators(rec.decorators, resolve, syntax)
+        if info.is_fixture:
+            kind = "fixture"
+        elif ctx.is_test_module and is_test_function_name(rec.name, ctx.config.python_functions):
+            kind = "test"
+        else:
+            kind = "function"
+        calls: List[CallFact] = []
+        mocks: List[MockSite] = []
+        for raw, call_line in rec.calls:
+            resolved = resolve(raw)
+            what = mock_name(resolved)
+            if what:
+                mocks.append(MockSite(what, call_line))
+            elif resolved:
+                if not resolved.startswith(("pytest.", "pytest_asyncio.")):  # decorators, marks
+                    calls.append(CallFact(resolved, call_line))
+            elif "." not in raw:
+                calls.append(CallFact(f"{ctx.module}.{raw}" if ctx.module else raw, call_line))
+        for p in rec.params:
+            if p in MOCKER_FIXTURES:
+                mocks.append(MockSite(p, rec.line))
+        return FunctionFact(
+            name=rec.name, qualname=rec.qualname, class_name=rec.class_name, line=rec.line,
+            start_line=rec.start_line, end_line=rec.end_line, kind=kind,
+            params=rec.params, markers=info.markers, usefixtures=info.usefixtures,
+            parametrized=info.parametrized,
+            fixture_name=(info.fixture_name or rec.name) if info.is_fixture else None,
+            autouse=info.autouse, mock_sites=tuple(mocks), calls=tuple(calls),
+            column=rec.column, end_column=rec.end_column,
+        )
+
+
 class FactsCollector(cst.BatchableCSTVisitor):
+    """The libcst front end: fills a :class:`FactsDraft` during the batched visit."""
+
     def __init__(self, ctx: FileContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.classes: List[_Class] = []
-        self.class_stack: List[_Class] = []
+        self.draft = FactsDraft()
+        self.class_stack: List[ClassRecord] = []
+        self.class_nodes: List[cst.ClassDef] = []
         self.func_stack: List[cst.FunctionDef] = []
-        self.recorded: Dict[cst.FunctionDef, _Func] = {}
-        self.current: Optional[_Func] = None
-        self.module_markers: List[str] = []
-        self.module_usefixtures: List[str] = []
-        self.defined: Set[str] = set()
-        self.has_getattr = False
-        self.class_facts: List[ClassFact] = []
-        self.function_facts: List[FunctionFact] = []
+        self.current: Optional[FuncRecord] = None
         self.facts: Optional[FileFacts] = None
 
     # -- imports ---------------------------------------------------------------------------
@@ -67,11 +176,11 @@ class FactsCollector(cst.BatchableCSTVisitor):
             for alias in node.names:
                 name = alias.asname.name if alias.asname else alias.name
                 if isinstance(name, cst.Name):
-                    self.defined.add(name.value)
+                    self.draft.defined.add(name.value)
                 else:
                     head = dotted(name)
                     if head:
-                        self.defined.add(head.split(".")[0])
+                        self.draft.defined.add(head.split(".")[0])
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self.ctx.imports.collect(node, self.ctx.module, self.ctx.is_package, self.ctx.line_of(node))
@@ -79,37 +188,51 @@ class FactsCollector(cst.BatchableCSTVisitor):
             for alias in node.names:
                 name = alias.asname.name if alias.asname else alias.name
                 if isinstance(name, cst.Name):
-                    self.defined.add(name.value)
+                    self.draft.defined.add(name.value)
 
     # -- classes ---------------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if self.func_stack:
             return
-        prefix = ".".join(c.name for c in self.class_stack)
-        qual = f"{prefix}.{node.name.value}" if prefix else node.name.value
-        cls = _Class(node, node.name.value, qual)
-        self.classes.append(cls)
+        prefix = self.class_stack[-1].qualname if self.class_stack else ""
+        name = node.name.value
+        loc, name_loc = self.ctx.location(node), self.ctx.location(node.name)
+        cls = ClassRecord(
+            name, f"{prefix}.{name}" if prefix else name, [d.decorator for d in node.decorators],
+            [arg.value for arg in node.bases if arg.keyword is None and arg.star == ""],
+            name_loc.line, name_loc.column, name_loc.end_column, self._start_line(node), loc.end_line)
+        self.draft.classes.append(cls)
         self.class_stack.append(cls)
+        self.class_nodes.append(node)
         if len(self.class_stack) == 1:
-            self.defined.add(node.name.value)
+            self.draft.defined.add(name)
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
-        if self.class_stack and self.class_stack[-1].node is node:
+        if self.class_nodes and self.class_nodes[-1] is node:
+            self.class_nodes.pop()
             self.class_stack.pop()
 
     # -- functions -------------------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if not self.func_stack:
             cls = self.class_stack[-1] if self.class_stack else None
-            qual = f"{cls.qualname}.{node.name.value}" if cls else node.name.value
-            rec = _Func(node, node.name.value, qual, cls.qualname if cls else None)
-            self.recorded[node] = rec
+            name = node.name.value
+            params = node.params
+            name_loc = self.ctx.location(node.name)
+            rec = FuncRecord(
+                name, f"{cls.qualname}.{name}" if cls else name, cls.qualname if cls else None,
+                [d.decorator for d in node.decorators],
+                requested_params((p.name.value, p.default is not None)
+                                 for p in (*params.posonly_params, *params.params, *params.kwonly_params)),
+                name_loc.line, name_loc.column, name_loc.end_column, self._start_line(node),
+                self.ctx.location(node).end_line)
+            self.draft.functions.append(rec)
             self.current = rec
             if cls is None:
-                self.defined.add(node.name.value)
-                if node.name.value == "__getattr__":
-                    self.has_getattr = True
-            elif is_test_function_name(node.name.value, self.ctx.config.python_functions):
+                self.draft.defined.add(name)
+                if name == "__getattr__":
+                    self.draft.has_getattr = True
+            elif is_test_function_name(name, self.ctx.config.python_functions):
                 cls.has_tests = True
         self.func_stack.append(node)
 
@@ -145,110 +268,23 @@ class FactsCollector(cst.BatchableCSTVisitor):
                 continue
             name = target.target.value
             if not self.class_stack:
-                self.defined.add(name)
+                self.draft.defined.add(name)
             if name == "pytestmark":
-                markers, usefix = pytestmark_values(node.value, self._resolve)
-                if self.class_stack:
-                    self.class_stack[-1].markers.extend(markers)
-                    self.class_stack[-1].usefixtures.extend(usefix)
-                else:
-                    self.module_markers.extend(markers)
-                    self.module_usefixtures.extend(usefix)
+                self.draft.pytestmark(node.value, self.class_stack[-1] if self.class_stack else None,
+                                      self.ctx.imports, CST)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if not self.func_stack and not self.class_stack and isinstance(node.target, cst.Name):
-            self.defined.add(node.target.value)
-
-    def _resolve(self, name: Optional[str]) -> Optional[str]:
-        return resolve_with_stars(self.ctx.imports, name)
+            self.draft.defined.add(node.target.value)
 
     # -- freeze ----------------------------------------------------------------------------
     def leave_Module(self, node: cst.Module) -> None:
-        self.facts = self.freeze()
+        self.facts = self.draft.freeze(self.ctx, CST)
 
-    def freeze(self) -> FileFacts:
-        ctx = self.ctx
-        local_classes = {c.qualname for c in self.classes}
-        classes: List[ClassFact] = []
-        for cls in self.classes:
-            info = analyze_decorators(cls.node.decorators, self._resolve)
-            bases = tuple(self._resolve_base(arg.value, local_classes) for arg in cls.node.bases
-                          if arg.keyword is None and arg.star == "")
-            loc = ctx.location(cls.node)
-            name_loc = ctx.location(cls.node.name)
-            is_test = cls.has_tests or is_test_class_name(cls.name, ctx.config.python_classes)
-            classes.append(ClassFact(
-                name=cls.name, qualname=cls.qualname, line=name_loc.line, end_line=loc.end_line, bases=bases,
-                start_line=self._start_line(cls.node), column=name_loc.column, end_column=name_loc.end_column,
-                markers=tuple(info.markers) + tuple(cls.markers),
-                usefixtures=tuple(info.usefixtures) + tuple(cls.usefixtures),
-                is_test_class=is_test and ctx.is_test_module,
-            ))
-        functions = [self._function_fact(rec) for rec in self.recorded.values()]
-        return FileFacts(
-            path=ctx.rel, module=ctx.module, is_test_module=ctx.is_test_module,
-            is_conftest=ctx.is_conftest, parsed=True, imports=tuple(ctx.imports.facts),
-            classes=tuple(classes), functions=tuple(functions),
-            module_markers=tuple(self.module_markers), module_usefixtures=tuple(self.module_usefixtures),
-            defined_names=tuple(sorted(self.defined)), has_getattr=self.has_getattr,
-        )
-
-    def _start_line(self, node: cst.CSTNode) -> int:
-        decorators = getattr(node, "decorators", ())
-        if decorators:
-            return self.ctx.line_of(decorators[0])
+    def _start_line(self, node: Union[cst.FunctionDef, cst.ClassDef]) -> int:
+        if node.decorators:
+            return self.ctx.line_of(node.decorators[0])
         return self.ctx.line_of(node)
-
-    def _resolve_base(self, expr: cst.BaseExpression, local_classes: Set[str]) -> str:
-        name = dotted(expr)
-        if name is None:
-            return "?"
-        if name in local_classes:
-            return f"{self.ctx.module}.{name}" if self.ctx.module else name
-        resolved = self.ctx.imports.resolve(name)
-        if resolved:
-            return resolved
-        if name in {"object", "Exception"}:
-            return f"builtins.{name}"
-        return f"?{name}"
-
-    def _function_fact(self, rec: _Func) -> FunctionFact:
-        ctx = self.ctx
-        node = rec.node
-        info = analyze_decorators(node.decorators, self._resolve)
-        params = requested_params(node.params)
-        if info.is_fixture:
-            kind = "fixture"
-        elif ctx.is_test_module and is_test_function_name(rec.name, ctx.config.python_functions):
-            kind = "test"
-        else:
-            kind = "function"
-        calls: List[CallFact] = []
-        mocks: List[MockSite] = []
-        name_loc = ctx.location(node.name)
-        line = name_loc.line
-        for raw, call_line in rec.calls:
-            resolved = self._resolve(raw)
-            what = mock_name(resolved)
-            if what:
-                mocks.append(MockSite(what, call_line))
-            elif resolved:
-                if not resolved.startswith(("pytest.", "pytest_asyncio.")):  # decorators, marks
-                    calls.append(CallFact(resolved, call_line))
-            elif "." not in raw:
-                calls.append(CallFact(f"{ctx.module}.{raw}" if ctx.module else raw, call_line))
-        for p in params:
-            if p in MOCKER_FIXTURES:
-                mocks.append(MockSite(p, line))
-        return FunctionFact(
-            name=rec.name, qualname=rec.qualname, class_name=rec.class_name, line=line,
-            start_line=self._start_line(node), end_line=ctx.location(node).end_line, kind=kind,
-            params=params, markers=info.markers, usefixtures=info.usefixtures,
-            parametrized=info.parametrized,
-            fixture_name=(info.fixture_name or rec.name) if info.is_fixture else None,
-            autouse=info.autouse, mock_sites=tuple(mocks), calls=tuple(calls),
-            column=name_loc.column, end_column=name_loc.end_column,
-        )
 
 
 def unparsed_facts(ctx: FileContext) -> FileFacts:

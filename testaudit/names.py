@@ -89,33 +89,70 @@ class ImportTable:
         return f"{target}.{rest}" if rest else target
 
     def collect(self, node: cst.CSTNode, module: str, is_package: bool, line: int) -> None:
-        """Record an ``Import`` or ``ImportFrom`` statement."""
+        """Record a libcst ``Import`` or ``ImportFrom`` statement."""
         if isinstance(node, cst.Import):
             for alias in node.names:
-                full = attr_chain(alias.name)
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    self.add(ImportFact(alias.asname.name.value, full, line, module=full))
-                else:
-                    head = full.split(".")[0]
-                    self.add(ImportFact(head, head, line, module=full))
-                self.modules.append((full, line))
+                asname = alias.asname.name if alias.asname is not None else None
+                self.add_import(attr_chain(alias.name), asname.value if isinstance(asname, cst.Name) else None, line)
         elif isinstance(node, cst.ImportFrom):
-            level = len(node.relative)
+            names: Optional[List[Tuple[str, Optional[str]]]] = None
+            if not isinstance(node.names, cst.ImportStar):
+                names = []
+                for alias in node.names:
+                    if isinstance(alias.name, cst.Name):
+                        asname = alias.asname.name if alias.asname is not None else None
+                        names.append((alias.name.value, asname.value if isinstance(asname, cst.Name) else None))
             mod_name = attr_chain(node.module) if node.module is not None else ""
-            base = resolve_relative(module, is_package, level, mod_name)
+            self.add_from(len(node.relative), mod_name, names, module, is_package, line)
+
+    def add_import(self, full: str, asname: Optional[str], line: int) -> None:
+        """``import full [as asname]`` (whatever parser read it)."""
+        if asname is not None:
+            self.add(ImportFact(asname, full, line, module=full))
+        else:
+            head = full.split(".")[0]
+            self.add(ImportFact(head, head, line, module=full))
+        self.modules.append((full, line))
+
+    def add_from(self, level: int, mod_name: str, names: Optional[List[Tuple[str, Optional[str]]]],
+                 module: str, is_package: bool, line: int) -> None:
+        """``from <level dots><mod_name> import name [as asname], …``; ``names`` None for ``*``."""
+        base = resolve_relative(module, is_package, level, mod_name)
+        if base:
+            self.modules.append((base, line))
+        if names is None:
+            self.add(ImportFact("*", base, line, level=level, star=True, module=base))
+            return
+        for name, asname in names:
+            target = f"{base}.{name}" if base else ""
+            self.add(ImportFact(asname or name, target, line, level=level, module=base))
             if base:
-                self.modules.append((base, line))
-            if isinstance(node.names, cst.ImportStar):
-                self.add(ImportFact("*", base, line, level=level, star=True, module=base))
-                return
-            for alias in node.names:
-                if not isinstance(alias.name, cst.Name):
-                    continue
-                local = alias.name.value
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    local = alias.asname.name.value
-                target = f"{base}.{alias.name.value}" if base else ""
-                self.add(ImportFact(local, target, line, level=level, module=base))
-                if base:
-                    # `from pkg import sub` may import a submodule: reachable either way
-                    self.modules.append((target, line))
+                # `from pkg import sub` may import a submodule: reachable either way
+                self.modules.append((target, line))
+
+
+class _CstSyntax:
+    """:class:`testaudit.pytest_model.Syntax` over libcst expressions."""
+
+    dotted = staticmethod(dotted)
+    callee = staticmethod(callee)
+    string = staticmethod(string_value)
+
+    @staticmethod
+    def call_args(expr: cst.BaseExpression) -> Optional[List[Tuple[Optional[str], cst.BaseExpression]]]:
+        if not isinstance(expr, cst.Call):
+            return None
+        return [(a.keyword.value if a.keyword is not None else None, a.value) for a in expr.args]
+
+    @staticmethod
+    def elements(expr: cst.BaseExpression) -> Optional[List[cst.BaseExpression]]:
+        if isinstance(expr, (cst.List, cst.Tuple)):
+            return [e.value for e in expr.elements]
+        return None
+
+    @staticmethod
+    def is_true(expr: cst.BaseExpression) -> bool:
+        return isinstance(expr, cst.Name) and expr.value == "True"
+
+
+CST = _CstSyntax()

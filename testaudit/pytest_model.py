@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Optional, Protocol, Sequence, Tuple
 
-import libcst as cst
-
-from testaudit.names import ImportTable, callee, string_value
+if TYPE_CHECKING:
+    from testaudit.names import ImportTable
 
 FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture", "pytest.yield_fixture"})
 MARK_PREFIX = "pytest.mark."
@@ -59,7 +58,7 @@ def mock_name(qualified: Optional[str]) -> Optional[str]:
     return None
 
 
-def resolve_with_stars(imports: ImportTable, name: Optional[str]) -> Optional[str]:
+def resolve_with_stars(imports: "ImportTable", name: Optional[str]) -> Optional[str]:
     """Resolve a dotted name through imports; a bare mock name star-imported from a mock module too."""
     resolved = imports.resolve(name)
     if resolved is None and name:
@@ -70,6 +69,23 @@ def resolve_with_stars(imports: ImportTable, name: Optional[str]) -> Optional[st
 
 
 Resolver = Callable[[Optional[str]], Optional[str]]
+
+
+class Syntax(Protocol):
+    """The few questions the pytest model asks of an expression, for libcst and ``ast`` trees alike
+    (``names.CST`` and ``ast_facts.AST``), so both fact extractors read decorators the same way."""
+
+    def dotted(self, expr: Any) -> Optional[str]: ...  # ``a.b.c`` for a name chain, else None
+
+    def callee(self, expr: Any) -> Optional[str]: ...  # the dotted name a call invokes (or ``dotted``)
+
+    def call_args(self, expr: Any) -> Optional[List[Tuple[Optional[str], Any]]]: ...  # (keyword, value); None if no call
+
+    def string(self, expr: Any) -> Optional[str]: ...  # a plain str literal's value
+
+    def elements(self, expr: Any) -> Optional[List[Any]]: ...  # a list or tuple display's items
+
+    def is_true(self, expr: Any) -> bool: ...  # the literal ``True``
 
 
 @dataclass(frozen=True)
@@ -89,104 +105,95 @@ def _qualify(name: Optional[str], resolve: Resolver) -> Optional[str]:
     return resolve(name) or name
 
 
-def marker_name(expr: cst.BaseExpression, resolve: Resolver) -> Optional[str]:
+def marker_name(expr: Any, resolve: Resolver, syntax: Syntax) -> Optional[str]:
     """``pytest.mark.integration`` (called or not) → ``integration``."""
-    q = _qualify(callee(expr), resolve)
+    q = _qualify(syntax.callee(expr), resolve)
     if q and q.startswith(MARK_PREFIX):
         return q[len(MARK_PREFIX):].split(".")[0]
     return None
 
 
-def _string_args(call: cst.Call) -> List[str]:
+def _string_args(args: List[Tuple[Optional[str], Any]], syntax: Syntax) -> List[str]:
     out: List[str] = []
-    for arg in call.args:
-        if arg.keyword is not None:
+    for keyword, value in args:
+        if keyword is not None:
             continue
-        value = string_value(arg.value)
-        if value is not None:
-            out.append(value)
+        text = syntax.string(value)
+        if text is not None:
+            out.append(text)
     return out
 
 
-def parametrize_names(call: cst.Call) -> Tuple[str, ...]:
+def parametrize_names(args: List[Tuple[Optional[str], Any]], syntax: Syntax) -> Tuple[str, ...]:
     """Argument names of ``@pytest.mark.parametrize("a, b", …)`` or ``(("a", "b"), …)``."""
     first = None
-    for arg in call.args:
-        if arg.keyword is None or arg.keyword.value == "argnames":
-            first = arg.value
+    for keyword, value in args:
+        if keyword is None or keyword == "argnames":
+            first = value
             break
     if first is None:
         return ()
-    text = string_value(first)
+    text = syntax.string(first)
     if text is not None:
         return tuple(n.strip() for n in text.split(",") if n.strip())
-    if isinstance(first, (cst.List, cst.Tuple)):
-        return tuple(v for v in (string_value(e.value) for e in first.elements) if v)
+    items = syntax.elements(first)
+    if items is not None:
+        return tuple(v for v in (syntax.string(e) for e in items) if v)
     return ()
 
 
-def analyze_decorators(decorators: Sequence[cst.Decorator], resolve: Resolver) -> DecoratorInfo:
+def analyze_decorators(decorators: Sequence[Any], resolve: Resolver, syntax: Syntax) -> DecoratorInfo:
+    """What a function's or class's decorator expressions (without the ``@``) tell pytest."""
     markers: List[str] = []
     usefixtures: List[str] = []
     parametrized: List[str] = []
     is_fixture = False
     fixture_name: Optional[str] = None
     autouse = False
-    for dec in decorators:
-        expr = dec.decorator
-        q = _qualify(callee(expr), resolve)
+    for expr in decorators:
+        q = _qualify(syntax.callee(expr), resolve)
+        args = syntax.call_args(expr)
         if q in FIXTURE_DECORATORS:
             is_fixture = True
-            if isinstance(expr, cst.Call):
-                for arg in expr.args:
-                    if arg.keyword is None:
-                        continue
-                    if arg.keyword.value == "name":
-                        fixture_name = string_value(arg.value) or fixture_name
-                    elif arg.keyword.value == "autouse":
-                        autouse = isinstance(arg.value, cst.Name) and arg.value.value == "True"
+            for keyword, value in args or ():
+                if keyword == "name":
+                    fixture_name = syntax.string(value) or fixture_name
+                elif keyword == "autouse":
+                    autouse = syntax.is_true(value)
             continue
-        mark = marker_name(expr, resolve)
+        mark = marker_name(expr, resolve, syntax)
         if mark is None:
             continue
-        if mark == "usefixtures" and isinstance(expr, cst.Call):
-            usefixtures.extend(_string_args(expr))
-        elif mark == "parametrize" and isinstance(expr, cst.Call):
-            parametrized.extend(parametrize_names(expr))
+        if mark == "usefixtures" and args is not None:
+            usefixtures.extend(_string_args(args, syntax))
+        elif mark == "parametrize" and args is not None:
+            parametrized.extend(parametrize_names(args, syntax))
         else:
             markers.append(mark)
     return DecoratorInfo(tuple(markers), tuple(usefixtures), tuple(parametrized), is_fixture,
                          fixture_name, autouse)
 
 
-def pytestmark_values(value: cst.BaseExpression, resolve: Resolver) -> Tuple[List[str], List[str]]:
+def pytestmark_values(value: Any, resolve: Resolver, syntax: Syntax) -> Tuple[List[str], List[str]]:
     """Markers and usefixtures named by a ``pytestmark = …`` assignment (single mark or list)."""
-    elements: List[cst.BaseExpression]
-    if isinstance(value, (cst.List, cst.Tuple)):
-        elements = [e.value for e in value.elements]
-    else:
+    elements = syntax.elements(value)
+    if elements is None:
         elements = [value]
     markers: List[str] = []
     usefixtures: List[str] = []
     for expr in elements:
-        mark = marker_name(expr, resolve)
+        mark = marker_name(expr, resolve, syntax)
         if mark is None:
             continue
-        if mark == "usefixtures" and isinstance(expr, cst.Call):
-            usefixtures.extend(_string_args(expr))
+        args = syntax.call_args(expr)
+        if mark == "usefixtures" and args is not None:
+            usefixtures.extend(_string_args(args, syntax))
         elif mark != "parametrize":
             markers.append(mark)
     return markers, usefixtures
 
 
-def requested_params(params: cst.Parameters) -> Tuple[str, ...]:
-    """Argument names pytest would resolve as fixtures (no ``self``/``cls``, defaults, ``*args``)."""
-    out: List[str] = []
-    for p in (*params.posonly_params, *params.params, *params.kwonly_params):
-        if p.default is not None:
-            continue
-        name = p.name.value
-        if name in ("self", "cls"):
-            continue
-        out.append(name)
-    return tuple(out)
+def requested_params(params: Iterable[Tuple[str, bool]]) -> Tuple[str, ...]:
+    """Argument names pytest would resolve as fixtures, from (name, has a default) in order:
+    no ``self``/``cls``, nothing with a default (``*args``/``**kwargs`` are never passed in)."""
+    return tuple(name for name, has_default in params if not has_default and name not in ("self", "cls"))
