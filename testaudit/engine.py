@@ -149,9 +149,10 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
     ruleset = build_ruleset(config, select, ignore)
     rules = tuple(RuleInfo(r.code, r.cls.NAME, r.severity, r.weight, r.cls.MESSAGE, render_rule(r.cls))
                   for r in ruleset.rules)
-    results = _results(files, CHECK, config, ruleset, jobs, progress, store, keys)
+    with _Workers(config, ruleset, jobs, progress) as workers:
+        results = _results(files, CHECK, workers, store, keys)
+        facts_only = _reach(results, config, workers, store, keys)
     checked = {r.path for r in results}
-    facts_only = _reach(results, config, ruleset, jobs, progress, store, keys)
     all_facts = {r.path: r.facts for r in (*results, *facts_only)}
     project = Project(all_facts, categorizer_for(config), checked)
     by_code = ruleset.by_code()
@@ -195,15 +196,15 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
     return rules, outcomes
 
 
-def _results(files: Sequence[SourceFile], role: str, config: Config, ruleset: "RuleSet", jobs: Optional[int],
-             progress: Optional[Progress], store: Optional[Cache], keys: Dict[str, str]) -> List[FileResult]:
+def _results(files: Sequence[SourceFile], role: str, workers: _Workers, store: Optional[Cache],
+             keys: Dict[str, str]) -> List[FileResult]:
     """Per-file results: from the cache when the content is known, else analysed (in parallel)."""
     cached: Dict[str, FileResult] = {}
     if store is not None:
         wanted = {CHECK: keys[CHECK]} if role == CHECK else {FACTS: keys[FACTS], CHECK: keys[CHECK]}
         cached = store.results([f.rel for f in files], wanted)
     missing = [f for f in files if f.rel not in cached]
-    fresh = _map_files(missing, role, config, ruleset, jobs, progress) if missing else []
+    fresh = workers.map(missing, role) if missing else []
     if store is not None and fresh:
         store.put_results(fresh, keys[role], role)
     by_path = {**cached, **{r.path: r for r in fresh}}
@@ -216,7 +217,8 @@ def collect_facts(paths: Sequence[str], config: Config) -> Dict[str, FileFacts]:
 
     ruleset = build_ruleset(config, select=["TA001"])
     found = discover(paths, config)
-    return {r.path: r.facts for r in _map_files(found.files, FACTS, config, ruleset, None)}
+    with _Workers(config, ruleset, None) as workers:
+        return {r.path: r.facts for r in workers.map(found.files, FACTS)}
 
 
 def categorizer_for(config: Config):  # type: ignore[no-untyped-def]
@@ -254,33 +256,48 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def _map_files(files: Sequence[SourceFile], role: str, config: Config, ruleset: "RuleSet",
-               jobs: Optional[int], progress: Optional[Progress] = None) -> List[FileResult]:
-    from testaudit.analyze import analyze_file, init_worker
+class _Workers:
+    """Per-file work for one run: in this process for small batches, else in one process pool
+    kept for the whole run (the reach phase maps a batch per import level, a dozen or so)."""
 
-    workers = jobs or config.jobs or default_jobs()
-    out: List[FileResult] = []
-    init_worker(config, ruleset)
-    if workers <= 1 or len(files) < 16:
-        results: Iterable[FileResult] = (analyze_file(f, role) for f in files)
-        pool = None
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(config, ruleset))
-        chunk = max(1, min(32, len(files) // (workers * 8) or 1))
-        results = pool.map(analyze_file, files, [role] * len(files), chunksize=chunk)
-    try:
+    def __init__(self, config: Config, ruleset: "RuleSet", jobs: Optional[int],
+                 progress: Optional[Progress] = None) -> None:
+        from testaudit.analyze import init_worker
+
+        self.config, self.ruleset, self.progress = config, ruleset, progress
+        self.count = jobs or config.jobs or default_jobs()
+        self.pool: Optional[ProcessPoolExecutor] = None
+        init_worker(config, ruleset)
+
+    def __enter__(self) -> "_Workers":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+    def map(self, files: Sequence[SourceFile], role: str) -> List[FileResult]:
+        from testaudit.analyze import analyze_file, init_worker
+
+        out: List[FileResult] = []
+        if self.count <= 1 or len(files) < 16:
+            results: Iterable[FileResult] = (analyze_file(f, role) for f in files)
+        else:
+            if self.pool is None:
+                self.pool = ProcessPoolExecutor(max_workers=self.count, initializer=init_worker,
+                                                initargs=(self.config, self.ruleset))
+            chunk = max(1, min(32, len(files) // (self.count * 8) or 1))
+            results = self.pool.map(analyze_file, files, [role] * len(files), chunksize=chunk)
         for res in results:
             out.append(res)
-            if progress is not None:
-                progress(role, len(out), len(files))
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-    return out
+            if self.progress is not None:
+                self.progress(role, len(out), len(files))
+        return out
 
 
-def _reach(results: Sequence[FileResult], config: Config, ruleset: "RuleSet", jobs: Optional[int],
-           progress: Optional[Progress], store: Optional[Cache], keys: Dict[str, str]) -> List[FileResult]:
+def _reach(results: Sequence[FileResult], config: Config, workers: _Workers, store: Optional[Cache],
+           keys: Dict[str, str]) -> List[FileResult]:
     """Facts of project modules the checked files can reach: conftest chains and imports,
     transitively. Each file's import targets are recorded in the cache for closure signatures."""
     root = config.root
@@ -305,7 +322,7 @@ def _reach(results: Sequence[FileResult], config: Config, ruleset: "RuleSet", jo
         new = sorted(wanted - known)
         known.update(new)
         files = [SourceFile(os.path.join(root, rel), rel) for rel in new]
-        frontier = _results(files, FACTS, config, ruleset, jobs, progress, store, keys)
+        frontier = _results(files, FACTS, workers, store, keys)
         out.extend(frontier)
     if store is not None:
         store.put_deps(deps, keys[FACTS])

@@ -1,0 +1,271 @@
+"""Facts from CPython's ``ast`` for files a run reads only for their facts (role ``FACTS``).
+
+A pre-commit run over three changed test modules still needs what they reach — their conftest
+chain and every project module they import, transitively (SPEC §10) — often a thousand modules.
+Those are never reported on, so neither the libcst tree, nor its positions, nor the rules are
+needed, and ``ast.parse`` costs about a tenth of ``libcst.parse_module``. This front end fills
+the same :class:`~testaudit.facts.FactsDraft` as the libcst collector and freezes it the same
+way, so the facts are identical (``tests/test_ast_facts.py`` compares them on every fixture;
+``benchmarks/compare_facts.py`` on any project). Where the two could disagree it returns None
+and the caller falls back to libcst: ``ast`` cannot parse the bytes (newer syntax, NUL bytes,
+recursion), or a ``def``/``class`` name is not found verbatim after its keyword (a line
+continuation, an identifier ``ast`` NFKC-normalised).
+
+Ordering follows libcst's pre-order visit: statements in source order, and the calls inside a
+function sorted by position (start ascending, end descending — pre-order for nested ranges).
+"""
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+from testaudit.facts import ClassRecord, FactsDraft, FuncRecord
+from testaudit.model import FileFacts
+from testaudit.pytest_model import is_test_function_name, requested_params
+from testaudit.rule import FileContext
+
+_Def = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_DEF_NAME = re.compile(r"(?:async[ \t\f]+)?def[ \t\f]+(\w+)")
+_CLASS_NAME = re.compile(r"class[ \t\f]+(\w+)")
+_BODIES = ("body", "handlers", "orelse", "finalbody", "cases")  # statement lists, in source order
+
+
+class _Unsure(Exception):
+    """This file is better read by libcst."""
+
+
+class _AstSyntax:
+    """:class:`testaudit.pytest_model.Syntax` over ``ast`` expressions."""
+
+    @staticmethod
+    def dotted(expr: ast.expr) -> Optional[str]:
+        parts: List[str] = []
+        while isinstance(expr, ast.Attribute):
+            parts.append(expr.attr)
+            expr = expr.value
+        if isinstance(expr, ast.Name):
+            parts.append(expr.id)
+            return ".".join(reversed(parts))
+        return None
+
+    @classmethod
+    def callee(cls, expr: ast.expr) -> Optional[str]:
+        return cls.dotted(expr.func if isinstance(expr, ast.Call) else expr)
+
+    @staticmethod
+    def call_args(expr: ast.expr) -> Optional[List[Tuple[Optional[str], ast.expr]]]:
+        if not isinstance(expr, ast.Call):
+            return None
+        items: List[Tuple[Any, Optional[str], ast.expr]] = [((a.lineno, a.col_offset), None, a) for a in expr.args]
+        items += [((k.lineno, k.col_offset), k.arg, k.value) for k in expr.keywords]
+        if expr.args and expr.keywords:  # `f(a=1, *rest)`: back to source order
+            items.sort(key=lambda item: item[0])
+        return [(keyword, value.value if isinstance(value, ast.Starred) else value)
+                for _, keyword, value in items]
+
+    @staticmethod
+    def string(expr: ast.expr) -> Optional[str]:
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            return expr.value
+        return None
+
+    @staticmethod
+    def elements(expr: ast.expr) -> Optional[List[ast.expr]]:
+        if isinstance(expr, (ast.List, ast.Tuple)):
+            return [e.value if isinstance(e, ast.Starred) else e for e in expr.elts]
+        return None
+
+    @staticmethod
+    def is_true(expr: ast.expr) -> bool:
+        return isinstance(expr, ast.Constant) and expr.value is True
+
+
+AST = _AstSyntax()
+
+
+def ast_facts(data: bytes, ctx: FileContext) -> Optional[FileFacts]:
+    """The file's facts, or None when libcst should read it (see the module docstring)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes and the like: not ours to report
+            tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return None
+    try:
+        return _Extractor(ctx).run(tree)
+    except (_Unsure, RecursionError):
+        return None
+
+
+class _Extractor:
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.draft = FactsDraft()
+        self.classes: List[ClassRecord] = []
+        self._lines: Optional[List[str]] = None
+
+    def run(self, tree: ast.Module) -> FileFacts:
+        self._block(tree.body)
+        return self.draft.freeze(self.ctx, AST)
+
+    # -- statements outside functions, in source order -------------------------------------
+    def _block(self, body: Sequence[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._import(node, top=not self.classes)
+            elif isinstance(node, ast.ClassDef):
+                self._class(node)
+            elif isinstance(node, _FUNCTIONS):
+                self._function(node)
+            elif isinstance(node, ast.Assign):
+                self._assign(node)
+            elif isinstance(node, ast.AnnAssign):
+                if not self.classes and isinstance(node.target, ast.Name):
+                    self.draft.defined.add(node.target.id)
+            else:
+                for name in _BODIES:
+                    for child in getattr(node, name, ()):
+                        if isinstance(child, ast.stmt):
+                            self._block((child,))
+                        else:  # an except handler or a match case
+                            self._block(child.body)
+
+    def _import(self, node: Union[ast.Import, ast.ImportFrom], top: bool) -> None:
+        imports, defined = self.ctx.imports, self.draft.defined
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                imports.add_import(alias.name, alias.asname, node.lineno)
+                if top:
+                    defined.add(alias.asname or alias.name.split(".")[0])
+            return
+        star = any(alias.name == "*" for alias in node.names)
+        names = None if star else [(alias.name, alias.asname) for alias in node.names]
+        imports.add_from(node.level or 0, node.module or "", names, self.ctx.module, self.ctx.is_package, node.lineno)
+        if top and names:
+            defined.update(asname or name for name, asname in names)
+
+    def _assign(self, node: ast.Assign) -> None:
+        cls = self.classes[-1] if self.classes else None
+        for target in node.targets:
+            if not isinstance(target, ast.Name):
+                continue
+            if cls is None:
+                self.draft.defined.add(target.id)
+            if target.id == "pytestmark":
+                self.draft.pytestmark(node.value, cls, self.ctx.imports, AST)
+
+    def _class(self, node: ast.ClassDef) -> None:
+        outer = self.classes[-1] if self.classes else None
+        line, column, end_column = self._name_position(node, _CLASS_NAME)
+        rec = ClassRecord(
+            node.name, f"{outer.qualname}.{node.name}" if outer else node.name, node.decorator_list,
+            [b for b in node.bases if not isinstance(b, ast.Starred)],
+            line, column, end_column, self._start_line(node), node.end_lineno or line)
+        self.draft.classes.append(rec)
+        if outer is None:
+            self.draft.defined.add(node.name)
+        self.classes.append(rec)
+        self._block(node.body)
+        self.classes.pop()
+
+    # -- a function recorded at module level or in a class body: everything inside is its own
+    def _function(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> None:
+        cls = self.classes[-1] if self.classes else None
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        first_default = len(positional) - len(args.defaults)
+        params = requested_params([
+            *((p.arg, i >= first_default) for i, p in enumerate(positional)),
+            *((p.arg, d is not None) for p, d in zip(args.kwonlyargs, args.kw_defaults)),
+        ])
+        line, column, end_column = self._name_position(node, _DEF_NAME)
+        rec = FuncRecord(
+            node.name, f"{cls.qualname}.{node.name}" if cls else node.name, cls.qualname if cls else None,
+            node.decorator_list, params, line, column, end_column, self._start_line(node),
+            node.end_lineno or line)
+        self.draft.functions.append(rec)
+        if cls is None:
+            self.draft.defined.add(node.name)
+            if node.name == "__getattr__":
+                self.draft.has_getattr = True
+        elif is_test_function_name(node.name, self.ctx.config.python_functions):
+            cls.has_tests = True
+        self._inside(node, rec)
+
+    def _inside(self, root: ast.AST, rec: FuncRecord) -> None:
+        """Calls (and bare decorators) of the function in pre-order; its imports in source order."""
+        events: List[Tuple[Tuple[int, int, int, int], str, int]] = []
+        imports: List[Union[ast.Import, ast.ImportFrom]] = []
+        stack: List[ast.AST] = [root]
+        while stack:  # ast.walk without the contexts, operators, names and constants
+            node = stack.pop()
+            kind = type(node)
+            if kind is ast.Call:
+                name = AST.callee(node)  # type: ignore[arg-type]
+                if name:
+                    events.append((_order(node), name, node.lineno))  # type: ignore[attr-defined]
+            elif kind in _DEFS:
+                for dec in node.decorator_list:  # type: ignore[attr-defined]
+                    if not isinstance(dec, ast.Call):
+                        name = AST.dotted(dec)
+                        if name:
+                            events.append((_order(dec), name, dec.lineno))
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                imports.append(node)  # type: ignore[arg-type]
+                continue
+            for field in _child_fields(kind):
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    stack.extend(v for v in value if isinstance(v, ast.AST) and type(v) not in _LEAVES)
+                elif isinstance(value, ast.AST) and type(value) not in _LEAVES:
+                    stack.append(value)
+        events.sort(key=lambda e: e[0])
+        rec.calls.extend((name, line) for _, name, line in events)
+        for imp in sorted(imports, key=_order):
+            self._import(imp, top=False)
+
+    # -- positions -------------------------------------------------------------------------
+    def _name_position(self, node: _Def, pattern: "re.Pattern[str]") -> Tuple[int, int, int]:
+        """Line and 1-based code-point columns of the name after ``def``/``class``."""
+        if self._lines is None:
+            self._lines = _NEWLINE.split(self.ctx.source)
+        text = self._lines[node.lineno - 1] if node.lineno <= len(self._lines) else ""
+        match = pattern.match(text, _code_points(text, node.col_offset))
+        if match is None or match.group(1) != node.name:
+            raise _Unsure(node.name)
+        return node.lineno, match.start(1) + 1, match.end(1) + 1
+
+    @staticmethod
+    def _start_line(node: _Def) -> int:
+        return node.decorator_list[0].lineno if node.decorator_list else node.lineno
+
+
+_LEAVES = frozenset({ast.Name, ast.Constant})
+
+
+_FIELDS: Dict[type, Tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> Tuple[str, ...]:
+    """Fields of a node type that can hold other nodes (not contexts, operators or names)."""
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = tuple(f for f in getattr(kind, "_fields", ())
+                                       if f not in ("ctx", "op", "ops", "id", "attr", "arg", "name", "kind"))
+    return fields
+
+
+def _order(node: Any) -> Tuple[int, int, int, int]:
+    """Pre-order position key: start ascending, then the larger (enclosing) range first."""
+    return (node.lineno, node.col_offset, -(node.end_lineno or 0), -(node.end_col_offset or 0))
+
+
+def _code_points(line: str, utf8_offset: int) -> int:
+    if line.isascii():
+        return utf8_offset
+    return len(line.encode("utf-8")[:utf8_offset].decode("utf-8", errors="replace"))
