@@ -13,7 +13,7 @@ then, so a run with nothing changed never imports libcst or networkx.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
@@ -150,8 +150,7 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
     rules = tuple(RuleInfo(r.code, r.cls.NAME, r.severity, r.weight, r.cls.MESSAGE, render_rule(r.cls))
                   for r in ruleset.rules)
     with _Workers(config, ruleset, jobs, progress) as workers:
-        results = _results(files, CHECK, workers, store, keys)
-        facts_only = _reach(results, config, workers, store, keys)
+        results, facts_only = _analyze(files, config, workers, store, keys)
     checked = {r.path for r in results}
     all_facts = {r.path: r.facts for r in (*results, *facts_only)}
     project = Project(all_facts, categorizer_for(config), checked)
@@ -194,21 +193,6 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
         outcomes[path] = Outcome(path, tuple(kept), module, len(split.suppressed),
                                  (Warning_(path, res.error),) if res.error else ())
     return rules, outcomes
-
-
-def _results(files: Sequence[SourceFile], role: str, workers: _Workers, store: Optional[Cache],
-             keys: Dict[str, str]) -> List[FileResult]:
-    """Per-file results: from the cache when the content is known, else analysed (in parallel)."""
-    cached: Dict[str, FileResult] = {}
-    if store is not None:
-        wanted = {CHECK: keys[CHECK]} if role == CHECK else {FACTS: keys[FACTS], CHECK: keys[CHECK]}
-        cached = store.results([f.rel for f in files], wanted)
-    missing = [f for f in files if f.rel not in cached]
-    fresh = workers.map(missing, role) if missing else []
-    if store is not None and fresh:
-        store.put_results(fresh, keys[role], role)
-    by_path = {**cached, **{r.path: r for r in fresh}}
-    return [by_path[f.rel] for f in files]
 
 
 def collect_facts(paths: Sequence[str], config: Config) -> Dict[str, FileFacts]:
@@ -257,8 +241,9 @@ def default_jobs() -> int:
 
 
 class _Workers:
-    """Per-file work for one run: in this process for small batches, else in one process pool
-    kept for the whole run (the reach phase maps a batch per import level, a dozen or so)."""
+    """Per-file work for one run, handed out as it is discovered: in this process with one job
+    (or for a lone file), else in one process pool kept for the whole run. Results come back in
+    completion order; callers sort."""
 
     def __init__(self, config: Config, ruleset: "RuleSet", jobs: Optional[int],
                  progress: Optional[Progress] = None) -> None:
@@ -267,6 +252,10 @@ class _Workers:
         self.config, self.ruleset, self.progress = config, ruleset, progress
         self.count = jobs or config.jobs or default_jobs()
         self.pool: Optional[ProcessPoolExecutor] = None
+        self.running: Dict["Future[FileResult]", str] = {}
+        self.ready: List[Tuple[str, FileResult]] = []
+        self.done = {CHECK: 0, FACTS: 0}
+        self.total = {CHECK: 0, FACTS: 0}
         init_worker(config, ruleset)
 
     def __enter__(self) -> "_Workers":
@@ -277,39 +266,82 @@ class _Workers:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
 
-    def map(self, files: Sequence[SourceFile], role: str) -> List[FileResult]:
+    def submit(self, files: Sequence[SourceFile], role: str) -> None:
         from testaudit.analyze import analyze_file, init_worker
 
-        out: List[FileResult] = []
-        if self.count <= 1 or len(files) < 16:
-            results: Iterable[FileResult] = (analyze_file(f, role) for f in files)
-        else:
-            if self.pool is None:
-                self.pool = ProcessPoolExecutor(max_workers=self.count, initializer=init_worker,
-                                                initargs=(self.config, self.ruleset))
-            chunk = max(1, min(32, len(files) // (self.count * 8) or 1))
-            results = self.pool.map(analyze_file, files, [role] * len(files), chunksize=chunk)
-        for res in results:
-            out.append(res)
-            if self.progress is not None:
-                self.progress(role, len(out), len(files))
+        self.total[role] += len(files)
+        if self.count <= 1 or (len(files) == 1 and not self.running):
+            for f in files:
+                self.ready.append((role, analyze_file(f, role)))
+                self._tick(role)
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.count, initializer=init_worker,
+                                            initargs=(self.config, self.ruleset))
+        for f in files:
+            self.running[self.pool.submit(analyze_file, f, role)] = role
+
+    def collect(self) -> List[Tuple[str, FileResult]]:
+        """Results not yet collected, waiting for at least one; empty when nothing is left."""
+        if not self.ready and self.running:
+            finished, _ = wait(self.running, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda fut: self.running[fut]):
+                role = self.running.pop(future)
+                self.ready.append((role, future.result()))
+                self._tick(role)
+        out, self.ready = self.ready, []
         return out
 
+    def map(self, files: Sequence[SourceFile], role: str) -> List[FileResult]:
+        """Every file's result, in ``files`` order."""
+        self.submit(files, role)
+        by_path: Dict[str, FileResult] = {}
+        while len(by_path) < len(files):
+            batch = self.collect()
+            if not batch:
+                break
+            by_path.update((res.path, res) for _, res in batch)
+        return [by_path[f.rel] for f in files]
 
-def _reach(results: Sequence[FileResult], config: Config, workers: _Workers, store: Optional[Cache],
-           keys: Dict[str, str]) -> List[FileResult]:
-    """Facts of project modules the checked files can reach: conftest chains and imports,
-    transitively. Each file's import targets are recorded in the cache for closure signatures."""
+    def _tick(self, role: str) -> None:
+        self.done[role] += 1
+        if self.progress is not None:
+            self.progress(role, self.done[role], self.total[role])
+
+
+def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, store: Optional[Cache],
+             keys: Dict[str, str]) -> Tuple[List[FileResult], List[FileResult]]:
+    """Results of the checked ``files`` (in their order), and the facts of every project module
+    they reach (conftest chains and imports, transitively; sorted by path). Each file is taken
+    from the cache when its content is known, else analysed as soon as something reaches it, so
+    the workers never wait for a whole import level. Import targets go to the cache for closure
+    signatures."""
     root = config.root
-    known: Set[str] = {r.path for r in results}
+    known: Set[str] = {f.rel for f in files}
     module_cache: Dict[str, List[str]] = {}
     chains: Dict[str, List[str]] = {}
     deps: Dict[str, List[str]] = {}
-    out: List[FileResult] = []
-    frontier: List[FileResult] = list(results)
-    while frontier:
+    by_role: Dict[str, List[FileResult]] = {CHECK: [], FACTS: []}
+
+    def start(batch: Sequence[SourceFile], role: str) -> List[Tuple[str, FileResult, bool]]:
+        """Queue ``batch`` for analysis; what the cache already holds is returned at once."""
+        cached: Dict[str, FileResult] = {}
+        if store is not None and batch:
+            wanted = {CHECK: keys[CHECK]} if role == CHECK else {FACTS: keys[FACTS], CHECK: keys[CHECK]}
+            cached = store.results([f.rel for f in batch], wanted)
+        workers.submit([f for f in batch if f.rel not in cached], role)
+        return [(role, cached[f.rel], True) for f in batch if f.rel in cached]
+
+    arrived = start(files, CHECK)
+    while True:
+        arrived += [(role, res, False) for role, res in workers.collect()]
+        if not arrived:
+            break
         wanted: Set[str] = set()
-        for res in frontier:
+        for role, res, from_cache in arrived:
+            by_role[role].append(res)
+            if store is not None and not from_cache:
+                store.put_results((res,), keys[role], role)
             wanted.update(_conftest_chain(res.path, root, chains))
             targets: Set[str] = set()
             for imp in res.facts.imports:
@@ -321,12 +353,12 @@ def _reach(results: Sequence[FileResult], config: Config, workers: _Workers, sto
             wanted.update(targets)
         new = sorted(wanted - known)
         known.update(new)
-        files = [SourceFile(os.path.join(root, rel), rel) for rel in new]
-        frontier = _results(files, FACTS, workers, store, keys)
-        out.extend(frontier)
+        arrived = start([SourceFile(os.path.join(root, rel), rel) for rel in new], FACTS)
     if store is not None:
         store.put_deps(deps, keys[FACTS])
-    return out
+    order = {f.rel: i for i, f in enumerate(files)}
+    checked = sorted(by_role[CHECK], key=lambda r: order[r.path])
+    return checked, sorted(by_role[FACTS], key=lambda r: r.path)
 
 
 def _module_and_parents(module: str, target: str) -> Iterable[str]:
