@@ -201,29 +201,31 @@ class _Extractor:
         """Calls (and bare decorators) of the function in pre-order; its imports in source order."""
         events: List[Tuple[Tuple[int, int, int, int], str, int]] = []
         imports: List[Union[ast.Import, ast.ImportFrom]] = []
-        stack: List[ast.AST] = [root]
-        while stack:  # ast.walk without the contexts, operators, names and constants
-            node = stack.pop()
+        stack: List[Any] = [root]
+        pop, push, extend, skip = stack.pop, stack.append, stack.extend, _SKIP
+        while stack:  # ast.walk without contexts, operators, names and constants
+            node = pop()
             kind = type(node)
             if kind is ast.Call:
-                name = AST.callee(node)  # type: ignore[arg-type]
+                name = AST.callee(node)
                 if name:
-                    events.append((_order(node), name, node.lineno))  # type: ignore[attr-defined]
+                    events.append((_order(node), name, node.lineno))
             elif kind in _DEFS:
-                for dec in node.decorator_list:  # type: ignore[attr-defined]
+                for dec in node.decorator_list:
                     if not isinstance(dec, ast.Call):
                         name = AST.dotted(dec)
                         if name:
                             events.append((_order(dec), name, dec.lineno))
             elif kind is ast.Import or kind is ast.ImportFrom:
-                imports.append(node)  # type: ignore[arg-type]
+                imports.append(node)
                 continue
-            for field in _child_fields(kind):
-                value = getattr(node, field, None)
-                if type(value) is list:
-                    stack.extend(v for v in value if isinstance(v, ast.AST) and type(v) not in _LEAVES)
-                elif isinstance(value, ast.AST) and type(value) not in _LEAVES:
-                    stack.append(value)
+            fields = _FIELDS.get(kind) or _child_fields(node)
+            for field in fields[0]:
+                extend([v for v in getattr(node, field) if type(v) not in skip])
+            for field in fields[1]:
+                value = getattr(node, field)
+                if type(value) not in skip:
+                    push(value)
         events.sort(key=lambda e: e[0])
         rec.calls.extend((name, line) for _, name, line in events)
         for imp in sorted(imports, key=_order):
@@ -245,19 +247,18 @@ class _Extractor:
         return node.decorator_list[0].lineno if node.decorator_list else node.lineno
 
 
-_LEAVES = frozenset({ast.Name, ast.Constant})
+# what the walk never descends into: leaves that hold no call, and the non-node field values
+_SKIP = frozenset({ast.Name, ast.Constant, str, int, type(None)})
+_FIELDS: Dict[type, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {}
 
 
-_FIELDS: Dict[type, Tuple[str, ...]] = {}
-
-
-def _child_fields(kind: type) -> Tuple[str, ...]:
-    """Fields of a node type that can hold other nodes (not contexts, operators or names)."""
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        fields = _FIELDS[kind] = tuple(f for f in getattr(kind, "_fields", ())
-                                       if f not in ("ctx", "op", "ops", "id", "attr", "arg", "name", "kind"))
-    return fields
+def _child_fields(node: ast.AST) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+    """A node type's list fields and single fields that can hold other nodes (not contexts,
+    operators or names); whether a field is a list is fixed per node type in ``ast``."""
+    names = [f for f in node._fields if f not in ("ctx", "op", "ops", "id", "attr", "arg", "name", "kind")]
+    lists = tuple(f for f in names if isinstance(getattr(node, f, None), list))
+    out = _FIELDS[type(node)] = (lists, tuple(f for f in names if f not in lists))
+    return out
 
 
 def _order(node: Any) -> Tuple[int, int, int, int]:

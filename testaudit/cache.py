@@ -378,14 +378,19 @@ def _plain(value: Any) -> Any:
     """Dataclasses become ``{"t": name, "v": [fields…]}``, enums their value, tuples lists."""
     cls = type(value)
     if cls in _FIELDS:
-        return {"t": cls.__name__, "v": [_plain(getattr(value, name)) for name in _FIELDS[cls]]}
+        fields = value.__dict__
+        return {"t": cls.__name__, "v": [_plain(v) if type(v) not in _PRIMITIVES else v
+                                         for v in [fields[name] for name in _FIELDS[cls]]]}
     if isinstance(value, model.Severity):
         return {"s": value.value}
     if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
+        return [_plain(v) if type(v) not in _PRIMITIVES else v for v in value]
     if isinstance(value, dict):
         return {"d": [[k, _plain(v)] for k, v in value.items()]}
     return value
+
+
+_PRIMITIVES = frozenset({str, int, float, bool, type(None)})
 
 
 def decode(value: Any) -> Any:

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from functools import lru_cache
-from typing import FrozenSet, List, Optional, Pattern, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Pattern, Sequence, Set, Tuple
 
 from testaudit.config import Config, relpath
 from testaudit.errors import TestauditError
@@ -191,14 +191,45 @@ def module_name(rel: str, src_roots: Sequence[str]) -> str:
     return ".".join(parts)
 
 
-def module_files(module: str, root: str, src_roots: Sequence[str]) -> List[str]:
-    """Candidate root-relative files that would define ``module`` (``m.py`` or ``m/__init__.py``)."""
+def module_files(module: str, root: str, src_roots: Sequence[str],
+                 listings: Optional[Dict[str, FrozenSet[str]]] = None) -> List[str]:
+    """Candidate root-relative files that would define ``module`` (``m.py`` or ``m/__init__.py``).
+
+    ``listings`` (directory → the regular files in it, filled as needed) lets a run that resolves
+    thousands of module names read each directory once instead of probing every candidate."""
     out = []
     path = module.replace(".", "/")
     for src in src_roots:
         base = Path(src).as_posix().strip("/")
         prefix = "" if base in ("", ".") else base + "/"
         for cand in (f"{prefix}{path}.py", f"{prefix}{path}/__init__.py"):
-            if os.path.isfile(os.path.join(root, cand)):
+            if listings is None:
+                found = os.path.isfile(os.path.join(root, cand))
+            else:
+                directory, _, name = cand.rpartition("/")
+                found = name in _files_in(root, directory, listings)
+            if found:
                 out.append(cand)
     return out
+
+
+def _files_in(root: str, directory: str, listings: Dict[str, FrozenSet[str]]) -> FrozenSet[str]:
+    files = listings.get(directory)
+    if files is None:
+        parent, _, name = directory.rpartition("/")
+        if directory and name + "/" not in _files_in(root, parent, listings):
+            files = frozenset()  # no such directory: nothing below it is read
+        else:
+            try:
+                with os.scandir(os.path.join(root, directory)) as entries:
+                    names = set()
+                    for entry in entries:
+                        if entry.is_file():
+                            names.add(entry.name)
+                        elif entry.is_dir():
+                            names.add(entry.name + "/")
+                    files = frozenset(names)
+            except OSError:
+                files = frozenset()
+        listings[directory] = files
+    return files

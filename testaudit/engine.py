@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from testaudit.cache import Cache, closure_signatures, key_of
 from testaudit.config import Config
@@ -319,6 +319,7 @@ def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, sto
     root = config.root
     known: Set[str] = {f.rel for f in files}
     module_cache: Dict[str, List[str]] = {}
+    listings: Dict[str, FrozenSet[str]] = {}
     chains: Dict[str, List[str]] = {}
     deps: Dict[str, List[str]] = {}
     by_role: Dict[str, List[FileResult]] = {CHECK: [], FACTS: []}
@@ -347,7 +348,7 @@ def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, sto
             for imp in res.facts.imports:
                 for mod in _module_and_parents(imp.module, imp.target):
                     if mod not in module_cache:
-                        module_cache[mod] = module_files(mod, root, config.src)
+                        module_cache[mod] = module_files(mod, root, config.src, listings)
                     targets.update(module_cache[mod])
             deps[res.path] = sorted(targets)
             wanted.update(targets)
