@@ -41,8 +41,11 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
     is_test = is_test_file(src.rel, config)
     module = module_name(src.rel, config.src)
     try:
-        with open(src.path, "rb") as fh:
-            data = fh.read()
+        if src.data is not None:
+            data = src.data
+        else:
+            with open(src.path, "rb") as fh:
+                data = fh.read()
     except OSError as exc:
         unread = FileFacts(src.rel, module, is_test, name == "conftest.py", parsed=False)
         return FileResult(src.rel, (), unread, error=f"cannot read file: {exc.strerror or exc}")

@@ -38,3 +38,30 @@ def facts_of(paths: Sequence[str], config: Optional[Config] = None) -> Dict[str,
     if config is None:
         config = load(paths)
     return engine.collect_facts([str(Path(p)) for p in paths], config)
+
+
+def since(result: RunResult, paths: Sequence[str], config: Config, rev: str, *,
+          select: Optional[Sequence[str]] = None, ignore: Sequence[str] = (), jobs: Optional[int] = None,
+          cache: bool = False) -> RunResult:
+    """``--since REV``: keep the findings (and fixed baseline entries) of the Python files changed
+    since ``rev``, and add the whole project's score then and now. The score at ``rev`` comes
+    from a second run over the same paths with the changed files' contents read from git (the
+    rest is identical, so the cache serves it)."""
+    from dataclasses import replace
+
+    from testaudit import engine, score
+    from testaudit.gitrev import changes_since
+    from testaudit.model import ScoreDelta
+
+    changes = changes_since(config.root, rev)
+    paths = [str(Path(p)) for p in (list(paths) or ["."])]
+    before = engine.run(paths, config, select=select, ignore=ignore, jobs=jobs, cache=cache, overlay=changes.then)
+    changed = set(changes.changed) & set(result.paths)
+    weights = dict(result.weights)
+    delta = ScoreDelta(rev, score.compute(before.modules, weights).value, score.compute(result.modules, weights).value,
+                       tuple(sorted(changed)))
+    status = result.baseline
+    if status is not None:
+        status = replace(status, fixed=tuple(e for e in status.fixed if e.path in changed))
+    return replace(result, findings=tuple(f for f in result.findings if f.path in changed), baseline=status,
+                   delta=delta)

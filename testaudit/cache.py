@@ -31,7 +31,7 @@ from testaudit.model import FileResult, Outcome, RuleInfo, Warning_
 
 DIR = ".testaudit_cache"
 DB = "cache.sqlite3"
-SCHEMA = "1"
+SCHEMA = "2"
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS stats (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, digest TEXT)",
@@ -78,6 +78,7 @@ class Cache:
         self._new_stats: Dict[str, Tuple[int, int, str]] = {}
         self._deps: Dict[str, Dict[Tuple[str, str], Tuple[str, ...]]] = {}
         self._writes: List[Tuple[str, Sequence[object]]] = []
+        self.read_only = False
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -110,10 +111,17 @@ class Cache:
         warnings.append(Warning_(f"{DIR}/{DB}", "cache disabled: cannot rebuild it"))
         return None
 
+    def assume(self, contents: Mapping[str, Optional[bytes]]) -> None:
+        """Treat files as holding ``contents`` (None: absent) for the rest of this run, and write
+        nothing back: a run over the project as it was at a git revision only reads the cache."""
+        for rel, data in contents.items():
+            self._digests[rel] = None if data is None else digest_bytes(data)
+        self.read_only = True
+
     def close(self) -> None:
         """Write what this run learned, in one transaction; a failure only costs the cache."""
         try:
-            if self._new_stats or self._writes:
+            if not self.read_only and (self._new_stats or self._writes):
                 self.conn.execute("BEGIN IMMEDIATE")
                 self.conn.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?)",
                                       [(rel, *v) for rel, v in sorted(self._new_stats.items())])
@@ -414,13 +422,13 @@ _CONTAINERS = frozenset({list, dict})
 
 # -- a compact codec for outcomes: the one thing a warm run loads for every checked file -------
 _FINDING_FIELDS = ("path", "code", "name", "severity", "message", "location", "category", "node_id", "chain",
-                   "stmt_line", "tags")
+                   "stmt_line", "tags", "scope", "source_hash")
 
 
 def encode_outcome(o: Outcome) -> List[Any]:
     findings = [[f.code, f.name, f.severity.value, f.message, f.location.line, f.location.column,
                  f.location.end_line, f.location.end_column, f.category, f.node_id, list(f.chain), f.stmt_line,
-                 list(f.tags)] for f in o.findings]
+                 list(f.tags), f.scope, f.source_hash] for f in o.findings]
     module = None if o.module is None else [o.module.category, list(o.module.applicable), list(o.module.failing)]
     return [o.path, findings, module, o.suppressed, [[w.path, w.message] for w in o.warnings]]
 
@@ -431,12 +439,13 @@ def decode_outcome(value: List[Any]) -> Outcome:
     findings = []
     new, Finding, Location = object.__new__, model.Finding, model.Location
     for (code, name, severity, message, line, column, end_line, end_column, category, node_id, chain, stmt_line,
-         tags) in raw:
+         tags, scope, source_hash) in raw:
         loc: Any = new(Location)
         loc.__dict__.update(line=line, column=column, end_line=end_line, end_column=end_column)
         f: Any = new(Finding)
         f.__dict__.update(zip(_FINDING_FIELDS, (path, code, name, severities[severity], message, loc, category,
-                                                node_id, tuple(chain), stmt_line, tuple(tags))))
+                                                node_id, tuple(chain), stmt_line, tuple(tags), scope,
+                                                source_hash)))
         findings.append(f)
     summary = None if module is None else model.ModuleSummary(path, module[0], tuple(module[1]), tuple(module[2]))
     return Outcome(path, tuple(findings), summary, suppressed, tuple(Warning_(p, m) for p, m in warnings))

@@ -66,28 +66,65 @@ def main() -> None:
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .testaudit_cache/.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="Baseline file  [default: `baseline` in the configuration, else .testaudit-baseline.json "
+                   "at the project root when it exists]")
+@click.option("--no-baseline", is_flag=True, help="Ignore the baseline: every finding counts.")
+@click.option("--show-baselined", is_flag=True, help="Also list the findings the baseline records.")
+@click.option("--update-baseline", is_flag=True,
+              help="Afterwards, drop baseline entries that match nothing (new findings only with --allow-new).")
+@click.option("--allow-new", is_flag=True, help="With --update-baseline: record new findings too.")
+@click.option("--fail-on-regression", is_flag=True,
+              help="Exit 1 when the score is below the score recorded in the baseline.")
+@click.option("--since", metavar="REV",
+              help="Report only Python files changed since git revision REV (and untracked ones); "
+                   "print the score's change since REV.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: when a terminal).")
 def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...], fmt: str,
           output: Optional[str], fail_under: Optional[str], exit_zero: bool, statistics: bool,
-          jobs: Optional[int], config_file: Optional[str], force_exclude: bool, no_cache: bool, quiet: bool,
+          jobs: Optional[int], config_file: Optional[str], force_exclude: bool, no_cache: bool,
+          baseline_file: Optional[str], no_baseline: bool, show_baselined: bool, update_baseline: bool,
+          allow_new: bool, fail_on_regression: bool, since: Optional[str], quiet: bool,
           verbose: bool, color: Optional[bool]) -> None:
     """Check PATHS (default: the current directory) and report findings and the score."""
     from testaudit import api
+    from testaudit import baseline as baselines
     from testaudit.atomic import write_text_atomic
+    from testaudit.errors import ConfigError
     from testaudit.report import get_reporter
     from testaudit.report.summary import summarize
-    from testaudit.score import below_threshold
+    from testaudit.score import below_threshold, format_score
 
     def run() -> int:
         config = api.load(list(paths), config_file)
         if force_exclude:
             config = config.with_overrides(force_exclude=True)
         threshold = _threshold(config.fail_under, fail_under)
+        if no_baseline and (baseline_file or update_baseline or fail_on_regression or show_baselined):
+            raise ConfigError("--no-baseline cannot be combined with --baseline, --update-baseline, "
+                              "--fail-on-regression or --show-baselined", None, "--no-baseline")
+        if allow_new and not update_baseline:
+            raise ConfigError("--allow-new only applies with --update-baseline", None, "--allow-new")
+        baseline_path = None if no_baseline else _baseline_path(config, baseline_file,
+                                                                 must_exist=not update_baseline)
         with _progress_display(enabled=not quiet) as progress:
             result = api.check_paths(list(paths), config, select=_split(select) or None,
                                      ignore=_split(ignore), jobs=jobs, progress=progress, cache=not no_cache)
+            full = result
+            refused = 0
+            if update_baseline and baseline_path:  # first, so the report is against the updated file
+                refused = _write_baseline(baseline_path, full, allow_new, prune_only=False)
+            if baseline_path and os.path.exists(baseline_path):
+                result = baselines.apply(result, baselines.load(baseline_path), _shown(baseline_path),
+                                         show=show_baselined)
+            elif fail_on_regression:
+                raise ConfigError("--fail-on-regression needs a baseline (`testaudit baseline` writes one)",
+                                  baseline_path, "--fail-on-regression")
+            if since:
+                result = api.since(result, list(paths), config, since, select=_split(select) or None,
+                                   ignore=_split(ignore), jobs=jobs, cache=not no_cache)
         use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                       and "NO_COLOR" not in os.environ)
         reporter = get_reporter(fmt)(color=bool(use_color), fail_under=threshold or "",
@@ -104,12 +141,65 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
         if below and (fmt != "text" or output):
             click.echo(f"testaudit: FAILED: compliance score {score.text} is below --fail-under {threshold}",
                        err=True)
+        recorded = result.baseline.score if result.baseline is not None else None
+        regressed = fail_on_regression and recorded is not None and below_threshold(score.value, format_score(recorded))
+        if regressed:
+            click.echo(f"testaudit: FAILED: compliance score {score.text} is below the baseline's "
+                       f"{format_score(recorded or 0)} (--fail-on-regression)", err=True)
         if exit_zero:
             return 0
-        errors = any(f.severity.value == "error" for f in result.findings)
-        return 1 if errors or below else 0
+        errors = any(f.severity.value == "error" for f in baselines.new_findings(result))
+        return 1 if errors or below or regressed or refused else 0
 
     sys.exit(_guard(run, verbose))
+
+
+def _baseline_path(config: Any, flag: Optional[str], must_exist: bool) -> str:
+    """``--baseline FILE`` (which must exist unless it is about to be written), else the
+    configured ``baseline`` (relative to the project root), else the default file at the root."""
+    from testaudit.baseline import BASELINE_FILE
+    from testaudit.errors import ConfigError
+
+    if flag:
+        if must_exist and not os.path.exists(flag):
+            raise ConfigError("baseline file not found (`testaudit baseline` writes one)", flag, "--baseline")
+        return flag
+    return os.path.join(config.root, config.baseline or BASELINE_FILE)
+
+
+def _shown(path: str) -> str:
+    """A path as messages show it: relative to the current directory when below it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def _write_baseline(path: str, result: Any, allow_new: bool, prune_only: bool) -> int:
+    """Create or update the baseline from a run (not filtered by an earlier baseline); returns
+    how many new findings were left out (the caller fails when that is not zero)."""
+    from testaudit import baseline as baselines
+    from testaudit.atomic import write_text_atomic
+    from testaudit.report.summary import summarize
+
+    old = baselines.load(path) if os.path.exists(path) else None
+    score = float(summarize(result).overall.text)
+    upd = baselines.update(result, old, score, allow_new=allow_new, prune_only=prune_only)
+    text = baselines.render(upd.baseline)
+    current = None
+    if old is not None:
+        with open(path, encoding="utf-8") as fh:
+            current = fh.read()
+    if text != current:
+        write_text_atomic(path, text)
+    verb = "wrote" if text != current else "unchanged:"
+    recorded = "none" if upd.baseline.score is None else upd.baseline.score
+    click.echo(f"testaudit: {verb} {_shown(path)}: {len(upd.baseline.entries)} entries "
+               f"({upd.kept} kept, {upd.added} added, {upd.pruned} removed as fixed); recorded score {recorded}",
+               err=True)
+    if upd.refused and not prune_only:
+        click.echo(f"testaudit: {upd.refused} new finding{'s were' if upd.refused != 1 else ' was'} not recorded "
+                   "(fix them, or pass --allow-new to accept them into the baseline)", err=True)
+        return upd.refused
+    return 0
 
 
 def _threshold(configured: Optional[str], flag: Optional[str]) -> Optional[str]:
@@ -182,6 +272,39 @@ class DelayedProgress:
     def close(self) -> None:
         if self.progress is not None:
             self.progress.stop()
+
+
+@main.command("baseline")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="The file to write  [default: `baseline` in the configuration, else .testaudit-baseline.json "
+                   "at the project root]")
+@click.option("--prune", is_flag=True, help="Only remove entries that no longer match a finding; add nothing.")
+@click.option("--allow-new", is_flag=True, help="Also record findings an existing baseline does not have.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .testaudit_cache/.")
+@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+def baseline_command(paths: Tuple[str, ...], baseline_file: Optional[str], prune: bool, allow_new: bool,
+                     jobs: Optional[int], config_file: Optional[str], no_cache: bool, verbose: bool) -> None:
+    """Record the current findings of PATHS in the baseline file, so `check` reports only new ones.
+
+    Without a baseline file, every finding is recorded. With one, entries that match nothing any
+    more are removed and new findings are left out (exit 1) unless --allow-new is given.
+    """
+    from testaudit import api
+    from testaudit.errors import ConfigError
+
+    def run() -> int:
+        if prune and allow_new:
+            raise ConfigError("--prune adds nothing; it cannot be combined with --allow-new", None, "--prune")
+        config = api.load(list(paths), config_file)
+        path = _baseline_path(config, baseline_file, must_exist=False)
+        with _progress_display(enabled=True) as progress:
+            result = api.check_paths(list(paths), config, jobs=jobs, progress=progress, cache=not no_cache)
+        return 1 if _write_baseline(path, result, allow_new, prune_only=prune) else 0
+
+    sys.exit(_guard(run, verbose))
 
 
 @main.command()

@@ -65,6 +65,7 @@ class Config:
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     fail_under: Optional[str] = None
     jobs: Optional[int] = None
+    baseline: Optional[str] = None
     categories: Tuple[CategorySpec, ...] = DEFAULT_CATEGORIES
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -91,6 +92,7 @@ _TOP_KEYS: Dict[str, Tuple[str, str]] = {
     "per-file-ignores": ("per_file_ignores", "table of glob -> list of rule codes"),
     "fail-under": ("fail_under", "number from 0 to 100"),
     "jobs": ("jobs", "positive integer"),
+    "baseline": ("baseline", "path of the baseline file, relative to the project root"),
     "categories": ("categories", "table of category -> {markers, paths, bases, rank}"),
     "rules": ("rule_options", "table of rule code or name -> options table"),
 }
@@ -186,6 +188,10 @@ def parse_config(raw: Mapping[str, Any], root: str, source: Optional[str] = None
             values[attr] = _fail_under(value, source, full)
         elif attr == "jobs":
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"expected {expected}, got {value!r}", source, full)
+            values[attr] = value
+        elif attr == "baseline":
+            if not isinstance(value, str) or not value.strip():
                 raise ConfigError(f"expected {expected}, got {value!r}", source, full)
             values[attr] = value
         elif attr == "per_file_ignores":

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from functools import lru_cache
-from typing import Dict, FrozenSet, List, Optional, Pattern, Sequence, Set, Tuple
+from typing import Callable, FrozenSet, List, Optional, Pattern, Sequence, Set, Tuple
 
 from testaudit.config import Config, relpath
 from testaudit.errors import TestauditError
@@ -32,6 +32,7 @@ class SourceFile:
     path: str  # absolute
     rel: str  # POSIX, relative to the project root
     explicit: bool = False
+    data: Optional[bytes] = None  # the content to audit instead of the file's (``--since``: at a revision)
 
 
 @dataclass(frozen=True)
@@ -192,44 +193,15 @@ def module_name(rel: str, src_roots: Sequence[str]) -> str:
 
 
 def module_files(module: str, root: str, src_roots: Sequence[str],
-                 listings: Optional[Dict[str, FrozenSet[str]]] = None) -> List[str]:
-    """Candidate root-relative files that would define ``module`` (``m.py`` or ``m/__init__.py``).
-
-    ``listings`` (directory → the regular files in it, filled as needed) lets a run that resolves
-    thousands of module names read each directory once instead of probing every candidate."""
+                 exists: Optional[Callable[[str], bool]] = None) -> List[str]:
+    """Candidate root-relative files that would define ``module`` (``m.py`` or ``m/__init__.py``);
+    ``exists`` (root-relative path → bool) replaces the disk, e.g. with a cached listing."""
     out = []
     path = module.replace(".", "/")
     for src in src_roots:
         base = Path(src).as_posix().strip("/")
         prefix = "" if base in ("", ".") else base + "/"
         for cand in (f"{prefix}{path}.py", f"{prefix}{path}/__init__.py"):
-            if listings is None:
-                found = os.path.isfile(os.path.join(root, cand))
-            else:
-                directory, _, name = cand.rpartition("/")
-                found = name in _files_in(root, directory, listings)
-            if found:
+            if exists(cand) if exists is not None else os.path.isfile(os.path.join(root, cand)):
                 out.append(cand)
     return out
-
-
-def _files_in(root: str, directory: str, listings: Dict[str, FrozenSet[str]]) -> FrozenSet[str]:
-    files = listings.get(directory)
-    if files is None:
-        parent, _, name = directory.rpartition("/")
-        if directory and name + "/" not in _files_in(root, parent, listings):
-            files = frozenset()  # no such directory: nothing below it is read
-        else:
-            try:
-                with os.scandir(os.path.join(root, directory)) as entries:
-                    names = set()
-                    for entry in entries:
-                        if entry.is_file():
-                            names.add(entry.name)
-                        elif entry.is_dir():
-                            names.add(entry.name + "/")
-                    files = frozenset(names)
-            except OSError:
-                files = frozenset()
-        listings[directory] = files
-    return files

@@ -129,6 +129,8 @@ def effective_config_toml(config: Config) -> str:
         top["fail-under"] = float(config.fail_under)
     if config.jobs is not None:
         top["jobs"] = config.jobs
+    if config.baseline is not None:
+        top["baseline"] = config.baseline
     for key, value in top.items():
         lines.append(f"{key} = {_toml_value(value)}")
     lines += ["", "[per-file-ignores]"]

@@ -15,10 +15,10 @@ from __future__ import annotations
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from testaudit.cache import Cache, closure_signatures, key_of
-from testaudit.config import Config
+from testaudit.config import Config, relpath
 from testaudit.discover import SourceFile, discover, module_files
 from testaudit.model import (
     CHECK, FACTS, FileFacts, FileResult, Finding, ModuleSummary, Outcome, RuleInfo, RunResult, Warning_,
@@ -34,31 +34,37 @@ MEMO_MIN_FILES = 50  # smaller runs (pre-commit) check per-file signatures, whic
 
 def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = None,
         ignore: Sequence[str] = (), jobs: Optional[int] = None, progress: Optional[Progress] = None,
-        cache: bool = False) -> RunResult:
+        cache: bool = False, overlay: Optional[Mapping[str, Optional[bytes]]] = None) -> RunResult:
+    """Check ``paths``. ``overlay`` (root-relative path → content, None for absent) replaces files
+    on disk: ``--since`` uses it to check the project as it was at a git revision."""
     found = discover(paths, config)
+    tree = _Tree(config.root, overlay)
+    files = found.files if overlay is None else _as_overlaid(found.files, paths, config, tree)
     warnings: List[Warning_] = list(found.warnings)
     store = Cache.open(config.root, warnings) if cache else None
+    if store is not None and overlay is not None:
+        store.assume(overlay)
     keys = _keys(config, select, ignore)
-    rels = [f.rel for f in found.files]
+    rels = [f.rel for f in files]
     outcomes: Dict[str, Outcome] = {}
     rules = store.rules(keys[CHECK]) if store else None
     run_key = key_of(keys[CHECK], tuple(rels))
     memo_hit = False
     lookup: Optional[Tuple[Dict[str, Optional[str]], Dict[str, List[str]]]] = None
     if store is not None and rules is not None:
-        outcomes = _from_memo(store, run_key, config) or {}
+        outcomes = (_from_memo(store, run_key, tree) if overlay is None else None) or {}
         memo_hit = bool(outcomes) or not rels
         if not memo_hit:
-            lookup = _signatures(rels, config, store, keys[FACTS])
+            lookup = _signatures(rels, tree, store, keys[FACTS])
             outcomes = store.outcomes(keys[CHECK], lookup[0])
-    todo = [f for f in found.files if f.rel not in outcomes]
+    todo = [f for f in files if f.rel not in outcomes]
     try:
         if todo or rules is None:
-            rules, fresh = _check(todo, config, select, ignore, jobs, progress, store, keys)
+            rules, fresh = _check(todo, config, select, ignore, jobs, progress, store, keys, tree)
             outcomes.update(fresh)
             if store is not None:
                 store.put_rules(rules, keys[CHECK])
-                lookup = _signatures(rels, config, store, keys[FACTS])  # re-checked files changed the graph
+                lookup = _signatures(rels, tree, store, keys[FACTS])  # re-checked files changed the graph
                 store.put_outcomes(fresh.values(), lookup[0], keys[CHECK])
         if store is not None and not memo_hit and len(rels) >= MEMO_MIN_FILES and lookup is not None:
             _put_memo(store, run_key, rels, outcomes, lookup)
@@ -70,13 +76,85 @@ def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = 
 
 def _keys(config: Config, select: Optional[Sequence[str]], ignore: Sequence[str]) -> Dict[str, str]:
     """Cache keys: facts depend on the configuration; checks also on the rule selection."""
-    settings = replace(config, fail_under=None, jobs=None, force_exclude=False)
+    settings = replace(config, fail_under=None, jobs=None, force_exclude=False, baseline=None)
     facts = key_of(settings.root, settings.src, settings.test_files, settings.python_classes,
                    settings.python_functions, settings.categories)
     return {FACTS: facts, CHECK: key_of(facts, repr(settings), tuple(select or ()), tuple(ignore))}
 
 
-def _signatures(rels: Sequence[str], config: Config, store: Cache,
+class _Tree:
+    """The project's files as a run sees them: the disk (listed a directory at a time, for the
+    thousands of module lookups of the reach phase), under an optional ``overlay``."""
+
+    def __init__(self, root: str, overlay: Optional[Mapping[str, Optional[bytes]]] = None) -> None:
+        self.root = root
+        self.overlay: Dict[str, Optional[bytes]] = dict(overlay or {})
+        self.listings: Dict[str, FrozenSet[str]] = {}
+
+    def isfile(self, rel: str) -> bool:
+        if rel in self.overlay:
+            return self.overlay[rel] is not None
+        return os.path.isfile(os.path.join(self.root, rel))
+
+    def listed(self, rel: str) -> bool:
+        """:meth:`isfile` from directory listings: cheaper when most names asked about do not
+        exist (module lookups: ``typing``, ``pytest``… are not project files)."""
+        if rel in self.overlay:
+            return self.overlay[rel] is not None
+        directory, _, name = rel.rpartition("/")
+        return name in self._files_in(directory)
+
+    def source(self, rel: str, explicit: bool = False) -> SourceFile:
+        return SourceFile(os.path.join(self.root, rel), rel, explicit, self.overlay.get(rel))
+
+    def lines(self, rel: str) -> List[str]:
+        from testaudit.source import decode, read_lines
+
+        data = self.overlay.get(rel)
+        return decode(data).splitlines() if data is not None else read_lines(os.path.join(self.root, rel))
+
+    def _files_in(self, directory: str) -> FrozenSet[str]:
+        """Regular files (``name``) and directories (``name/``) in a root-relative directory."""
+        found = self.listings.get(directory)
+        if found is None:
+            parent, _, name = directory.rpartition("/")
+            names: Set[str] = set()
+            if not directory or name + "/" in self._files_in(parent):  # else: no such directory
+                try:
+                    with os.scandir(os.path.join(self.root, directory)) as entries:
+                        for entry in entries:
+                            if entry.is_file():
+                                names.add(entry.name)
+                            elif entry.is_dir():
+                                names.add(entry.name + "/")
+                except OSError:
+                    pass
+            found = self.listings[directory] = frozenset(names)
+        return found
+
+
+def _as_overlaid(files: Sequence[SourceFile], paths: Sequence[str], config: Config, tree: _Tree) -> List[SourceFile]:
+    """The files to check under an overlay: those it removes are gone, those it holds carry its
+    content, and files it adds that are not on disk (deleted since) join when ``paths`` cover
+    them and no exclude pattern matches."""
+    from testaudit.discover import DEFAULT_EXCLUDES, matches_any
+
+    out = [tree.source(f.rel, f.explicit) for f in files if tree.overlay.get(f.rel, b"") is not None]
+    known = {f.rel for f in out}
+    roots = [relpath(os.path.abspath(p), config.root) for p in paths or ["."]]
+    excludes = DEFAULT_EXCLUDES + config.all_excludes
+    for rel, data in sorted(tree.overlay.items()):
+        if data is None or rel in known or os.path.lexists(os.path.join(config.root, rel)):
+            continue
+        parts = rel.split("/")
+        covered = any(r == "." or rel == r or rel.startswith(r + "/") for r in roots)
+        if covered and not any(matches_any("/".join(parts[:i]), excludes, is_dir=i < len(parts))
+                               for i in range(1, len(parts) + 1)):
+            out.append(tree.source(rel))
+    return sorted(out, key=lambda f: f.rel)
+
+
+def _signatures(rels: Sequence[str], tree: _Tree, store: Cache,
                 facts_key: str) -> Tuple[Dict[str, Optional[str]], Dict[str, List[str]]]:
     """Closure signatures of ``rels`` (and of every file they reach), and the conftest chains
     probed per directory on the way."""
@@ -86,7 +164,7 @@ def _signatures(rels: Sequence[str], config: Config, store: Cache,
         deps = store.deps(rel, facts_key)
         if deps is None:
             return None
-        return sorted(set(_conftest_chain(rel, config.root, chains)) | set(deps))
+        return sorted(set(_conftest_chain(rel, tree.isfile, chains)) | set(deps))
 
     return closure_signatures(rels, store.digest, successors), chains
 
@@ -101,7 +179,7 @@ def _put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[st
         store.put_memo(run_key, files, chains, [outcomes[rel] for rel in rels])
 
 
-def _from_memo(store: Cache, run_key: str, config: Config) -> Optional[Dict[str, Outcome]]:
+def _from_memo(store: Cache, run_key: str, tree: _Tree) -> Optional[Dict[str, Outcome]]:
     memo = store.memo(run_key)
     if memo is None:
         return None
@@ -110,7 +188,7 @@ def _from_memo(store: Cache, run_key: str, config: Config) -> Optional[Dict[str,
         return None
     probe: Dict[str, List[str]] = {}
     for directory, chain in chains.items():
-        if _conftest_chain(f"{directory}/x" if directory else "x", config.root, probe) != chain:
+        if _conftest_chain(f"{directory}/x" if directory else "x", tree.isfile, probe) != chain:
             return None
     return {o.path: o for o in outcomes()}
 
@@ -132,25 +210,25 @@ def _assemble(config: Config, rels: Sequence[str], outcomes: Dict[str, Outcome],
     return RunResult(
         root=config.root, findings=tuple(findings), modules=tuple(modules), files_checked=len(rels),
         warnings=tuple(sorted(set(warnings), key=lambda w: (w.path, w.message))),
-        suppressed=suppressed, rules=rules,
+        suppressed=suppressed, rules=rules, paths=tuple(rels),
     )
 
 
 def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequence[str]], ignore: Sequence[str],
            jobs: Optional[int], progress: Optional[Progress], store: Optional[Cache],
-           keys: Dict[str, str]) -> Tuple[Tuple[RuleInfo, ...], Dict[str, Outcome]]:
+           keys: Dict[str, str], tree: _Tree) -> Tuple[Tuple[RuleInfo, ...], Dict[str, Outcome]]:
     """The heavy path: rules, per-file results (cached or parsed), reach, project rules, suppressions."""
     from testaudit.docs import render_rule
     from testaudit.project import Project
     from testaudit.registry import build_ruleset
-    from testaudit.source import read_lines
     from testaudit.suppress import apply_suppressions, unused_location
+    from testaudit.baseline import source_hash
 
     ruleset = build_ruleset(config, select, ignore)
     rules = tuple(RuleInfo(r.code, r.cls.NAME, r.severity, r.weight, r.cls.MESSAGE, render_rule(r.cls))
                   for r in ruleset.rules)
     with _Workers(config, ruleset, jobs, progress) as workers:
-        results, facts_only = _analyze(files, config, workers, store, keys)
+        results, facts_only = _analyze(files, config, workers, store, keys, tree)
     checked = {r.path for r in results}
     all_facts = {r.path: r.facts for r in (*results, *facts_only)}
     project = Project(all_facts, categorizer_for(config), checked)
@@ -178,7 +256,7 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
         split = apply_suppressions(per_file[path], res.suppressions, path, config.per_file_ignores, expand, selected)
         kept = list(split.kept)
         if "TA002" in by_code and split.unused:
-            lines = read_lines(os.path.join(config.root, path))
+            lines = tree.lines(path)
             for sup in split.unused:
                 codes = ", ".join(sup.codes)
                 what = f"`# testaudit: ignore[{codes}]`" if codes else "`# testaudit: ignore`"
@@ -187,6 +265,10 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
                                     f"unused suppression {what}: nothing is reported here",
                                     unused_location(sup, lines), category=cat, node_id=node))
         kept.sort(key=lambda f: f.sort_key)
+        if kept:
+            lines = tree.lines(path)
+            kept = [replace(f, scope=project.scope_at(res.facts, f.location.line),
+                            source_hash=source_hash(lines, f.location)) for f in kept]
         module = modules.get(path)
         if module is not None:
             module = _failing(module, kept)
@@ -310,7 +392,7 @@ class _Workers:
 
 
 def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, store: Optional[Cache],
-             keys: Dict[str, str]) -> Tuple[List[FileResult], List[FileResult]]:
+             keys: Dict[str, str], tree: _Tree) -> Tuple[List[FileResult], List[FileResult]]:
     """Results of the checked ``files`` (in their order), and the facts of every project module
     they reach (conftest chains and imports, transitively; sorted by path). Each file is taken
     from the cache when its content is known, else analysed as soon as something reaches it, so
@@ -319,7 +401,6 @@ def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, sto
     root = config.root
     known: Set[str] = {f.rel for f in files}
     module_cache: Dict[str, List[str]] = {}
-    listings: Dict[str, FrozenSet[str]] = {}
     chains: Dict[str, List[str]] = {}
     deps: Dict[str, List[str]] = {}
     by_role: Dict[str, List[FileResult]] = {CHECK: [], FACTS: []}
@@ -343,18 +424,18 @@ def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, sto
             by_role[role].append(res)
             if store is not None and not from_cache:
                 store.put_results((res,), keys[role], role)
-            wanted.update(_conftest_chain(res.path, root, chains))
+            wanted.update(_conftest_chain(res.path, tree.isfile, chains))
             targets: Set[str] = set()
             for imp in res.facts.imports:
                 for mod in _module_and_parents(imp.module, imp.target):
                     if mod not in module_cache:
-                        module_cache[mod] = module_files(mod, root, config.src, listings)
+                        module_cache[mod] = module_files(mod, root, config.src, tree.listed)
                     targets.update(module_cache[mod])
             deps[res.path] = sorted(targets)
             wanted.update(targets)
         new = sorted(wanted - known)
         known.update(new)
-        arrived = start([SourceFile(os.path.join(root, rel), rel) for rel in new], FACTS)
+        arrived = start([tree.source(rel) for rel in new], FACTS)
     if store is not None:
         store.put_deps(deps, keys[FACTS])
     order = {f.rel: i for i, f in enumerate(files)}
@@ -372,13 +453,13 @@ def _module_and_parents(module: str, target: str) -> Iterable[str]:
     return sorted(out)
 
 
-def _conftest_chain(rel: str, root: str, memo: Dict[str, List[str]]) -> List[str]:
+def _conftest_chain(rel: str, isfile: Callable[[str], bool], memo: Dict[str, List[str]]) -> List[str]:
     """The conftest.py files pytest loads for ``rel``: its directory's and every parent's."""
     directory = rel.rsplit("/", 1)[0] if "/" in rel else ""
     if directory not in memo:
         here = f"{directory}/conftest.py" if directory else "conftest.py"
-        own = [here] if os.path.isfile(os.path.join(root, here)) else []
-        parent = _conftest_chain(directory, root, memo) if directory else []
+        own = [here] if isfile(here) else []
+        parent = _conftest_chain(directory, isfile, memo) if directory else []
         memo[directory] = own + parent
     return memo[directory]
 

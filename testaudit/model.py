@@ -40,6 +40,9 @@ class Finding:
     ``category`` and ``node_id`` are filled by the engine from the file's facts (the enclosing
     test, class or module); rules leave them empty. ``tags`` carry rule-internal hints between a
     rule's visit and its own post-processing (``Rule.keep``); they are never serialised.
+    ``scope`` (the node id of the enclosing test, else ``path::Class::function``, else the path)
+    and ``source_hash`` (of the flagged source with all whitespace removed) are filled by the
+    engine too: with the code and path they identify a finding without line numbers (baseline).
     """
 
     path: str
@@ -53,6 +56,8 @@ class Finding:
     chain: Tuple[str, ...] = ()
     stmt_line: int = 0
     tags: Tuple[str, ...] = ()
+    scope: str = ""
+    source_hash: str = ""
 
     @property
     def line(self) -> int:
@@ -217,6 +222,44 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class BaselineEntry:
+    """One recorded finding of a baseline file: no line or column, so it survives moves."""
+
+    path: str
+    code: str
+    scope: str
+    source_hash: str
+    occurrence: int  # among findings of this file with the same code, scope and hash
+    message: str = ""  # for people reading the file; not matched
+
+    @property
+    def key(self) -> Tuple[str, str, str, str, int]:
+        return (self.path, self.code, self.scope, self.source_hash, self.occurrence)
+
+
+@dataclass(frozen=True)
+class BaselineStatus:
+    """How a run's findings met the baseline: ``baselined`` findings were recorded (they do not
+    fail the run), ``fixed`` entries matched nothing in the files checked."""
+
+    path: str
+    baselined: Tuple[Finding, ...]
+    fixed: Tuple[BaselineEntry, ...]
+    score: Optional[float]  # the score recorded with the baseline (the ratchet)
+    shown: bool = False  # baselined findings are also listed among the findings
+
+
+@dataclass(frozen=True)
+class ScoreDelta:
+    """``--since REV``: the whole project's score at REV (from git's objects) and now."""
+
+    rev: str
+    before: float
+    after: float
+    changed: Tuple[str, ...]  # the Python files changed since REV (reported on)
+
+
+@dataclass(frozen=True)
 class RuleInfo:
     """What reporters need to describe a selected rule (SARIF's ``tool.driver.rules``)."""
 
@@ -237,6 +280,9 @@ class RunResult:
     warnings: Tuple[Warning_, ...] = ()
     suppressed: int = 0
     rules: Tuple[RuleInfo, ...] = ()
+    paths: Tuple[str, ...] = ()  # every checked file, root-relative
+    baseline: Optional[BaselineStatus] = None
+    delta: Optional[ScoreDelta] = None
 
     @property
     def weights(self) -> Tuple[Tuple[str, float], ...]:

@@ -75,6 +75,20 @@ class Project:
         parts.append(fn.name)
         return "::".join(parts)
 
+    @staticmethod
+    def scope_at(facts: FileFacts, line: int) -> str:
+        """Where ``line`` is, without line numbers: the innermost test's node id, else the
+        innermost function or class (``path::Class::method``), else the module (``path``)."""
+        best: Optional[Tuple[int, str]] = None
+        spans = [(f.start_line, f.end_line, f.qualname) for f in facts.functions]
+        spans += [(c.start_line, c.end_line, c.qualname) for c in facts.classes]
+        for start, end, qualname in spans:
+            if start <= line <= end and (best is None or start >= best[0]):
+                best = (start, qualname)
+        if best is None:
+            return facts.path
+        return "::".join((facts.path, *best[1].split(".")))
+
     def category_at(self, facts: FileFacts, line: int) -> Tuple[str, Optional[str]]:
         """(category, node id) of the code at ``line`` of a file."""
         if not facts.parsed:

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from testaudit import __version__
-from testaudit.model import Finding, RunResult
+from testaudit.model import BaselineStatus, Finding, RunResult
 from testaudit.report import Reporter
 from testaudit.report.summary import summarize
 
@@ -21,6 +21,20 @@ def finding_dict(f: Finding) -> Dict[str, Any]:
     }
 
 
+def baseline_json(status: Optional[BaselineStatus]) -> Optional[Dict[str, Any]]:
+    if status is None:
+        return None
+    return {"file": status.path, "baselined": len(status.baselined), "fixed": len(status.fixed),
+            "recorded_score": status.score}
+
+
+def _with_baselined(d: Dict[str, Any], f: Any, result: RunResult) -> Dict[str, Any]:
+    """With ``--show-baselined`` every finding says whether the baseline records it."""
+    if result.baseline is not None and result.baseline.shown:
+        d["baselined"] = any(f is b for b in result.baseline.baselined)
+    return d
+
+
 def to_dict(result: RunResult) -> Dict[str, Any]:
     s = summarize(result)
     rules = {}
@@ -31,7 +45,7 @@ def to_dict(result: RunResult) -> Dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "testaudit", "version": __version__},
-        "findings": [finding_dict(f) for f in result.findings],
+        "findings": [_with_baselined(finding_dict(f), f, result) for f in result.findings],
         "warnings": [{"path": w.path, "message": w.message} for w in result.warnings],
         "summary": {
             "files_checked": result.files_checked,
@@ -43,6 +57,10 @@ def to_dict(result: RunResult) -> Dict[str, Any]:
             "rules": rules,
             "categories": {k: float(v.text) for k, v in s.categories.items()},
             "directories": {k: float(v.text) for k, v in s.directories.items()},
+            "baseline": baseline_json(result.baseline),
+            "since": None if result.delta is None else {
+                "rev": result.delta.rev, "score_before": round(result.delta.before, 1),
+                "score_after": round(result.delta.after, 1), "changed_files": list(result.delta.changed)},
         },
     }
 

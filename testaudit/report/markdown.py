@@ -10,7 +10,7 @@ from typing import Dict, Iterable, List, Sequence
 from testaudit import score as scoring
 from testaudit.model import RunResult
 from testaudit.report import Reporter
-from testaudit.report.summary import severity_counts, summarize, worst_modules
+from testaudit.report.summary import severity_counts, status_notes, summarize, worst_modules
 
 
 def _cell(value: object) -> str:
@@ -41,6 +41,9 @@ def render_markdown(result: RunResult, fail_under: str = "", limit: int = 10) ->
     if result.suppressed:
         facts.append(f"{result.suppressed} suppressed")
     out += [" · ".join(facts), ""]
+    notes = status_notes(result)
+    if notes:
+        out += [f"- {note[0].upper() + note[1:]}." for note in notes] + [""]
     if fail_under:
         if scoring.below_threshold(s.overall.value, fail_under):
             out += [f"**FAILED**: the score is below the threshold of {fail_under}.", ""]

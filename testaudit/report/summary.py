@@ -6,7 +6,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, Tuple
+from typing import Dict, List, Tuple
 
 from testaudit import score as scoring
 from testaudit.model import RunResult
@@ -41,6 +41,29 @@ def summarize(result: RunResult) -> Summary:
         directories=scoring.compute_by(result.modules, weights, scoring.top_directory),
         names=dict(result.rule_names),
     )
+
+
+def status_notes(result: RunResult) -> List[str]:
+    """Plain sentences about the baseline and ``--since`` for the summaries (text, Markdown)."""
+    notes: List[str] = []
+    status = result.baseline
+    if status is not None:
+        count = len(status.baselined)
+        shown = "shown, they do not fail the run" if status.shown else "not shown; --show-baselined lists them"
+        notes.append(f"{count} baselined finding{'s' if count != 1 else ''} in {status.path} ({shown})")
+        if status.fixed:
+            n = len(status.fixed)
+            notes.append(f"{n} baseline entr{'ies' if n != 1 else 'y'} no longer match{'' if n != 1 else 'es'} "
+                         "a finding (fixed): `testaudit baseline --prune` removes them")
+    delta = result.delta
+    if delta is not None:
+        change = delta.after - delta.before
+        sign = "+" if change > 0 else ("±" if change == 0 else "−")
+        n = len(delta.changed)
+        notes.append(f"score since {delta.rev}: {scoring.format_score(delta.before)} → "
+                     f"{scoring.format_score(delta.after)} ({sign}{scoring.format_score(abs(change))}); "
+                     f"findings shown for the {n} Python file{'s' if n != 1 else ''} changed since then")
+    return notes
 
 
 def severity_counts(result: RunResult) -> Tuple[int, int]:

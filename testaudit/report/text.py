@@ -16,7 +16,7 @@ from rich.text import Text
 
 from testaudit.model import RunResult
 from testaudit.report import Reporter
-from testaudit.report.summary import severity_counts, summarize
+from testaudit.report.summary import severity_counts, status_notes, summarize
 from testaudit.score import below_threshold
 from testaudit.source import read_lines
 
@@ -91,6 +91,8 @@ class TextReporter(Reporter):
         if result.suppressed:
             extra.append(f"{result.suppressed} suppressed")
         console.print(f"{line}; {', '.join(extra)}.")
+        for note in status_notes(result):
+            console.print(Text(note[0].upper() + note[1:] + "."))
         console.print(Text(f"Compliance score: {s.overall.text}", style="bold"))
         if self.fail_under and below_threshold(s.overall.value, self.fail_under):
             console.print(Text(f"FAILED: compliance score {s.overall.text} is below --fail-under {self.fail_under}",

@@ -1,0 +1,95 @@
+"""What changed since a git revision, and the changed files' contents at that revision.
+
+Read from git's object database (``git diff``, ``git ls-files``, one ``git cat-file --batch``
+for every file), never by checking the revision out: the work tree and the index are untouched.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from testaudit.config import relpath
+from testaudit.errors import TestauditError
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Python files of the project changed since ``rev``.
+
+    ``changed``: files that exist now and differ from ``rev`` (edited, added, untracked), the
+    ones to report on. ``then``: every root-relative path whose content at ``rev`` differs from
+    the disk — its bytes there, or None when it did not exist (an overlay for the engine).
+    """
+
+    rev: str
+    changed: Tuple[str, ...]
+    then: Dict[str, Optional[bytes]]
+
+
+def changes_since(root: str, rev: str) -> Changes:
+    top = _git(root, "rev-parse", "--show-toplevel").decode("utf-8", "replace").strip()
+    if not _ok(top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"):
+        raise TestauditError(f"--since: `{rev}` is not a commit in {top}")
+    entries: List[Tuple[str, str]] = []
+    raw = _git(top, "diff", "--name-status", "-z", "--no-renames", rev, "--").split(b"\0")
+    for code, name in zip(raw[0::2], raw[1::2]):
+        entries.append((code.decode("ascii", "replace")[:1], os.fsdecode(name)))
+    for name in _git(top, "ls-files", "--others", "--exclude-standard", "-z").split(b"\0"):
+        if name:
+            entries.append(("A", os.fsdecode(name)))
+    changed: List[str] = []
+    then: Dict[str, Optional[bytes]] = {}
+    wanted: List[Tuple[str, str]] = []
+    for status, path in entries:
+        if not path.endswith(".py"):
+            continue
+        rel = relpath(os.path.join(top, path), root)
+        if rel.startswith("/"):  # outside the project
+            continue
+        if status != "D":
+            changed.append(rel)
+        if status == "A":
+            then[rel] = None
+        else:
+            wanted.append((rel, path))
+    for (rel, _), data in zip(wanted, _contents(top, rev, [path for _, path in wanted])):
+        then[rel] = data
+    return Changes(rev, tuple(sorted(set(changed))), then)
+
+
+def _contents(top: str, rev: str, paths: Sequence[str]) -> List[Optional[bytes]]:
+    """Each path's bytes at ``rev`` (None when absent), with one ``git cat-file --batch``."""
+    if not paths:
+        return []
+    request = b"".join(f"{rev}:{p}\n".encode("utf-8", "surrogateescape") for p in paths)
+    out = _git(top, "cat-file", "--batch", stdin=request)
+    blobs: List[Optional[bytes]] = []
+    pos = 0
+    for _ in paths:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            blobs.append(out[pos:pos + size])
+            pos += size + 1
+        else:  # "<name> missing", or not a file
+            blobs.append(None)
+    return blobs
+
+
+def _git(cwd: str, *args: str, stdin: Optional[bytes] = None) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
+    except OSError as exc:
+        raise TestauditError(f"--since needs git: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise TestauditError(f"--since: git {args[0]} failed: {message[-1] if message else done.returncode}")
+    return done.stdout
+
+
+def _ok(cwd: str, *args: str) -> bool:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False).returncode == 0
