@@ -21,7 +21,7 @@ from testaudit.cache import Cache, closure_signatures, key_of
 from testaudit.config import Config, relpath
 from testaudit.discover import SourceFile, discover, module_files
 from testaudit.model import (
-    CHECK, FACTS, FileFacts, FileResult, Finding, ModuleSummary, Outcome, RuleInfo, RunResult, Warning_,
+    CHECK, FACTS, WHOLE_MODULE, FileFacts, FileResult, Finding, ModuleSummary, Outcome, RuleInfo, RunResult, Warning_,
 )
 
 if TYPE_CHECKING:  # the heavy modules are imported only on the heavy path
@@ -268,7 +268,8 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
         if kept:
             lines = tree.lines(path)
             kept = [replace(f, scope=project.scope_at(res.facts, f.location.line),
-                            source_hash=source_hash(lines, f.location)) for f in kept]
+                            source_hash=source_hash(() if WHOLE_MODULE in f.tags else lines, f.location))
+                    for f in kept]
         module = modules.get(path)
         if module is not None:
             module = _failing(module, kept)

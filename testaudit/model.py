@@ -12,7 +12,8 @@ import enum
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-CHECK, FACTS = "check", "facts"  # per-file roles: the full check, or only the facts other files need
+CHECK, FACTS = "check", "facts"
+WHOLE_MODULE = "module"  # Finding tag: about the module as a whole (reported at line 1, no construct of its own)  # per-file roles: the full check, or only the facts other files need
 
 
 class Severity(str, enum.Enum):

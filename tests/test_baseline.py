@@ -228,3 +228,18 @@ def test_a_broken_baseline_is_one_line_and_exit_2(project: Path, content: str, e
 def test_a_missing_baseline_file_named_on_the_command_line_is_an_error(project: Path) -> None:
     res = check(project, "--baseline", str(project / "nope.json"))
     assert res.exit_code == 2 and "baseline file not found" in res.output
+
+
+def test_findings_about_the_whole_module_survive_lines_added_above(tmp_path: Path) -> None:
+    """TA401 without a docstring and TA602 are reported at line 1, whatever is written there."""
+    root = write_project(tmp_path / "m", {
+        "tests/unit/test_bare.py": "import pytest\n\n\ndef test_x():\n    assert pytest\n",
+        "tests/unit/test_disabled.py": '"""Off."""\n# def test_old():\n#     assert 1\n',
+    })
+    assert invoke("baseline", str(root), "-j", "1").exit_code == 0
+    assert {e["code"] for e in entries(root)} >= {"TA401", "TA602"}
+    for rel in ("tests/unit/test_bare.py", "tests/unit/test_disabled.py"):
+        path = root / rel
+        path.write_text("\n" * 5 + path.read_text(encoding="utf-8"), encoding="utf-8")
+    res = check(root)
+    assert res.exit_code == 0, res.output

@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Tuple
 
-from testaudit.model import Location
+from testaudit.model import WHOLE_MODULE, Location
 from testaudit.rule import Rule
 from testaudit.rules._commented import DEFAULT_DISABLE_MARKERS, has_live_tests
 from testaudit.rules.commented_out_test import commented_tests
@@ -73,7 +73,7 @@ class DisabledTestModule(Rule):
             shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
             self.report_at(location, f"test module has no live tests; its {total} test{'s are' if total != 1 else ' is'} "
                                      f"commented out ({shown}); restore them or delete the file",
-                           stmt_line=1)
+                           stmt_line=1, tags=(WHOLE_MODULE,))
             return
         non_blank = [line for line in classified if not line.blank]
         marked = [line for line in non_blank if line.comment and line.marker]
@@ -82,4 +82,4 @@ class DisabledTestModule(Rule):
             percent = 100 * len(marked) // len(non_blank)
             self.report_at(location, f"test module has no live tests and {percent}% of its non-blank lines are "
                                      f"disabled by {', '.join(f'`{m}`' for m in markers)}; restore them or delete the file",
-                           stmt_line=1)
+                           stmt_line=1, tags=(WHOLE_MODULE,))

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from testaudit.model import Location
+from testaudit.model import WHOLE_MODULE, Location
 from testaudit.rules._bvj import DEFAULT_HEADER, BvjScan
 
 
@@ -70,4 +70,4 @@ class MissingBvj(BvjScan):
         else:
             first = self.ctx.lines[0] if self.ctx.lines else ""
             self.report_at(Location(1, 1, 1, len(first) + 1), "test module has no docstring and no "
-                           "Business Value Justification (BVJ)", stmt_line=1)
+                           "Business Value Justification (BVJ)", stmt_line=1, tags=(WHOLE_MODULE,))
