@@ -62,6 +62,7 @@ def since(result: RunResult, paths: Sequence[str], config: Config, rev: str, *,
                        tuple(sorted(changed)))
     status = result.baseline
     if status is not None:
-        status = replace(status, fixed=tuple(e for e in status.fixed if e.path in changed))
+        status = replace(status, fixed=tuple(e for e in status.fixed if e.path in changed),
+                         baselined=tuple(f for f in status.baselined if f.path in changed))
     return replace(result, findings=tuple(f for f in result.findings if f.path in changed), baseline=status,
                    delta=delta)

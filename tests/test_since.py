@@ -118,3 +118,17 @@ def test_outside_a_git_repository_is_one_line_and_exit_2(tmp_path: Path) -> None
     res = invoke("check", str(root), "--since", "HEAD", "-j", "1")
     assert res.exit_code == 2
     assert "--since" in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("before, after, shown", [
+    (81.24, 81.21, "81.2 → 81.2 (±0.0)"),  # a move below the printed precision is no move
+    (80.04, 81.26, "80.0 → 81.3 (+1.3)"),
+    (81.26, 80.04, "81.3 → 80.0 (−1.3)"),
+])
+def test_the_delta_is_the_difference_of_the_printed_scores(before: float, after: float, shown: str) -> None:
+    from testaudit.model import RunResult, ScoreDelta
+    from testaudit.report.summary import status_notes
+
+    result = RunResult(root=".", findings=(), modules=(), files_checked=0,
+                       delta=ScoreDelta("HEAD", before, after, ("a.py",)))
+    assert status_notes(result) == [f"score since HEAD: {shown}; findings shown for the 1 Python file changed since then"]

@@ -57,7 +57,7 @@ def status_notes(result: RunResult) -> List[str]:
                          "a finding (fixed): `testaudit baseline --prune` removes them")
     delta = result.delta
     if delta is not None:
-        change = delta.after - delta.before
+        change = float(scoring.format_score(delta.after)) - float(scoring.format_score(delta.before))  # as printed
         sign = "+" if change > 0 else ("±" if change == 0 else "−")
         n = len(delta.changed)
         notes.append(f"score since {delta.rev}: {scoring.format_score(delta.before)} → "
