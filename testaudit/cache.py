@@ -31,7 +31,7 @@ from testaudit.model import FileResult, Outcome, RuleInfo, Warning_
 
 DIR = ".testaudit_cache"
 DB = "cache.sqlite3"
-SCHEMA = "2"
+SCHEMA = "3"
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS stats (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, digest TEXT)",
@@ -422,13 +422,14 @@ _CONTAINERS = frozenset({list, dict})
 
 # -- a compact codec for outcomes: the one thing a warm run loads for every checked file -------
 _FINDING_FIELDS = ("path", "code", "name", "severity", "message", "location", "category", "node_id", "chain",
-                   "stmt_line", "tags", "scope", "source_hash")
+                   "stmt_line", "tags", "scope", "source_hash", "fix")
 
 
 def encode_outcome(o: Outcome) -> List[Any]:
     findings = [[f.code, f.name, f.severity.value, f.message, f.location.line, f.location.column,
                  f.location.end_line, f.location.end_column, f.category, f.node_id, list(f.chain), f.stmt_line,
-                 list(f.tags), f.scope, f.source_hash] for f in o.findings]
+                 list(f.tags), f.scope, f.source_hash, _plain(f.fix) if f.fix is not None else None]
+                for f in o.findings]
     module = None if o.module is None else [o.module.category, list(o.module.applicable), list(o.module.failing)]
     return [o.path, findings, module, o.suppressed, [[w.path, w.message] for w in o.warnings]]
 
@@ -439,13 +440,13 @@ def decode_outcome(value: List[Any]) -> Outcome:
     findings = []
     new, Finding, Location = object.__new__, model.Finding, model.Location
     for (code, name, severity, message, line, column, end_line, end_column, category, node_id, chain, stmt_line,
-         tags, scope, source_hash) in raw:
+         tags, scope, source_hash, fix) in raw:
         loc: Any = new(Location)
         loc.__dict__.update(line=line, column=column, end_line=end_line, end_column=end_column)
         f: Any = new(Finding)
         f.__dict__.update(zip(_FINDING_FIELDS, (path, code, name, severities[severity], message, loc, category,
                                                 node_id, tuple(chain), stmt_line, tuple(tags), scope,
-                                                source_hash)))
+                                                source_hash, decode(fix) if fix is not None else None)))
         findings.append(f)
     summary = None if module is None else model.ModuleSummary(path, module[0], tuple(module[1]), tuple(module[2]))
     return Outcome(path, tuple(findings), summary, suppressed, tuple(Warning_(p, m) for p, m in warnings))

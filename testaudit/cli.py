@@ -79,6 +79,10 @@ def main() -> None:
 @click.option("--since", metavar="REV",
               help="Report only Python files changed since git revision REV (and untracked ones); "
                    "print the score's change since REV.")
+@click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print the fixes as a unified diff and write nothing (exit 1 when there is something to fix).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: when a terminal).")
@@ -86,8 +90,8 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
           output: Optional[str], fail_under: Optional[str], exit_zero: bool, statistics: bool,
           jobs: Optional[int], config_file: Optional[str], force_exclude: bool, no_cache: bool,
           baseline_file: Optional[str], no_baseline: bool, show_baselined: bool, update_baseline: bool,
-          allow_new: bool, fail_on_regression: bool, since: Optional[str], quiet: bool,
-          verbose: bool, color: Optional[bool]) -> None:
+          allow_new: bool, fail_on_regression: bool, since: Optional[str], apply_fixes: bool, unsafe_fixes: bool,
+          show_diff: bool, quiet: bool, verbose: bool, color: Optional[bool]) -> None:
     """Check PATHS (default: the current directory) and report findings and the score."""
     from testaudit import api
     from testaudit import baseline as baselines
@@ -110,8 +114,15 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
         baseline_path = None if no_baseline else _baseline_path(config, baseline_file,
                                                                  must_exist=not update_baseline)
         with _progress_display(enabled=not quiet) as progress:
-            result = api.check_paths(list(paths), config, select=_split(select) or None,
-                                     ignore=_split(ignore), jobs=jobs, progress=progress, cache=not no_cache)
+            def audit() -> Any:
+                return api.check_paths(list(paths), config, select=_split(select) or None,
+                                       ignore=_split(ignore), jobs=jobs, progress=progress, cache=not no_cache)
+
+            result = audit()
+            if show_diff:
+                return _print_diff(result, unsafe_fixes, _changed_since(config, since))
+            if apply_fixes:
+                result = _fix_loop(result, audit, unsafe_fixes, _changed_since(config, since))
             full = result
             refused = 0
             if update_baseline and baseline_path:  # first, so the report is against the updated file
@@ -152,6 +163,69 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
         return 1 if errors or below or regressed or refused else 0
 
     sys.exit(_guard(run, verbose))
+
+
+def _changed_since(config: Any, since: Optional[str]) -> Optional[set]:
+    """With ``--since``, fixes touch only the files changed since that revision."""
+    if not since:
+        return None
+    from testaudit.gitrev import changes_since
+
+    return set(changes_since(config.root, since).changed)
+
+
+def _fixable(result: Any, unsafe: bool, only: Optional[set]) -> Any:
+    from testaudit import fixes
+
+    return {path: found for path, found in fixes.by_file(result.findings, unsafe).items()
+            if only is None or path in only}
+
+
+def _print_diff(result: Any, unsafe: bool, only: Optional[set]) -> int:
+    """``--diff``: the fixes as a unified diff on stdout; nothing is written."""
+    from testaudit import fixes
+
+    done = [fixes.fix_file(os.path.join(result.root, path), path, found)
+            for path, found in sorted(_fixable(result, unsafe, only).items())]
+    for f in done:
+        if f.error:
+            click.echo(f"testaudit: warning: {f.path}: {f.error}", err=True)
+    text = fixes.diff(done)
+    click.echo(text, nl=False)
+    count = sum(f.applied for f in done if f.after is not None)
+    click.echo(f"testaudit: {count} fix{'es' if count != 1 else ''} would be applied"
+               f" to {sum(1 for f in done if f.after is not None)} file(s)", err=True)
+    return 1 if text else 0
+
+
+def _fix_loop(result: Any, audit: Callable[[], Any], unsafe: bool, only: Optional[set], passes: int = 4) -> Any:
+    """``--fix``: apply, re-check, repeat while something changes (a fix can uncover another);
+    the last check is what gets reported, with the number of fixes applied."""
+    from dataclasses import replace
+
+    from testaudit import fixes
+
+    applied = 0
+    refused: dict = {}
+    for _ in range(passes):
+        wrote = False
+        for path, found in sorted(_fixable(result, unsafe, only).items()):
+            if path in refused:
+                continue
+            absolute = os.path.join(result.root, path)
+            done = fixes.fix_file(absolute, path, found)
+            if done.error:
+                refused[path] = done.error
+            if done.after is not None:
+                fixes.write(absolute, done)
+                applied += done.applied
+                wrote = True
+        if not wrote:
+            break
+        result = audit()
+    for path, error in sorted(refused.items()):
+        click.echo(f"testaudit: warning: {path}: {error}", err=True)
+    return replace(result, fixed=applied)
 
 
 def _baseline_path(config: Any, flag: Optional[str], must_exist: bool) -> str:

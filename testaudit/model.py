@@ -35,6 +35,28 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace the text from (line, column) up to (end_line, end_column) — 1-based, code points,
+    the end excluded — with ``text``; an empty range inserts."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A finding's repair: edits of its own file, applied together or not at all. ``safe`` fixes
+    keep behaviour (``--fix``); unsafe ones may change it (``--unsafe-fixes``)."""
+
+    safe: bool
+    message: str
+    edits: Tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
 class Finding:
     """One reported violation.
 
@@ -59,6 +81,7 @@ class Finding:
     tags: Tuple[str, ...] = ()
     scope: str = ""
     source_hash: str = ""
+    fix: Optional[Fix] = None
 
     @property
     def line(self) -> int:
@@ -284,6 +307,7 @@ class RunResult:
     paths: Tuple[str, ...] = ()  # every checked file, root-relative
     baseline: Optional[BaselineStatus] = None
     delta: Optional[ScoreDelta] = None
+    fixed: int = 0  # fixes applied by --fix before the findings were collected
 
     @property
     def weights(self) -> Tuple[Tuple[str, float], ...]:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterable, List
 
 import libcst as cst
 
-from testaudit.model import Finding, Location, Severity
+from testaudit.model import Edit, Finding, Fix, Location, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
     from testaudit.config import Config
@@ -134,16 +134,22 @@ class Rule(RuleBase, cst.BatchableCSTVisitor):
         self.findings: List[Finding] = []
 
     def report(self, node: cst.CSTNode, message: Optional[str] = None, *, tags: Tuple[str, ...] = (),
-               severity: Optional[Severity] = None, stmt_line: Optional[int] = None) -> None:
+               severity: Optional[Severity] = None, stmt_line: Optional[int] = None,
+               fix: Optional[Fix] = None) -> None:
         self.report_at(self.ctx.location(node), message, tags=tags, severity=severity,
-                       stmt_line=self.ctx.stmt_line() if stmt_line is None else stmt_line)
+                       stmt_line=self.ctx.stmt_line() if stmt_line is None else stmt_line, fix=fix)
 
     def report_at(self, location: Location, message: Optional[str] = None, *, tags: Tuple[str, ...] = (),
-                  severity: Optional[Severity] = None, stmt_line: int = 0) -> None:
+                  severity: Optional[Severity] = None, stmt_line: int = 0, fix: Optional[Fix] = None) -> None:
         self.findings.append(Finding(
             path=self.ctx.rel, code=self.CODE, name=self.NAME, severity=severity or self.severity,
-            message=message or self.MESSAGE, location=location, stmt_line=stmt_line, tags=tags,
+            message=message or self.MESSAGE, location=location, stmt_line=stmt_line, tags=tags, fix=fix,
         ))
+
+    def replace_node(self, node: cst.CSTNode, text: str) -> Edit:
+        """An edit replacing ``node``'s source range with ``text``."""
+        loc = self.ctx.location(node)
+        return Edit(loc.line, loc.column, loc.end_line, loc.end_column, text)
 
     def finish(self) -> None:
         """Called after the visit of a parsed file (deferred resolution goes here)."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from testaudit.model import RunResult
 from testaudit.report import Reporter
+from testaudit.report.summary import fix_label
 
 
 class ConciseReporter(Reporter):
@@ -10,7 +11,7 @@ class ConciseReporter(Reporter):
 
     def render(self, result: RunResult) -> str:
         lines = [f"{f.path}:{f.location.line}:{f.location.column}: {f.code} [{f.severity.value}] {f.message}"
-                 for f in result.findings]
+                 + (f" {fix_label(f)}" if f.fix is not None else "") for f in result.findings]
         for w in result.warnings:
             lines.append(f"{w.path}: warning: {w.message}")
         return "\n".join(lines) + ("\n" if lines else "")

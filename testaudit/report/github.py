@@ -11,7 +11,7 @@ from typing import List
 
 from testaudit.model import Finding, RunResult
 from testaudit.report import Reporter
-from testaudit.report.summary import repository_path, summarize
+from testaudit.report.summary import fix_label, repository_path, summarize
 
 
 def escape_data(value: str) -> str:
@@ -27,7 +27,7 @@ def annotation(f: Finding, path: str) -> str:
     props = [("file", path), ("line", str(loc.line)), ("col", str(loc.column)),
              ("endLine", str(loc.end_line)), ("endColumn", str(loc.end_column)),
              ("title", f"{f.code} {f.name}")]
-    message = f.message + (f" [{f.category}]" if f.category else "")
+    message = f.message + (f" [{f.category}]" if f.category else "") + (f" {fix_label(f)}" if f.fix else "")
     command = "error" if f.severity.value == "error" else "warning"
     return f"::{command} " + ",".join(f"{k}={escape_property(v)}" for k, v in props) + "::" + escape_data(message)
 

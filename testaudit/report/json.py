@@ -18,6 +18,10 @@ def finding_dict(f: Finding) -> Dict[str, Any]:
         "end_line": f.location.end_line, "end_column": f.location.end_column,
         "code": f.code, "name": f.name, "severity": f.severity.value, "message": f.message,
         "category": f.category, "node_id": f.node_id, "chain": list(f.chain),
+        "fix": None if f.fix is None else {
+            "applicability": "safe" if f.fix.safe else "unsafe", "message": f.fix.message,
+            "edits": [{"line": e.line, "column": e.column, "end_line": e.end_line, "end_column": e.end_column,
+                       "content": e.text} for e in f.fix.edits]},
     }
 
 
@@ -58,6 +62,7 @@ def to_dict(result: RunResult) -> Dict[str, Any]:
             "categories": {k: float(v.text) for k, v in s.categories.items()},
             "directories": {k: float(v.text) for k, v in s.directories.items()},
             "baseline": baseline_json(result.baseline),
+            "fixed": result.fixed,
             "since": None if result.delta is None else {
                 "rev": result.delta.rev, "score_before": round(result.delta.before, 1),
                 "score_after": round(result.delta.after, 1), "changed_files": list(result.delta.changed)},

@@ -33,6 +33,8 @@ def _failure(f: Finding) -> ET.Element:
         detail.append(f"test: {f.node_id}")
     if f.category:
         detail.append(f"category: {f.category}")
+    if f.fix is not None:
+        detail.append(f"fix ({'safe' if f.fix.safe else 'unsafe'}): {f.fix.message}")
     el.text = _xml("\n".join(detail))
     return el
 

@@ -92,6 +92,20 @@ def _result(f: Finding, index: Dict[str, int], uri: str, fingerprint: str) -> Di
         props["chain"] = list(f.chain)
     if props:
         out["properties"] = props
+    if f.fix is not None:
+        applicability = "safe" if f.fix.safe else "unsafe"
+        out["fixes"] = [{
+            "description": {"text": f"{f.fix.message} ({applicability} fix)"},
+            "artifactChanges": [{
+                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                "replacements": [{
+                    "deletedRegion": {"startLine": e.line, "startColumn": e.column,
+                                      "endLine": e.end_line, "endColumn": e.end_column},
+                    "insertedContent": {"text": e.text},
+                } for e in f.fix.edits],
+            }],
+            "properties": {"applicability": applicability},
+        }]
     return out
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Dict, List, Tuple
 
 from testaudit import score as scoring
-from testaudit.model import RunResult
+from testaudit.model import Finding, RunResult
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,25 @@ def summarize(result: RunResult) -> Summary:
     )
 
 
+def fix_label(f: Finding) -> str:
+    """How a finding's fix is marked in every format: ``[fix]`` (safe), ``[unsafe fix]`` or ''."""
+    if f.fix is None:
+        return ""
+    return "[fix]" if f.fix.safe else "[unsafe fix]"
+
+
 def status_notes(result: RunResult) -> List[str]:
-    """Plain sentences about the baseline and ``--since`` for the summaries (text, Markdown)."""
+    """Plain sentences about fixes, the baseline and ``--since`` for the summaries (text, Markdown)."""
     notes: List[str] = []
+    if result.fixed:
+        notes.append(f"fixed {result.fixed} finding{'s' if result.fixed != 1 else ''}")
+    safe = sum(1 for f in result.findings if f.fix is not None and f.fix.safe)
+    unsafe = sum(1 for f in result.findings if f.fix is not None and not f.fix.safe)
+    if safe or unsafe:
+        parts = [f"{safe} fixable with `--fix`"] if safe else []
+        if unsafe:
+            parts.append(f"{unsafe} {'more ' if safe else ''}with `--fix --unsafe-fixes`")
+        notes.append(" (".join(parts) + (")" if len(parts) == 2 else ""))
     status = result.baseline
     if status is not None:
         count = len(status.baselined)

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from testaudit.model import RunResult
 from testaudit.report import Reporter
-from testaudit.report.summary import severity_counts, status_notes, summarize
+from testaudit.report.summary import fix_label, severity_counts, status_notes, summarize
 from testaudit.score import below_threshold
 from testaudit.source import read_lines
 
@@ -45,6 +45,8 @@ class TextReporter(Reporter):
                 head.append("  ")
                 head.append(f.code, style=_SEVERITY_STYLE.get(f.severity.value, ""))
                 head.append(f" {f.message}")
+                if f.fix is not None:
+                    head.append(f" {fix_label(f)}", style="green" if f.fix.safe else "yellow")
                 if f.category:
                     head.append(f"  [{f.category}]", style="dim")
                 console.print(head)

@@ -23,14 +23,29 @@ module. Usually the fix is mechanical: move the string to the top of the module.
 Only module-level string statements, comments and class/function docstrings are searched; a BVJ
 kept in a variable (`BVJ = "…"`) or inside an `if` block at module level is not found, and the
 module is reported as TA401 missing-bvj. A header used as a label in a comment or docstring counts
-even when the text is not a justification (`# TODO BVJ: write one`). The fix (moving the string)
-is not applied yet.
+even when the text is not a justification (`# TODO BVJ: write one`).
+
+## Fix (safe)
+A displaced module-level string is moved, with the lines it spans, to the top of the module —
+after a shebang line and an encoding cookie, so both keep working, and before everything else,
+so `from __future__` imports stay valid — and every other line is kept as it was. There is no
+fix when the module already has a docstring (merging two texts is a human's call), nor for a
+BVJ in a comment or a class/function docstring.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Optional
 
+import libcst as cst
+
+from testaudit.model import Edit, Fix
 from testaudit.rules._bvj import DEFAULT_HEADER, BvjScan
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # lines as Python counts them, with their ends
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")  # PEP 263
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,25 @@ class DisplacedBvj(BvjScan):
         found = self.first_displaced()
         if found is not None:
             message = f"Business Value Justification (BVJ) is {found.where}, not in the module docstring"
+            fix = None
             if found.kind == "string":
                 message += "; move the string to the top of the module"
-            self.report(found.node, message, stmt_line=0)
+                fix = self._move_to_top(found.node) if self.module.docstring is None else None
+            self.report(found.node, message, stmt_line=0, fix=fix)
+
+    def _move_to_top(self, node: cst.CSTNode) -> Optional[Fix]:
+        loc = self.ctx.location(node)
+        lines = _LINE.findall(self.ctx.source)
+        if not lines or loc.end_line > len(lines):
+            return None
+        block = "".join(lines[loc.line - 1:loc.end_line])
+        if not block.endswith(("\n", "\r")):  # the last line of the file
+            newline = _NEWLINE.search(self.ctx.source)
+            block += newline.group(0) if newline else "\n"
+        top = 2 if lines[0].startswith("#!") else 1
+        while top <= min(2, len(lines)) and _COOKIE.match(lines[top - 1]):
+            top += 1
+        if top >= loc.line:
+            return None
+        return Fix(True, "move the BVJ string to the top of the module",
+                   (Edit(top, 1, top, 1, block), Edit(loc.line, 1, loc.end_line + 1, 1, "")))

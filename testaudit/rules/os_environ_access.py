@@ -19,6 +19,15 @@ records and restores every change.
 - `allow-files`: globs (root-relative paths, or file names) where direct access is allowed.
 - `monkeypatch`: also report `monkeypatch.setenv` / `monkeypatch.delenv`.
 
+## Fix (unsafe)
+Reads in expression context — `os.environ.get(k[, d])`, `os.getenv(k[, d])` and `os.environ[k]`,
+also through `from os import environ` / `getenv` — become `get_env().get(k[, d])` (the accessor
+named by `env-accessor`), and `from shared.isolated_environment import get_env` is added once,
+after the module's leading imports. Unsafe: the accessor reads an isolated environment, not the
+process's (that is the point), and `[k]` no longer raises `KeyError`. Writes, deletes,
+`patch.dict(os.environ, …)`, other methods and the string forms are left alone and stay reported;
+so is the fix when the accessor's name already means something else in the file.
+
 ## Known limitations
 Only names bound by imports of `os` are followed; `environ` passed around as a value and used
 elsewhere is reported only where it is taken from `os`.
@@ -26,11 +35,13 @@ elsewhere is reported only where it is taken from `os`.
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from testaudit.model import Edit, Fix
 from testaudit.names import dotted, string_value
 from testaudit.rule import Rule
 
@@ -51,6 +62,19 @@ def env_target(name: str) -> str:
         if name == env or name.startswith(env + "."):
             return env
     return ""
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def _is_docstring(stmt: cst.CSTNode) -> bool:
+    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)
+            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+
+
+def _is_import(stmt: cst.CSTNode) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(isinstance(s, (cst.Import, cst.ImportFrom))
+                                                              for s in stmt.body)
 
 
 class OsEnvironAccess(Rule):
@@ -83,6 +107,21 @@ class OsEnvironAccess(Rule):
         self.candidates: List[Tuple[cst.CSTNode, str, Optional[cst.CSTNode]]] = []
         self.import_sites: Dict[str, Tuple[cst.ImportAlias, int, str]] = {}
         self.used_locals: Set[str] = set()
+        # reads the unsafe fix can rewrite, by id of the environment node they read through
+        self.reads: Dict[int, Tuple[str, cst.BaseExpression]] = {}
+        self.stores: Set[int] = set()  # subscripts assigned or deleted: writes, never fixed
+        self.import_line = 0  # where the accessor's import goes: after the leading imports
+
+    def visit_Module(self, node: cst.Module) -> None:
+        if not self.active:
+            return
+        body = list(node.body)
+        index = 1 if body and _is_docstring(body[0]) else 0
+        last = body[index - 1] if index else None
+        while index < len(body) and _is_import(body[index]):
+            last = body[index]
+            index += 1
+        self.import_line = self.ctx.location(last).end_line + 1 if last is not None else 1
 
     # `os.environ.get(...)` visits `os.environ.get`, `os.environ`, `os` and `environ`: every
     # dotted reference is a candidate; finish() keeps those that resolve exactly to os.environ.
@@ -114,10 +153,37 @@ class OsEnvironAccess(Rule):
                 self.report(node, self._message(f'"{value}"'))
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.active and self.options.monkeypatch:
-            name = dotted(node.func)
+        if not self.active:
+            return
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "get":
+            self.reads[id(func.value)] = ("get", node)
+        self.reads.setdefault(id(func), ("getenv", node))
+        if self.options.monkeypatch:
+            name = dotted(func)
             if name in ("monkeypatch.setenv", "monkeypatch.delenv"):
                 self.report(node, self._message(name))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if self.active:
+            self.reads.setdefault(id(node.value), ("subscript", node))
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._stored(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._stored(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._stored(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._stored(node.target)
+
+    def _stored(self, target: cst.BaseExpression) -> None:
+        if self.active:
+            targets = [e.value for e in target.elements] if isinstance(target, (cst.Tuple, cst.List)) else [target]
+            self.stores.update(id(t) for t in targets)
 
     def finish(self) -> None:
         if not self.active:
@@ -136,10 +202,42 @@ class OsEnvironAccess(Rule):
             if resolved != env:
                 continue
             self.used_locals.add(name.split(".")[0])
-            self.report(node, self._message(name), stmt_line=self.ctx.line_of(statement) if statement is not None else 0)
+            self.report(node, self._message(name), stmt_line=self.ctx.line_of(statement) if statement is not None else 0,
+                        fix=self._read_fix(node, env))
         for local, (alias, stmt, target) in sorted(self.import_sites.items()):
             if local not in self.used_locals:
                 self.report(alias, self._message(f"from os import {target[3:]}"), stmt_line=stmt)
+
+    def _read_fix(self, node: cst.CSTNode, env: str) -> Optional[Fix]:
+        """``os.environ.get(k[, d])``, ``os.getenv(k[, d])``, ``os.environ[k]`` (read) →
+        ``get_env().get(k[, d])``, plus the accessor's import once. Unsafe: the accessor may
+        differ from the process environment (that is its point) and ``[k]`` no longer raises."""
+        read = self.reads.get(id(node))
+        if read is None:
+            return None
+        kind, expr = read
+        module, _, accessor = self.options.env_accessor.rpartition(".")
+        getter = cst.Attribute(value=cst.Call(func=cst.Name(accessor)), attr=cst.Name("get"))
+        new: Optional[cst.BaseExpression] = None
+        if kind == "get" and env == "os.environ" and isinstance(expr, cst.Call):
+            new = expr.with_changes(func=getter)
+        elif kind == "getenv" and env == "os.getenv" and isinstance(expr, cst.Call):
+            new = expr.with_changes(func=getter)
+        elif (kind == "subscript" and env == "os.environ" and isinstance(expr, cst.Subscript)
+              and id(expr) not in self.stores and len(expr.slice) == 1
+              and isinstance(expr.slice[0].slice, cst.Index) and expr.slice[0].slice.star is None):
+            new = cst.Call(func=getter, args=[cst.Arg(expr.slice[0].slice.value)])
+        if new is None or not module:
+            return None
+        edits = [self.replace_node(expr, cst.Module([]).code_for_node(new))]
+        bound = self.ctx.imports.resolve(accessor)
+        if bound != self.options.env_accessor:
+            if bound is not None or re.search(rf"\b{re.escape(accessor)}\b", self.ctx.source):
+                return None  # the name means something else here
+            newline = _NEWLINE.search(self.ctx.source)
+            text = f"from {module} import {accessor}" + (newline.group(0) if newline else "\n")
+            edits.insert(0, Edit(self.import_line, 1, self.import_line, 1, text))
+        return Fix(False, f"use `{accessor}().get(…)`", tuple(edits))
 
     def _message(self, what: str) -> str:
         accessor = self.options.env_accessor.rsplit(".", 1)[-1]

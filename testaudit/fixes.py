@@ -1,0 +1,141 @@
+"""Applying fixes (``check --fix``, ``--unsafe-fixes``, ``--diff``), one file at a time.
+
+A :class:`~testaudit.model.Fix` is a set of text edits a rule computed with libcst positions, so
+everything outside the edited ranges — comments, blank lines, odd formatting — stays byte for
+byte. Fixes of one file are applied together unless they overlap (the later one waits for the
+next pass); the result must still parse with libcst, or the file is left as it was and a
+warning says so. Files are written atomically, in their own encoding, BOM and line endings.
+"""
+from __future__ import annotations
+
+import codecs
+import difflib
+import io
+import re
+import tokenize
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from testaudit.model import Edit, Finding, Fix
+
+_LINE_START = re.compile(r"\r\n|\r|\n")
+
+
+def wanted(f: Finding, unsafe: bool) -> bool:
+    """Whether ``--fix`` (with ``--unsafe-fixes`` when ``unsafe``) applies this finding's fix."""
+    return f.fix is not None and (f.fix.safe or unsafe)
+
+
+@dataclass(frozen=True)
+class FileFix:
+    """What fixing one file gives: its new text (None: unchanged or refused) and why."""
+
+    path: str
+    before: str
+    after: Optional[str]
+    applied: int
+    error: str = ""
+
+
+def apply_edits(text: str, fixes: Sequence[Fix]) -> Tuple[str, int]:
+    """``text`` with every fix applied whose edits overlap no fix taken before it (in order of
+    position); returns the new text and how many fixes were applied."""
+    starts = [0] + [m.end() for m in _LINE_START.finditer(text)]
+
+    def offset(line: int, column: int) -> int:
+        if line > len(starts):
+            return len(text)
+        return min(starts[line - 1] + column - 1, len(text))
+
+    spans: List[Tuple[int, int, str]] = []
+    applied = 0
+    ordered = sorted(fixes, key=lambda fx: min((e.line, e.column) for e in fx.edits) if fx.edits else (0, 0))
+    for fix in ordered:
+        ranges = [(offset(e.line, e.column), offset(e.end_line, e.end_column), e.text) for e in fix.edits]
+        ranges = [r for r in ranges if r not in spans]  # an edit several fixes share (one import) is made once
+        if any(_overlap(start, end, a, b) for start, end, _ in ranges for a, b, _ in spans):
+            continue
+        spans.extend(ranges)
+        applied += 1
+    for start, end, new in sorted(spans, key=lambda s: (s[0], s[1]), reverse=True):
+        text = text[:start] + new + text[end:]
+    return text, applied
+
+
+def _overlap(start: int, end: int, a: int, b: int) -> bool:
+    """Two edit ranges conflict when they share text, or both insert at the same place."""
+    if start == end and a == b:
+        return start == a
+    return start < b and a < end
+
+
+def fix_file(path: str, rel: str, fixes: Sequence[Fix]) -> FileFix:
+    """Apply ``fixes`` to the file at ``path`` in memory; the result parses or is refused."""
+    import libcst as cst
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return FileFix(rel, "", None, 0, f"cannot read: {exc.strerror or exc}")
+    encoding, bom = _encoding(data)
+    try:
+        text = data[len(bom):].decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return FileFix(rel, "", None, 0, "not fixed: the file cannot be decoded")
+    new, applied = apply_edits(text, fixes)
+    if new == text:
+        return FileFix(rel, text, None, 0)
+    try:
+        cst.parse_module(bom + new.encode(encoding))
+    except Exception as exc:  # noqa: BLE001 - any parser failure means: keep the original
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return FileFix(rel, text, None, 0, f"not fixed: the fixed file would not parse ({first})")
+    return FileFix(rel, text, new, applied)
+
+
+def write(path: str, fixed: FileFix) -> None:
+    """Write a fixed file atomically, in the encoding (and BOM) it had."""
+    from testaudit.atomic import write_bytes_atomic
+
+    with open(path, "rb") as fh:
+        data = fh.read()
+    encoding, bom = _encoding(data)
+    assert fixed.after is not None
+    write_bytes_atomic(path, bom + fixed.after.encode(encoding))
+
+
+def diff(fixed: Iterable[FileFix]) -> str:
+    """A unified diff of every changed file (``a/path`` → ``b/path``), in path order."""
+    out: List[str] = []
+    for f in sorted(fixed, key=lambda f: f.path):
+        if f.after is None:
+            continue
+        for line in difflib.unified_diff(f.before.splitlines(keepends=True), f.after.splitlines(keepends=True),
+                                         f"a/{f.path}", f"b/{f.path}"):
+            out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def by_file(findings: Iterable[Finding], unsafe: bool) -> Dict[str, List[Fix]]:
+    out: Dict[str, List[Fix]] = {}
+    for f in findings:
+        if wanted(f, unsafe):
+            assert f.fix is not None
+            out.setdefault(f.path, []).append(f.fix)
+    return out
+
+
+def _encoding(data: bytes) -> Tuple[str, bytes]:
+    """The file's declared encoding (PEP 263, default UTF-8) and its BOM, if any."""
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        encoding = "utf-8"
+    if encoding == "utf-8-sig":
+        encoding = "utf-8"
+    return encoding, bom
+
+
+__all__ = ["Edit", "FileFix", "apply_edits", "by_file", "diff", "fix_file", "wanted", "write"]
