@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Iterable, List, Optional, Sequence, Tuple
@@ -37,6 +38,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 from testaudit import __version__
 from testaudit.errors import ConfigError
 from testaudit.model import BaselineEntry, BaselineStatus, Finding, Location, RunResult
+from testaudit.score import format_score
 
 BASELINE_FILE = ".testaudit-baseline.json"
 FORMAT_VERSION = 1
@@ -169,3 +171,23 @@ def update(result: RunResult, old: Optional[Baseline], score: float, allow_new: 
         recorded_score = old.score
     return Update(Baseline(tuple(kept + add), recorded_score), len(kept), len(add),
                   len(old.entries) - len(kept), len(new) - len(add))
+
+
+def write_file(path: str, result: RunResult, allow_new: bool, prune_only: bool) -> Tuple[Update, bool]:
+    """Create or update the baseline file at ``path`` from a run; written (atomically) only when
+    its text changes. Returns the update and whether the file was written."""
+    from testaudit.atomic import write_text_atomic
+    from testaudit.score import compute
+
+    old = load(path) if os.path.exists(path) else None
+    score = float(format_score(compute(result.modules, dict(result.weights)).value))
+    upd = update(result, old, score, allow_new=allow_new, prune_only=prune_only)
+    text = render(upd.baseline)
+    current = None
+    if old is not None:
+        with open(path, encoding="utf-8") as fh:
+            current = fh.read()
+    if text == current:
+        return upd, False
+    write_text_atomic(path, text)
+    return upd, True

@@ -174,58 +174,30 @@ def _changed_since(config: Any, since: Optional[str]) -> Optional[set]:
     return set(changes_since(config.root, since).changed)
 
 
-def _fixable(result: Any, unsafe: bool, only: Optional[set]) -> Any:
-    from testaudit import fixes
-
-    return {path: found for path, found in fixes.by_file(result.findings, unsafe).items()
-            if only is None or path in only}
-
-
 def _print_diff(result: Any, unsafe: bool, only: Optional[set]) -> int:
     """``--diff``: the fixes as a unified diff on stdout; nothing is written."""
     from testaudit import fixes
 
-    done = [fixes.fix_file(os.path.join(result.root, path), path, found)
-            for path, found in sorted(_fixable(result, unsafe, only).items())]
+    done = fixes.preview(result, unsafe, only)
     for f in done:
         if f.error:
             click.echo(f"testaudit: warning: {f.path}: {f.error}", err=True)
     text = fixes.diff(done)
     click.echo(text, nl=False)
-    count = sum(f.applied for f in done if f.after is not None)
-    click.echo(f"testaudit: {count} fix{'es' if count != 1 else ''} would be applied"
-               f" to {sum(1 for f in done if f.after is not None)} file(s)", err=True)
+    changed = [f for f in done if f.after is not None]
+    count = sum(f.applied for f in changed)
+    click.echo(f"testaudit: {count} fix{'es' if count != 1 else ''} would be applied to {len(changed)} "
+               f"file{'s' if len(changed) != 1 else ''}", err=True)
     return 1 if text else 0
 
 
-def _fix_loop(result: Any, audit: Callable[[], Any], unsafe: bool, only: Optional[set], passes: int = 4) -> Any:
-    """``--fix``: apply, re-check, repeat while something changes (a fix can uncover another);
-    the last check is what gets reported, with the number of fixes applied."""
-    from dataclasses import replace
-
+def _fix_loop(result: Any, audit: Callable[[], Any], unsafe: bool, only: Optional[set]) -> Any:
     from testaudit import fixes
 
-    applied = 0
-    refused: dict = {}
-    for _ in range(passes):
-        wrote = False
-        for path, found in sorted(_fixable(result, unsafe, only).items()):
-            if path in refused:
-                continue
-            absolute = os.path.join(result.root, path)
-            done = fixes.fix_file(absolute, path, found)
-            if done.error:
-                refused[path] = done.error
-            if done.after is not None:
-                fixes.write(absolute, done)
-                applied += done.applied
-                wrote = True
-        if not wrote:
-            break
-        result = audit()
+    result, refused = fixes.fix_until_stable(result, audit, unsafe, only)
     for path, error in sorted(refused.items()):
         click.echo(f"testaudit: warning: {path}: {error}", err=True)
-    return replace(result, fixed=applied)
+    return result
 
 
 def _baseline_path(config: Any, flag: Optional[str], must_exist: bool) -> str:
@@ -251,24 +223,12 @@ def _write_baseline(path: str, result: Any, allow_new: bool, prune_only: bool) -
     """Create or update the baseline from a run (not filtered by an earlier baseline); returns
     how many new findings were left out (the caller fails when that is not zero)."""
     from testaudit import baseline as baselines
-    from testaudit.atomic import write_text_atomic
-    from testaudit.report.summary import summarize
 
-    old = baselines.load(path) if os.path.exists(path) else None
-    score = float(summarize(result).overall.text)
-    upd = baselines.update(result, old, score, allow_new=allow_new, prune_only=prune_only)
-    text = baselines.render(upd.baseline)
-    current = None
-    if old is not None:
-        with open(path, encoding="utf-8") as fh:
-            current = fh.read()
-    if text != current:
-        write_text_atomic(path, text)
-    verb = "wrote" if text != current else "unchanged:"
+    upd, written = baselines.write_file(path, result, allow_new=allow_new, prune_only=prune_only)
     recorded = "none" if upd.baseline.score is None else upd.baseline.score
-    click.echo(f"testaudit: {verb} {_shown(path)}: {len(upd.baseline.entries)} entries "
-               f"({upd.kept} kept, {upd.added} added, {upd.pruned} removed as fixed); recorded score {recorded}",
-               err=True)
+    click.echo(f"testaudit: {'wrote' if written else 'unchanged:'} {_shown(path)}: {len(upd.baseline.entries)} "
+               f"entries ({upd.kept} kept, {upd.added} added, {upd.pruned} removed as fixed); "
+               f"recorded score {recorded}", err=True)
     if upd.refused and not prune_only:
         click.echo(f"testaudit: {upd.refused} new finding{'s were' if upd.refused != 1 else ' was'} not recorded "
                    "(fix them, or pass --allow-new to accept them into the baseline)", err=True)

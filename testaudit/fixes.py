@@ -11,12 +11,13 @@ from __future__ import annotations
 import codecs
 import difflib
 import io
+import os
 import re
 import tokenize
-from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from dataclasses import dataclass, replace
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from testaudit.model import Edit, Finding, Fix
+from testaudit.model import Edit, Finding, Fix, RunResult
 
 _LINE_START = re.compile(r"\r\n|\r|\n")
 
@@ -117,6 +118,36 @@ def diff(fixed: Iterable[FileFix]) -> str:
     return "".join(out)
 
 
+def preview(result: RunResult, unsafe: bool, only: Optional[Set[str]] = None) -> List[FileFix]:
+    """Every file's fixes applied in memory (``only``: these paths), in path order."""
+    return [fix_file(os.path.join(result.root, path), path, found)
+            for path, found in sorted(by_file(result.findings, unsafe).items()) if only is None or path in only]
+
+
+def fix_until_stable(result: RunResult, audit: Callable[[], RunResult], unsafe: bool,
+                     only: Optional[Set[str]] = None, passes: int = 4) -> Tuple[RunResult, Dict[str, str]]:
+    """``--fix``: write every file's fixes, re-check (``audit``, through the cache), and repeat
+    while something changes (a fix can uncover another, overlapping ones wait a pass). Returns
+    the last check, with the number of fixes applied, and the files refused (path → why)."""
+    applied = 0
+    refused: Dict[str, str] = {}
+    for _ in range(passes):
+        wrote = False
+        for done in preview(result, unsafe, only):
+            if done.path in refused:
+                continue
+            if done.error:
+                refused[done.path] = done.error
+            if done.after is not None:
+                write(os.path.join(result.root, done.path), done)
+                applied += done.applied
+                wrote = True
+        if not wrote:
+            break
+        result = audit()
+    return replace(result, fixed=applied), refused
+
+
 def by_file(findings: Iterable[Finding], unsafe: bool) -> Dict[str, List[Fix]]:
     out: Dict[str, List[Fix]] = {}
     for f in findings:
@@ -138,4 +169,5 @@ def _encoding(data: bytes) -> Tuple[str, bytes]:
     return encoding, bom
 
 
-__all__ = ["Edit", "FileFix", "apply_edits", "by_file", "diff", "fix_file", "wanted", "write"]
+__all__ = ["Edit", "FileFix", "apply_edits", "by_file", "diff", "fix_file", "fix_until_stable", "preview", "wanted",
+           "write"]

@@ -24,7 +24,9 @@ ALLOWED: Dict[str, Set[str]] = {
     "testaudit.atomic": set(),
     "testaudit.cache": {"testaudit.model", "testaudit.__version__", "testaudit"},  # light: loaded on warm runs
     "testaudit.fixtures": {"testaudit.model"},
-    "testaudit.baseline": {"testaudit.model", "testaudit.errors", "testaudit.__version__", "testaudit"},
+    "testaudit.baseline": {"testaudit.model", "testaudit.errors", "testaudit.score", "testaudit.atomic",
+                           "testaudit.__version__", "testaudit"},
+    "testaudit.fixes": {"testaudit.model", "testaudit.atomic"},
     "testaudit.gitrev": {"testaudit.config", "testaudit.errors"},
     "testaudit.ast_facts": {"testaudit.facts", "testaudit.model", "testaudit.pytest_model", "testaudit.rule"},
     "testaudit.report": {"testaudit.model", "testaudit.score", "testaudit.source", "testaudit.report",
