@@ -58,6 +58,9 @@ CASES: Dict[str, str] = {
         "    del os.environ[\"OUT\"]\n"
         "    with patch.dict(os.environ, {\"A\": \"1\"}):\n        pass\n"
         "    assert url and port and key\n"),
+    # TA301 in a module with no import to follow: below the shebang and the cookie
+    "ta301_shebang": "#!/usr/bin/env python\n# coding: utf-8\n\n\ndef test_env():\n    import os\n"
+                     "    assert os.getenv('A')\n",
     # TA301 refusal: `get_env` already means something else here
     "ta301_refused": BVJ + "import os\n\n\ndef get_env():\n    return {}\n\n\n"
                      "def test_env():\n    assert os.getenv(\"A\") or get_env()\n",

@@ -65,6 +65,7 @@ def env_target(name: str) -> str:
 
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")  # PEP 263
 
 
 def _is_docstring(stmt: cst.CSTNode) -> bool:
@@ -121,7 +122,14 @@ class OsEnvironAccess(Rule):
         while index < len(body) and _is_import(body[index]):
             last = body[index]
             index += 1
-        self.import_line = self.ctx.location(last).end_line + 1 if last is not None else 1
+        if last is not None:
+            self.import_line = self.ctx.location(last).end_line + 1
+        else:  # nothing to follow: the top, below a shebang and an encoding cookie
+            lines = self.ctx.source.splitlines()[:2]
+            self.import_line = 1
+            while self.import_line <= len(lines) and (
+                    (self.import_line == 1 and lines[0].startswith("#!")) or _COOKIE.match(lines[self.import_line - 1])):
+                self.import_line += 1
 
     # `os.environ.get(...)` visits `os.environ.get`, `os.environ`, `os` and `environ`: every
     # dotted reference is a candidate; finish() keeps those that resolve exactly to os.environ.
