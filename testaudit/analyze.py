@@ -33,6 +33,11 @@ def init_worker(config: Config, ruleset: RuleSet) -> None:
     _STATE["ruleset"] = ruleset
 
 
+def analyze_files(files: Sequence[SourceFile], role: str = CHECK) -> List[FileResult]:
+    """:func:`analyze_file` over a chunk of files (one task, one message back)."""
+    return [analyze_file(f, role) for f in files]
+
+
 def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
     """Parse once and run the collector plus the applicable rules in one batched visit."""
     config: Config = _STATE["config"]  # type: ignore[assignment]
