@@ -367,10 +367,11 @@ class _Workers:
         for i in range(0, len(files), size):
             self.running[self.pool.submit(analyze_files, files[i:i + size], role)] = role
 
-    def collect(self) -> List[Tuple[str, FileResult]]:
-        """Results not yet collected, waiting for at least one; empty when nothing is left."""
+    def collect(self, block: bool = True) -> List[Tuple[str, FileResult]]:
+        """Results not yet collected, waiting for at least one when ``block``; empty when nothing
+        is left (or, without ``block``, nothing has finished yet)."""
         if not self.ready and self.running:
-            finished, _ = wait(self.running, return_when=FIRST_COMPLETED)
+            finished, _ = wait(self.running, timeout=None if block else 0, return_when=FIRST_COMPLETED)
             for future in sorted(finished, key=lambda fut: self.running[fut]):
                 role = self.running.pop(future)
                 for res in future.result():
@@ -421,7 +422,7 @@ def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, sto
 
     arrived = start(files, CHECK)
     while True:
-        arrived += [(role, res, False) for role, res in workers.collect()]
+        arrived += [(role, res, False) for role, res in workers.collect(block=not arrived)]
         if not arrived:
             break
         wanted: Set[str] = set()
