@@ -24,12 +24,11 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from testaudit.facts import ClassRecord, FactsDraft, FuncRecord
 from testaudit.model import FileFacts
 from testaudit.pytest_model import is_test_function_name, requested_params
-from testaudit.rule import FileContext
+from testaudit.rule import LINE_BREAK, FileContext
 
 _Def = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _DEF_NAME = re.compile(r"(?:async[ \t\f]+)?def[ \t\f]+(\w+)")
 _CLASS_NAME = re.compile(r"class[ \t\f]+(\w+)")
 _BODIES = ("body", "handlers", "orelse", "finalbody", "cases")  # statement lists, in source order
@@ -235,7 +234,7 @@ class _Extractor:
     def _name_position(self, node: _Def, pattern: "re.Pattern[str]") -> Tuple[int, int, int]:
         """Line and 1-based code-point columns of the name after ``def``/``class``."""
         if self._lines is None:
-            self._lines = _NEWLINE.split(self.ctx.source)
+            self._lines = LINE_BREAK.split(self.ctx.source)
         text = self._lines[node.lineno - 1] if node.lineno <= len(self._lines) else ""
         match = pattern.match(text, _code_points(text, node.col_offset))
         if match is None or match.group(1) != node.name:

@@ -48,6 +48,24 @@ class PositionLookup(Protocol):
     def __getitem__(self, node: cst.CSTNode) -> Any: ...
 
 
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Python (and libcst) count as a line end
+_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")  # PEP 263
+
+
+def line_break(source: str) -> str:
+    """The line end a file uses (its first one), for text a fix inserts."""
+    found = LINE_BREAK.search(source)
+    return found.group(0) if found else "\n"
+
+
+def below_header(lines: Sequence[str]) -> int:
+    """The first line below a shebang and an encoding cookie (which must stay lines 1–2)."""
+    top = 2 if lines and lines[0].startswith("#!") else 1
+    while top <= min(2, len(lines)) and _COOKIE.match(lines[top - 1]):
+        top += 1
+    return top
+
+
 class FileContext:
     """What the per-file stage knows about the file being visited."""
 

@@ -41,11 +41,10 @@ from typing import Optional
 import libcst as cst
 
 from testaudit.model import Edit, Fix
+from testaudit.rule import below_header, line_break
 from testaudit.rules._bvj import DEFAULT_HEADER, BvjScan
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # lines as Python counts them, with their ends
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")  # PEP 263
 
 
 @dataclass(frozen=True)
@@ -97,11 +96,8 @@ class DisplacedBvj(BvjScan):
             return None
         block = "".join(lines[loc.line - 1:loc.end_line])
         if not block.endswith(("\n", "\r")):  # the last line of the file
-            newline = _NEWLINE.search(self.ctx.source)
-            block += newline.group(0) if newline else "\n"
-        top = 2 if lines[0].startswith("#!") else 1
-        while top <= min(2, len(lines)) and _COOKIE.match(lines[top - 1]):
-            top += 1
+            block += line_break(self.ctx.source)
+        top = below_header(lines)
         if top >= loc.line:
             return None
         return Fix(True, "move the BVJ string to the top of the module",

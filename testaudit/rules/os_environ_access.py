@@ -43,7 +43,8 @@ import libcst as cst
 
 from testaudit.model import Edit, Fix
 from testaudit.names import dotted, string_value
-from testaudit.rule import Rule
+from testaudit.rule import LINE_BREAK, Rule, below_header, line_break
+from testaudit.rules._bvj import string_statement
 
 _BARE = frozenset({"environ", "environb", "getenv", "putenv", "unsetenv", "getenvb"})
 ENV_NAMES = ("os.environ", "os.environb", "os.getenv", "os.putenv", "os.unsetenv", "os.getenvb")
@@ -64,13 +65,6 @@ def env_target(name: str) -> str:
     return ""
 
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")  # PEP 263
-
-
-def _is_docstring(stmt: cst.CSTNode) -> bool:
-    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)
-            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
 
 
 def _is_import(stmt: cst.CSTNode) -> bool:
@@ -117,7 +111,7 @@ class OsEnvironAccess(Rule):
         if not self.active:
             return
         body = list(node.body)
-        index = 1 if body and _is_docstring(body[0]) else 0
+        index = 1 if body and string_statement(body[0]) is not None else 0
         last = body[index - 1] if index else None
         while index < len(body) and _is_import(body[index]):
             last = body[index]
@@ -125,11 +119,7 @@ class OsEnvironAccess(Rule):
         if last is not None:
             self.import_line = self.ctx.location(last).end_line + 1
         else:  # nothing to follow: the top, below a shebang and an encoding cookie
-            lines = self.ctx.source.splitlines()[:2]
-            self.import_line = 1
-            while self.import_line <= len(lines) and (
-                    (self.import_line == 1 and lines[0].startswith("#!")) or _COOKIE.match(lines[self.import_line - 1])):
-                self.import_line += 1
+            self.import_line = below_header(LINE_BREAK.split(self.ctx.source, maxsplit=2)[:2])
 
     # `os.environ.get(...)` visits `os.environ.get`, `os.environ`, `os` and `environ`: every
     # dotted reference is a candidate; finish() keeps those that resolve exactly to os.environ.
@@ -163,10 +153,14 @@ class OsEnvironAccess(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not self.active:
             return
-        func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == "get":
-            self.reads[id(func.value)] = ("get", node)
-        self.reads.setdefault(id(func), ("getenv", node))
+        func = node.func  # remember the reads a fix could rewrite (finish() decides)
+        if isinstance(func, cst.Attribute):
+            if func.attr.value == "get":
+                self.reads[id(func.value)] = ("get", node)
+            elif func.attr.value == "getenv":
+                self.reads[id(func)] = ("getenv", node)
+        elif isinstance(func, cst.Name) and (func.value == "getenv" or func.value in self.import_sites):
+            self.reads[id(func)] = ("getenv", node)
         if self.options.monkeypatch:
             name = dotted(func)
             if name in ("monkeypatch.setenv", "monkeypatch.delenv"):
@@ -242,8 +236,7 @@ class OsEnvironAccess(Rule):
         if bound != self.options.env_accessor:
             if bound is not None or re.search(rf"\b{re.escape(accessor)}\b", self.ctx.source):
                 return None  # the name means something else here
-            newline = _NEWLINE.search(self.ctx.source)
-            text = f"from {module} import {accessor}" + (newline.group(0) if newline else "\n")
+            text = f"from {module} import {accessor}" + line_break(self.ctx.source)
             edits.insert(0, Edit(self.import_line, 1, self.import_line, 1, text))
         return Fix(False, f"use `{accessor}().get(…)`", tuple(edits))
 
