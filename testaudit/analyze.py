@@ -285,6 +285,26 @@ def _syntax_finding(rel: str, data: bytes, exc: Exception, lines: Sequence[str],
                    Location(line, column, line, max(end, column)))
 
 
+WORKER_DIED = "its worker process died (killed, out of memory, or a crash in native code)"
+
+
+def crashed_result(src: SourceFile, role: str) -> FileResult:
+    """The result of a file whose analysis killed its worker process: a TA001 internal-error
+    finding when it was checked, and in both roles an ``error`` the run shows as a warning
+    (the engine never caches such a result: the next run tries again)."""
+    config: Config = _STATE["config"]  # type: ignore[assignment]
+    name = src.rel.rsplit("/", 1)[-1]
+    facts = FileFacts(src.rel, module_name(src.rel, config.src), is_test_file(src.rel, config),
+                      name == "conftest.py", parsed=False)
+    findings = (_internal_finding(src.rel, WorkerDied(WORKER_DIED)),) if role == CHECK else ()
+    return FileResult(src.rel, findings, facts, error=WORKER_DIED if role == CHECK
+                      else f"not read for cross-file facts: {WORKER_DIED}")
+
+
+class WorkerDied(Exception):
+    """Stands for the error of a file whose worker process died."""
+
+
 def _internal_finding(rel: str, exc: Exception, code: str = "") -> Finding:
     what = f" in {code}" if code else ""
     return Finding(rel, "TA001", "syntax-error", Severity.ERROR,

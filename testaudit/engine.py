@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
@@ -60,12 +61,14 @@ def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = 
     todo = [f for f in files if f.rel not in outcomes]
     try:
         if todo or rules is None:
-            rules, fresh = _check(todo, config, select, ignore, jobs, progress, store, keys, tree)
+            rules, fresh, crashed = _check(todo, config, select, ignore, jobs, progress, store, keys, tree)
             outcomes.update(fresh)
-            if store is not None:
+            if store is not None and not crashed:  # a worker died: nothing of this run is remembered
                 store.put_rules(rules, keys[CHECK])
                 lookup = _signatures(rels, tree, store, keys[FACTS])  # re-checked files changed the graph
                 store.put_outcomes(fresh.values(), lookup[0], keys[CHECK])
+            elif crashed:
+                lookup = None
         if store is not None and not memo_hit and len(rels) >= MEMO_MIN_FILES and lookup is not None:
             _put_memo(store, run_key, rels, outcomes, lookup)
     finally:
@@ -216,7 +219,7 @@ def _assemble(config: Config, rels: Sequence[str], outcomes: Dict[str, Outcome],
 
 def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequence[str]], ignore: Sequence[str],
            jobs: Optional[int], progress: Optional[Progress], store: Optional[Cache],
-           keys: Dict[str, str], tree: _Tree) -> Tuple[Tuple[RuleInfo, ...], Dict[str, Outcome]]:
+           keys: Dict[str, str], tree: _Tree) -> Tuple[Tuple[RuleInfo, ...], Dict[str, Outcome], bool]:
     """The heavy path: rules, per-file results (cached or parsed), reach, project rules, suppressions."""
     from testaudit.docs import render_rule
     from testaudit.project import Project
@@ -229,6 +232,7 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
                   for r in ruleset.rules)
     with _Workers(config, ruleset, jobs, progress) as workers:
         results, facts_only = _analyze(files, config, workers, store, keys, tree)
+    crashed = [Warning_(r.path, r.error or "") for r in facts_only if r.path in workers.crashed]
     checked = {r.path for r in results}
     all_facts = {r.path: r.facts for r in (*results, *facts_only)}
     project = Project(all_facts, categorizer_for(config), checked)
@@ -275,7 +279,10 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
             module = _failing(module, kept)
         outcomes[path] = Outcome(path, tuple(kept), module, len(split.suppressed),
                                  (Warning_(path, res.error),) if res.error else ())
-    return rules, outcomes
+    if crashed:  # reported by the first checked file (a facts-only file has no outcome of its own)
+        first = min(outcomes)
+        outcomes[first] = replace(outcomes[first], warnings=outcomes[first].warnings + tuple(crashed))
+    return rules, outcomes, bool(workers.crashed)
 
 
 def collect_facts(paths: Sequence[str], config: Config) -> Dict[str, FileFacts]:
@@ -335,10 +342,11 @@ class _Workers:
         self.config, self.ruleset, self.progress = config, ruleset, progress
         self.count = jobs or config.jobs or default_jobs()
         self.pool: Optional[ProcessPoolExecutor] = None
-        self.running: Dict["Future[List[FileResult]]", str] = {}
+        self.running: Dict["Future[List[FileResult]]", Tuple[str, Sequence[SourceFile]]] = {}
         self.ready: List[Tuple[str, FileResult]] = []
         self.done = {CHECK: 0, FACTS: 0}
         self.total = {CHECK: 0, FACTS: 0}
+        self.crashed: List[str] = []  # files whose worker died: their results are never cached
         init_worker(config, ruleset)
 
     def __enter__(self) -> "_Workers":
@@ -352,7 +360,7 @@ class _Workers:
     def submit(self, files: Sequence[SourceFile], role: str) -> None:
         """Queue ``files``, in chunks: one task per file costs the main process a wake-up and a
         message per file (a tenth of a cold full run on a 2-core machine)."""
-        from testaudit.analyze import analyze_file, analyze_files, init_worker
+        from testaudit.analyze import analyze_file, analyze_files
 
         self.total[role] += len(files)
         if self.count <= 1 or (len(files) == 1 and not self.running):
@@ -361,24 +369,83 @@ class _Workers:
                 self._tick(role)
             return
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.count, initializer=init_worker,
-                                            initargs=(self.config, self.ruleset))
+            self.pool = self._new_pool(self.count)
         size = max(1, min(32, len(files) // (self.count * 4)))
         for i in range(0, len(files), size):
-            self.running[self.pool.submit(analyze_files, files[i:i + size], role)] = role
+            chunk = files[i:i + size]
+            self.running[self.pool.submit(analyze_files, chunk, role)] = (role, chunk)
+
+    def _new_pool(self, count: int) -> ProcessPoolExecutor:
+        from testaudit.analyze import init_worker
+
+        return ProcessPoolExecutor(max_workers=count, initializer=init_worker, initargs=(self.config, self.ruleset))
 
     def collect(self, block: bool = True) -> List[Tuple[str, FileResult]]:
         """Results not yet collected, waiting for at least one when ``block``; empty when nothing
         is left (or, without ``block``, nothing has finished yet)."""
         if not self.ready and self.running:
             finished, _ = wait(self.running, timeout=None if block else 0, return_when=FIRST_COMPLETED)
-            for future in sorted(finished, key=lambda fut: self.running[fut]):
-                role = self.running.pop(future)
+            lost: List[Tuple[str, Sequence[SourceFile]]] = []
+            for future in sorted(finished, key=lambda fut: self.running[fut][0]):
+                role, chunk = self.running.pop(future)
+                try:
+                    results = future.result()
+                except BrokenProcessPool:  # a worker died: every task still in the pool is lost
+                    lost.append((role, chunk))
+                    continue
+                for res in results:
+                    self.ready.append((role, res))
+                    self._tick(role)
+            if lost:
+                self._recover(lost)
+        out, self.ready = self.ready, []
+        return out
+
+    def _recover(self, lost: List[Tuple[str, Sequence[SourceFile]]]) -> None:
+        """A worker process died (killed, out of memory, a crash in native code). Finish what
+        the broken pool held, ``count`` files at a time in a fresh pool; when a pool breaks
+        again, redo those files one by one, and the file that kills its worker alone becomes a
+        TA001 internal-error finding (a warning when only its facts were wanted). The run goes on."""
+        from testaudit.analyze import analyze_files, crashed_result
+
+        for future, (role, chunk) in list(self.running.items()):  # the rest of the broken pool
+            try:
                 for res in future.result():
                     self.ready.append((role, res))
                     self._tick(role)
-        out, self.ready = self.ready, []
-        return out
+            except BrokenProcessPool:
+                lost.append((role, chunk))
+        self.running.clear()
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+        todo = [(role, f) for role, chunk in lost for f in chunk]
+        pool = self._new_pool(self.count)
+        try:
+            for i in range(0, len(todo), self.count):
+                group = todo[i:i + self.count]
+                futures = [pool.submit(analyze_files, [f], role) for role, f in group]
+                try:
+                    outcome = [fut.result() for fut in futures]
+                except BrokenProcessPool:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    outcome = []
+                    for role, f in group:  # one by one, to find the file that kills its worker
+                        alone = self._new_pool(1)
+                        try:
+                            outcome.append(alone.submit(analyze_files, [f], role).result())
+                        except BrokenProcessPool:
+                            outcome.append([crashed_result(f, role)])
+                            self.crashed.append(f.rel)
+                        finally:
+                            alone.shutdown(wait=False, cancel_futures=True)
+                    pool = self._new_pool(self.count)
+                for (role, _), results in zip(group, outcome):
+                    for res in results:
+                        self.ready.append((role, res))
+                        self._tick(role)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def map(self, files: Sequence[SourceFile], role: str) -> List[FileResult]:
         """Every file's result, in ``files`` order."""
@@ -428,7 +495,7 @@ def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, sto
         wanted: Set[str] = set()
         for role, res, from_cache in arrived:
             by_role[role].append(res)
-            if store is not None and not from_cache:
+            if store is not None and not from_cache and res.path not in workers.crashed:
                 store.put_results((res,), keys[role], role)
             wanted.update(_conftest_chain(res.path, tree.isfile, chains))
             targets: Set[str] = set()

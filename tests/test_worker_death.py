@@ -1,0 +1,78 @@
+"""A worker process that dies turns into a finding for its file, and the run completes.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal (teams gating CI on testaudit)
+- Business Goal: Stability
+- Value Impact: one pathological file (or the OOM killer) costs a finding, not the whole audit
+- Strategic Impact: a gate that never falls over is a gate teams keep
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Set, Tuple
+
+import pytest
+
+from conftest import run_project, write_project
+from testaudit import analyze
+
+MOCKED = ('"""Doc."""\nfrom unittest.mock import MagicMock\nimport pytest\n\n\n@pytest.mark.integration\n'
+          "def test_{n}():\n    assert MagicMock()\n")
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    files = {f"tests/integration/test_{n:02}.py": MOCKED.format(n=n) for n in range(24)}
+    files["tests/integration/test_killer.py"] = MOCKED.format(n="killer") + "from tests.integration import lethal\n"
+    files["tests/__init__.py"] = ""
+    files["tests/integration/__init__.py"] = ""
+    files["tests/integration/lethal.py"] = "def helper():\n    return 1\n"
+    return write_project(tmp_path / "p", files)
+
+
+def kill_worker_on(monkeypatch: pytest.MonkeyPatch, victims: Set[str]) -> None:
+    """Workers are forked from this process, so they inherit the patch; this process is spared."""
+    parent = os.getpid()
+    real = analyze.analyze_file
+
+    def deadly(src, role="check"):  # type: ignore[no-untyped-def]
+        if src.rel in victims and os.getpid() != parent:
+            os._exit(9)
+        return real(src, role)
+
+    monkeypatch.setattr(analyze, "analyze_file", deadly)
+
+
+def codes(result) -> Set[Tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return {(f.path, f.code) for f in result.findings}
+
+
+def test_a_checked_file_that_kills_its_worker_becomes_a_finding(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    normal = run_project(project, jobs=2)
+    kill_worker_on(monkeypatch, {"tests/integration/test_killer.py"})
+    result = run_project(project, jobs=2)
+    killed = [f for f in result.findings if f.path == "tests/integration/test_killer.py"]
+    assert [f.code for f in killed] == ["TA001"]
+    assert "worker process died" in killed[0].message
+    others = {c for c in codes(normal) if c[0] != "tests/integration/test_killer.py"}
+    assert {c for c in codes(result) if c[0] != "tests/integration/test_killer.py"} == others
+    assert result.files_checked == normal.files_checked
+
+
+def test_a_reached_module_that_kills_its_worker_becomes_a_warning(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kill_worker_on(monkeypatch, {"tests/integration/lethal.py"})
+    result = run_project(project, ["tests/integration/test_killer.py", "tests/integration/test_00.py"], jobs=2)
+    assert {f.path for f in result.findings} == {"tests/integration/test_killer.py", "tests/integration/test_00.py"}
+    assert any(w.path == "tests/integration/lethal.py" and "worker process died" in w.message
+               for w in result.warnings)
+
+
+def test_nothing_of_a_run_with_a_dead_worker_is_cached(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kill_worker_on(monkeypatch, {"tests/integration/test_killer.py"})
+    crashed = run_project(project, jobs=2, cache=True)
+    assert ("tests/integration/test_killer.py", "TA001") in codes(crashed)
+    monkeypatch.undo()
+    again = run_project(project, jobs=2, cache=True)
+    assert ("tests/integration/test_killer.py", "TA001") not in codes(again)
+    assert ("tests/integration/test_killer.py", "TA101") in codes(again)
