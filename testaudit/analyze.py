@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+import warnings
 from functools import lru_cache
 from typing import Callable, Dict, List, Sequence, Tuple, cast
 
@@ -268,7 +269,9 @@ def _syntax_finding(rel: str, data: bytes, exc: Exception, lines: Sequence[str],
         message = "expressions nested too deeply for the parser"
     else:
         try:
-            ast.parse(data, filename=rel)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # SyntaxWarnings of audited code are not ours to print
+                ast.parse(data, filename=rel)
         except SyntaxError as err:  # includes IndentationError / TabError
             line = err.lineno or line
             column = err.offset or column
