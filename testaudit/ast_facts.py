@@ -3,7 +3,8 @@
 A pre-commit run over three changed test modules still needs what they reach — their conftest
 chain and every project module they import, transitively (SPEC §10) — often a thousand modules.
 Those are never reported on, so neither the libcst tree, nor its positions, nor the rules are
-needed, and ``ast.parse`` costs about a tenth of ``libcst.parse_module``. This front end fills
+needed, and ``ast`` is far cheaper (parse and walk of the 1,169 modules a corpus pre-commit run
+reaches: 3.5 s in one process, against 23 s for ``libcst.parse_module`` alone). This front end fills
 the same :class:`~testaudit.facts.FactsDraft` as the libcst collector and freezes it the same
 way, so the facts are identical (``tests/test_ast_facts.py`` compares them on every fixture;
 ``benchmarks/compare_facts.py`` on any project). Where the two could disagree it returns None

@@ -259,8 +259,8 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
         path = res.path
         split = apply_suppressions(per_file[path], res.suppressions, path, config.per_file_ignores, expand, selected)
         kept = list(split.kept)
+        lines = tree.lines(path) if kept or ("TA002" in by_code and split.unused) else []
         if "TA002" in by_code and split.unused:
-            lines = tree.lines(path)
             for sup in split.unused:
                 codes = ", ".join(sup.codes)
                 what = f"`# testaudit: ignore[{codes}]`" if codes else "`# testaudit: ignore`"
@@ -270,7 +270,6 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
                                     unused_location(sup, lines), category=cat, node_id=node))
         kept.sort(key=lambda f: f.sort_key)
         if kept:
-            lines = tree.lines(path)
             kept = [replace(f, scope=project.scope_at(res.facts, f.location.line),
                             source_hash=source_hash(() if WHOLE_MODULE in f.tags else lines, f.location))
                     for f in kept]

@@ -8,16 +8,14 @@ warning says so. Files are written atomically, in their own encoding, BOM and li
 """
 from __future__ import annotations
 
-import codecs
 import difflib
-import io
 import os
 import re
-import tokenize
 from dataclasses import dataclass, replace
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from testaudit.model import Edit, Finding, Fix, RunResult
+from testaudit.model import Finding, Fix, RunResult
+from testaudit.source import encoding_of
 
 _LINE_START = re.compile(r"\r\n|\r|\n")
 
@@ -79,7 +77,7 @@ def fix_file(path: str, rel: str, fixes: Sequence[Fix]) -> FileFix:
             data = fh.read()
     except OSError as exc:
         return FileFix(rel, "", None, 0, f"cannot read: {exc.strerror or exc}")
-    encoding, bom = _encoding(data)
+    encoding, bom = encoding_of(data)
     try:
         text = data[len(bom):].decode(encoding)
     except (UnicodeDecodeError, LookupError):
@@ -101,7 +99,7 @@ def write(path: str, fixed: FileFix) -> None:
 
     with open(path, "rb") as fh:
         data = fh.read()
-    encoding, bom = _encoding(data)
+    encoding, bom = encoding_of(data)
     assert fixed.after is not None
     write_bytes_atomic(path, bom + fixed.after.encode(encoding))
 
@@ -157,17 +155,4 @@ def by_file(findings: Iterable[Finding], unsafe: bool) -> Dict[str, List[Fix]]:
     return out
 
 
-def _encoding(data: bytes) -> Tuple[str, bytes]:
-    """The file's declared encoding (PEP 263, default UTF-8) and its BOM, if any."""
-    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError:
-        encoding = "utf-8"
-    if encoding == "utf-8-sig":
-        encoding = "utf-8"
-    return encoding, bom
-
-
-__all__ = ["Edit", "FileFix", "apply_edits", "by_file", "diff", "fix_file", "fix_until_stable", "preview", "wanted",
-           "write"]
+__all__ = ["FileFix", "apply_edits", "by_file", "diff", "fix_file", "fix_until_stable", "preview", "wanted", "write"]

@@ -29,11 +29,11 @@ LIBRARY_DOUBLES = frozenset(n for n in MOCK_NAMES if "." not in n)
 
 
 def is_test_function_name(name: str, patterns: Sequence[str]) -> bool:
+    """pytest's ``python_functions``/``python_classes`` matching: a plain pattern is a prefix."""
     return any(fnmatch.fnmatchcase(name, p if any(c in p for c in "*?[") else p + "*") for p in patterns)
 
 
-def is_test_class_name(name: str, patterns: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatchcase(name, p if any(c in p for c in "*?[") else p + "*") for p in patterns)
+is_test_class_name = is_test_function_name  # the same rule for ``python_classes``
 
 
 def mock_module(qualified: str) -> Optional[str]:

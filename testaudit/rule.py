@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterable, List, Optional, Protocol, Sequence, Tuple
 
 import libcst as cst
@@ -80,13 +80,17 @@ class FileContext:
         self.is_conftest = is_conftest
         self.config = config
         self.source = source
-        self.lines: List[str] = source.splitlines()
         self.imports = imports
         self.positions = positions
         self.stmt_stack: List[cst.CSTNode] = []
         # line -> column of the `#` starting a real comment that mentions testaudit (filled by
         # the facts collector), so a suppression inside a string literal is not one
         self.comment_columns: Dict[int, int] = {}
+
+    @cached_property
+    def lines(self) -> List[str]:
+        """The source's lines (computed on first use: a facts-only read never needs them)."""
+        return self.source.splitlines()
 
     def location(self, node: cst.CSTNode) -> Location:
         if self.positions is None:

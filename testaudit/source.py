@@ -1,22 +1,30 @@
 """Reading audited files as text, whatever their encoding (never executing them)."""
 from __future__ import annotations
 
+import codecs
 import io
 import tokenize
-from typing import List
+from typing import List, Tuple
 
 
-def decode(data: bytes) -> str:
-    """Source text: the declared (or BOM-detected) encoding, undecodable bytes replaced."""
+def encoding_of(data: bytes) -> Tuple[str, bytes]:
+    """The declared encoding (PEP 263, default UTF-8; ``utf-8-sig`` reported as ``utf-8``) and
+    the UTF-8 BOM the data starts with, if any."""
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError:
         encoding = "utf-8"
+    return ("utf-8" if encoding == "utf-8-sig" else encoding), bom
+
+
+def decode(data: bytes) -> str:
+    """Source text: the declared (or BOM-detected) encoding, undecodable bytes replaced."""
+    encoding, bom = encoding_of(data)
     try:
-        text = data.decode(encoding, errors="replace")
+        return data[len(bom):].decode(encoding, errors="replace")
     except LookupError:
-        text = data.decode("utf-8", errors="replace")
-    return text[1:] if text.startswith("\ufeff") else text
+        return data[len(bom):].decode("utf-8", errors="replace")
 
 
 def read_lines(path: str) -> List[str]:

@@ -26,7 +26,7 @@ ALLOWED: Dict[str, Set[str]] = {
     "testaudit.fixtures": {"testaudit.model"},
     "testaudit.baseline": {"testaudit.model", "testaudit.errors", "testaudit.score", "testaudit.atomic",
                            "testaudit.__version__", "testaudit"},
-    "testaudit.fixes": {"testaudit.model", "testaudit.atomic"},
+    "testaudit.fixes": {"testaudit.model", "testaudit.atomic", "testaudit.source"},
     "testaudit.gitrev": {"testaudit.config", "testaudit.errors"},
     "testaudit.ast_facts": {"testaudit.facts", "testaudit.model", "testaudit.pytest_model", "testaudit.rule"},
     "testaudit.report": {"testaudit.model", "testaudit.score", "testaudit.source", "testaudit.report",

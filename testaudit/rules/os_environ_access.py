@@ -106,6 +106,7 @@ class OsEnvironAccess(Rule):
         self.reads: Dict[int, Tuple[str, cst.BaseExpression]] = {}
         self.stores: Set[int] = set()  # subscripts assigned or deleted: writes, never fixed
         self.import_line = 0  # where the accessor's import goes: after the leading imports
+        self.names_seen: Dict[str, bool] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
         if not self.active:
@@ -234,11 +235,17 @@ class OsEnvironAccess(Rule):
         edits = [self.replace_node(expr, cst.Module([]).code_for_node(new))]
         bound = self.ctx.imports.resolve(accessor)
         if bound != self.options.env_accessor:
-            if bound is not None or re.search(rf"\b{re.escape(accessor)}\b", self.ctx.source):
+            if bound is not None or self._name_taken(accessor):
                 return None  # the name means something else here
             text = f"from {module} import {accessor}" + line_break(self.ctx.source)
             edits.insert(0, Edit(self.import_line, 1, self.import_line, 1, text))
         return Fix(False, f"use `{accessor}().get(…)`", tuple(edits))
+
+    def _name_taken(self, name: str) -> bool:
+        """Whether ``name`` occurs as a word in the file (looked up once per file and name)."""
+        if name not in self.names_seen:
+            self.names_seen[name] = re.search(rf"\b{re.escape(name)}\b", self.ctx.source) is not None
+        return self.names_seen[name]
 
     def _message(self, what: str) -> str:
         accessor = self.options.env_accessor.rsplit(".", 1)[-1]
