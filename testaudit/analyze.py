@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import ast
 import inspect
+import os
 import re
+import signal
+import sys
 import warnings
 from functools import lru_cache
-from typing import Callable, Dict, List, Sequence, Tuple, cast
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, cast
 
 import libcst as cst
 
@@ -22,7 +25,7 @@ from testaudit.names import ImportTable
 from testaudit.positions import Positions
 from testaudit.registry import RuleSet
 from testaudit.rule import FileContext, Rule
-from testaudit.source import decode
+from testaudit.source import decode, encoding_of
 from testaudit.suppress import parse_suppressions
 
 _STATE: Dict[str, object] = {}
@@ -32,6 +35,17 @@ def init_worker(config: Config, ruleset: RuleSet) -> None:
     """Set the per-process state :func:`analyze_file` reads (also the pool's initializer)."""
     _STATE["config"] = config
     _STATE["ruleset"] = ruleset
+    if sys.version_info >= (3, 11):  # Python-to-Python calls no longer use the C stack: libcst's
+        # recursive tree code then handles the nesting CPython itself accepts (a 2,000-term chain)
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+
+
+def init_pool_worker(config: Config, ruleset: RuleSet) -> None:
+    """The pool's initializer: Ctrl-C reaches the whole process group, and it is the main process
+    that decides what to do with it (stop the workers, write nothing) — a worker would only print
+    a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    init_worker(config, ruleset)
 
 
 def analyze_files(files: Sequence[SourceFile], role: str = CHECK) -> List[FileResult]:
@@ -49,12 +63,19 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
     try:
         if src.data is not None:
             data = src.data
+            size = len(data)
         else:
             with open(src.path, "rb") as fh:
-                data = fh.read()
+                size = os.fstat(fh.fileno()).st_size
+                data = fh.read(config.max_file_size + 1)
     except OSError as exc:
         unread = FileFacts(src.rel, module, is_test, name == "conftest.py", parsed=False)
         return FileResult(src.rel, (), unread, error=f"cannot read file: {exc.strerror or exc}")
+    if max(size, len(data)) > config.max_file_size:
+        skipped = FileFacts(src.rel, module, is_test, name == "conftest.py", parsed=False)
+        return FileResult(src.rel, (), skipped, error=(
+            f"not analysed: {_megabytes(max(size, len(data)))} is larger than max-file-size "
+            f"({_megabytes(config.max_file_size)}); raise max-file-size to check it"))
     text = decode(data)
     ctx = FileContext(path=src.path, rel=src.rel, module=module, is_package=name == "__init__.py",
                       is_test_module=is_test, is_conftest=name == "conftest.py", config=config,
@@ -68,6 +89,9 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
         if quick is not None:
             return FileResult(src.rel, (), quick)
     try:
+        hazard = parser_hazard(data)
+        if hazard:
+            raise hazard
         parsed = cst.parse_module(data)
     except Exception as exc:  # noqa: BLE001 - libcst raises ParserSyntaxError, RecursionError, …
         facts = unparsed_facts(ctx)
@@ -267,6 +291,10 @@ def _syntax_finding(rel: str, data: bytes, exc: Exception, lines: Sequence[str],
     message = re.sub(r"^parser error: error at \d+:\d+: ", "", message)
     if isinstance(exc, RecursionError):
         message = "expressions nested too deeply for the parser"
+    elif isinstance(exc, _Hazard):
+        line, column, message = exc.line, exc.column, str(exc)
+    elif isinstance(exc, UnicodeDecodeError):
+        line, column, message = _decode_error(data, exc)
     else:
         try:
             with warnings.catch_warnings():
@@ -286,6 +314,99 @@ def _syntax_finding(rel: str, data: bytes, exc: Exception, lines: Sequence[str],
     column = max(1, min(column, end))
     return Finding(rel, "TA001", active.cls.NAME, active.severity, f"cannot parse: {message}",
                    Location(line, column, line, max(end, column)))
+
+
+def _decode_error(data: bytes, exc: UnicodeDecodeError) -> Tuple[int, int, str]:
+    """Where the first undecodable byte is, and what would have been needed (PEP 263)."""
+    encoding, bom = encoding_of(data)
+    start = exc.start
+    try:
+        data[len(bom):].decode(encoding)
+    except UnicodeDecodeError as err:
+        start = len(bom) + err.start
+    except LookupError:
+        pass
+    line = data.count(b"\n", 0, start) + 1
+    column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    byte = data[start:start + 1].hex() or "??"
+    declared = re.search(rb"^[ \t\f]*#.*?coding[:=]", b"\n".join(data.split(b"\n", 2)[:2]), re.M)
+    why = " (the encoding its coding cookie declares)" if declared else "; no coding cookie declares another encoding"
+    return line, column, f"byte 0x{byte} is not valid {encoding}{why}"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+class _Hazard(Exception):
+    """The source is kept from libcst's parser; the message and position say why."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+_BRACKETS = bytes(range(256)).translate(None, b"()[]{}\n")  # delete everything else
+_DEPTH_STEP = {ord("("): 1, ord("["): 1, ord("{"): 1, ord(")"): -1, ord("]"): -1, ord("}"): -1, ord("\n"): 0}
+_CHAIN = 1000  # lines inside one bracket, or bytes in one line, beyond which CPython is asked first
+_BOOL_CHAIN = 3000  # libcst's parser crashes near 8,000 operands; its tree is fine to 5,000 (3.11+)
+
+
+def parser_hazard(data: bytes) -> Optional[_Hazard]:
+    """Why libcst's native parser must not see ``data``, or None.
+
+    Expressions nested a few thousand levels deep (brackets, or chains of operators, attributes,
+    subscripts or calls) make libcst's parser overflow its native stack — the process dies with
+    SIGSEGV — or run for minutes (``a[0][0]…`` 3,000 deep: over a minute). CPython's parser has
+    limits and refuses the same sources in milliseconds ("too many nested parentheses", a
+    RecursionError or MemoryError), so such a file is a TA001 that libcst never sees. Asking
+    CPython costs ~15 % of a libcst parse, so only sources that could hold such nesting are asked:
+    a line over 1,000 bytes, brackets over 50 deep, or over 1,000 lines inside one bracket. A flat
+    ``and``/``or`` chain is one node for CPython but thousands of nested ones for libcst, so a
+    long one is refused too.
+    """
+    lines = data.split(b"\n")
+    widest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    suspicious = len(lines[widest]) > _CHAIN
+    if not suspicious:
+        depth = 0
+        inside = 0
+        for step in map(_DEPTH_STEP.__getitem__, data.translate(None, _BRACKETS)):
+            depth += step
+            if step == 0 and depth > 0:
+                inside += 1
+                if inside > _CHAIN:
+                    suspicious = True
+                    break
+            elif depth <= 0:
+                inside = depth = 0
+            elif depth > 50:
+                suspicious = True
+                break
+    if not suspicious:
+        return None
+    limit = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(1000)  # CPython's default, which its parser's depth limits scale with
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(data)
+    except (RecursionError, MemoryError):  # no position: the widest line is the likely culprit
+        return _Hazard("expressions nested too deeply for the parser", widest + 1 if len(lines[widest]) > _CHAIN else 1)
+    except SyntaxError as err:
+        if "nested" in (err.msg or "") or "too complex" in (err.msg or ""):
+            return _Hazard(err.msg, err.lineno or 1, err.offset or 1)
+        return None  # an ordinary syntax error: libcst reports it as usual
+    except (ValueError, OverflowError):
+        return None
+    finally:
+        sys.setrecursionlimit(limit)
+    chains = [node for node in ast.walk(tree) if isinstance(node, ast.BoolOp) and len(node.values) > _BOOL_CHAIN]
+    if chains:
+        node = max(chains, key=lambda n: len(n.values))
+        return _Hazard(f"an `and`/`or` chain of {len(node.values)} operands is too long for the parser",
+                       node.lineno, node.col_offset + 1)
+    return None
 
 
 WORKER_DIED = "its worker process died (killed, out of memory, or a crash in native code)"
@@ -310,6 +431,8 @@ class WorkerDied(Exception):
 
 def _internal_finding(rel: str, exc: Exception, code: str = "") -> Finding:
     what = f" in {code}" if code else ""
+    why = "expressions nested too deeply to analyse" if isinstance(exc, RecursionError) else \
+        f"{type(exc).__name__}: {exc}"
     return Finding(rel, "TA001", "syntax-error", Severity.ERROR,
-                   f"internal error{what} while checking this file: {type(exc).__name__}: {exc}",
+                   f"internal error{what} while checking this file: {why}",
                    Location(1, 1, 1, 1))

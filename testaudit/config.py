@@ -66,6 +66,7 @@ class Config:
     fail_under: Optional[str] = None
     jobs: Optional[int] = None
     baseline: Optional[str] = None
+    max_file_size: int = 4_000_000
     categories: Tuple[CategorySpec, ...] = DEFAULT_CATEGORIES
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -93,6 +94,7 @@ _TOP_KEYS: Dict[str, Tuple[str, str]] = {
     "fail-under": ("fail_under", "number from 0 to 100"),
     "jobs": ("jobs", "positive integer"),
     "baseline": ("baseline", "path of the baseline file, relative to the project root"),
+    "max-file-size": ("max_file_size", "positive integer (bytes)"),
     "categories": ("categories", "table of category -> {markers, paths, bases, rank}"),
     "rules": ("rule_options", "table of rule code or name -> options table"),
 }
@@ -180,13 +182,16 @@ def parse_config(raw: Mapping[str, Any], root: str, source: Optional[str] = None
         if attr in {"select", "ignore", "exclude", "extend_exclude", "test_files", "python_classes",
                     "python_functions", "src"}:
             values[attr] = _str_list(value, source, full, expected)
+            outside = [d for d in values[attr] if attr == "src" and _leaves(d)]
+            if outside:
+                raise ConfigError(f"expected directories inside the project root, got {outside[0]!r}", source, full)
         elif attr in {"respect_gitignore", "force_exclude"}:
             if not isinstance(value, bool):
                 raise ConfigError(f"expected {expected}, got {_tname(value)}", source, full)
             values[attr] = value
         elif attr == "fail_under":
             values[attr] = _fail_under(value, source, full)
-        elif attr == "jobs":
+        elif attr in {"jobs", "max_file_size"}:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"expected {expected}, got {value!r}", source, full)
             values[attr] = value
@@ -265,7 +270,20 @@ def _categories(value: Any, source: Optional[str], key: str) -> Tuple[CategorySp
             bases=_str_list(spec["bases"], source, f"{ckey}.bases", "list of qualified class names")
             if "bases" in spec else base.bases,
         )
+    owner: Dict[str, str] = {}
+    for spec in sorted(by_name.values(), key=lambda c: (c.name in value, c.name)):  # configured ones last
+        for marker in spec.markers:
+            if marker in owner:
+                raise ConfigError(f"marker `{marker}` also belongs to category `{owner[marker]}`; a marker can name "
+                                  "one category only", source, f"{key}.{spec.name}.markers")
+            owner[marker] = spec.name
     return tuple(sorted(by_name.values(), key=lambda c: (-c.rank, c.name)))
+
+
+def _leaves(directory: str) -> bool:
+    """Whether a root-relative directory names something outside the root."""
+    parts = directory.replace("\\", "/").split("/")
+    return directory.startswith(("/", "~")) or bool(re.match(r"^[A-Za-z]:", directory)) or ".." in parts
 
 
 def relpath(path: str, root: str) -> str:

@@ -124,6 +124,9 @@ def discover(paths: Sequence[str], config: Config) -> Discovery:
             continue
         if config.force_exclude and rel != "." and (excluded(rel, True) or _under_excluded_dir(rel, excluded)):
             continue
+        if not os.path.isdir(absolute):  # a FIFO, socket, device or dangling symlink: never opened
+            warnings.append(Warning_(rel, "not a regular file or directory, skipped"))
+            continue
         _walk(absolute, root, real_root, excluded, found, warnings)
     files = tuple(sorted(found.values(), key=lambda f: f.rel))
     return Discovery(files=files, warnings=tuple(warnings))
@@ -167,6 +170,9 @@ def _walk(top: str, root: str, real_root: str, excluded, found: dict, warnings: 
                 target = os.path.realpath(entry.path)
                 if not (target == real_root or target.startswith(real_root + os.sep)) or not os.path.isfile(target):
                     continue
+            elif not entry.is_file(follow_symlinks=False):  # reading a FIFO would wait forever
+                warnings.append(Warning_(rel, "not a regular file, skipped"))
+                continue
             found[entry.path] = SourceFile(entry.path, rel)
 
 

@@ -1,0 +1,331 @@
+"""Broken and hostile input (SPEC §11, issue 8 item 1): every case is a finding or a warning, the run
+goes on, and nothing hangs, crashes or prints a traceback.
+
+Cases that once killed or stalled the process (libcst's native parser overflows its stack on a few
+thousand nesting levels, and runs for minutes on long subscript chains) run in a subprocess with a
+timeout, so a regression fails the test instead of taking pytest down with it.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal (every team whose suite holds broken, generated or odd files)
+- Business Goal: Stability
+- Value Impact: one bad file cannot stop the audit of the other 6,800
+- Strategic Impact: a gate that crashes on input is switched off; one that goes on is trusted
+"""
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import pytest
+
+from conftest import run_project, write_project
+from testaudit.model import RunResult
+
+BVJ = ('"""Login tests.\n\nBusiness Value Justification (BVJ):\n- Segment: Platform\n- Business Goal: Stability\n'
+       '- Value Impact: logins work\n- Strategic Impact: trust\n"""\n')
+ENV_TEST = "import os\n\n\ndef test_env():\n    assert os.environ['HOME']\n"  # TA301 on line 5 of this part
+ENV_LINE = BVJ.count("\n") + 5
+CLEAN = BVJ + "\n\ndef test_ok():\n    assert 1 + 1 == 2\n"
+
+
+def codes_at(result: RunResult, path: str) -> List[Tuple[int, str]]:
+    return sorted((f.location.line, f.code) for f in result.findings if f.path == path)
+
+
+def only(result: RunResult, path: str, code: str):  # type: ignore[no-untyped-def]
+    hits = [f for f in result.findings if f.path == path and f.code == code]
+    assert len(hits) == 1, [(f.code, f.message) for f in result.findings if f.path == path]
+    return hits[0]
+
+
+def cli_json(root: Path, *args: str, timeout: int = 120) -> Tuple[dict, str]:
+    """The CLI in a subprocess (a crash or hang fails the test instead of killing pytest)."""
+    proc = subprocess.run([sys.executable, "-m", "testaudit", "check", *args, "--format", "json", "-j", "1",
+                           "--no-cache"], cwd=root, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode in (0, 1), (proc.returncode, proc.stderr[-2000:])
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return json.loads(proc.stdout), proc.stderr
+
+
+# -- syntax errors of every kind: TA001 at the line CPython names ---------------------------------
+
+@pytest.mark.parametrize("source, line, words", [
+    ("def test_x(:\n    pass\n", 1, "invalid syntax"),
+    ("x = 'abc\n", 1, "unterminated string"),
+    ('x = """abc\n\n\n', 1, "unterminated triple-quoted"),
+    ("def test_x():\nreturn 1\n", 2, "expected an indented block"),
+    ("x = 1\n    y = 2\n", 2, "unexpected indent"),
+    ("if True:\n        x = 1\n    y = 2\n", 3, "unindent does not match"),
+    ("x = (1,\n     2\n", 1, "never closed"),
+    ("x = 1)\n", 1, "unmatched ')'"),
+    ("print 'hello'\n", 1, "Missing parentheses"),
+    ("f() = 1\n", 1, "cannot assign to function call"),
+    ("def test_x():\n    x = [1, 2\n    y = 3\n", 2, "never closed"),
+    ("class A\n    pass\n", 1, "expected ':'"),
+    ("x = 1 +\n", 1, "invalid syntax"),
+    ("x = $\n", 1, "invalid syntax"),
+])
+def test_every_kind_of_syntax_error_is_ta001_at_a_useful_line(tmp_path: Path, source: str, line: int,
+                                                                words: str) -> None:
+    root = write_project(tmp_path, {"tests/test_broken.py": source, "tests/test_env.py": BVJ + ENV_TEST})
+    result = run_project(root)
+    finding = only(result, "tests/test_broken.py", "TA001")
+    assert finding.location.line == line
+    assert words.lower() in finding.message.lower() and "internal error" not in finding.message
+    assert codes_at(result, "tests/test_env.py") == [(ENV_LINE, "TA301")]  # the run went on
+
+
+# -- encodings ------------------------------------------------------------------------------------
+
+def test_non_utf8_bytes_without_a_cookie_name_the_byte_and_its_line(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    (root / "tests").mkdir()
+    (root / "tests/test_latin1.py").write_bytes((BVJ + "# caf\xe9 au lait\n" + ENV_TEST).encode("latin-1"))
+    finding = only(run_project(root), "tests/test_latin1.py", "TA001")
+    assert (finding.location.line, finding.location.column) == (BVJ.count("\n") + 1, 6)
+    assert finding.message == "cannot parse: byte 0xe9 is not valid utf-8; no coding cookie declares another encoding"
+
+
+def test_a_wrong_and_an_unknown_coding_cookie(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    (root / "tests").mkdir()
+    (root / "tests/test_wrong.py").write_bytes(b"# -*- coding: ascii -*-\n" + (BVJ + "# caf\u00e9\n").encode())
+    (root / "tests/test_unknown.py").write_bytes(b"# -*- coding: klingon -*-\n" + BVJ.encode())
+    result = run_project(root)
+    wrong = only(result, "tests/test_wrong.py", "TA001")
+    assert wrong.location.line == BVJ.count("\n") + 2
+    assert "byte 0xc3 is not valid ascii (the encoding its coding cookie declares)" in wrong.message
+    assert "unknown encoding: klingon" in only(result, "tests/test_unknown.py", "TA001").message
+
+
+def test_a_correct_latin1_cookie_is_honoured(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {})
+    (root / "tests").mkdir()
+    (root / "tests/test_latin1.py").write_bytes(
+        ("# -*- coding: latin-1 -*-\n" + BVJ + "# caf\xe9\n" + ENV_TEST).encode("latin-1"))
+    assert codes_at(run_project(root), "tests/test_latin1.py") == [(ENV_LINE + 2, "TA301")]
+
+
+# -- BOM, line endings, NUL, empty ------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, transform", [
+    ("bom", lambda b: b"\xef\xbb\xbf" + b),
+    ("crlf", lambda b: b.replace(b"\n", b"\r\n")),
+    ("lone_cr", lambda b: b.replace(b"\n", b"\r")),
+    ("bom_crlf", lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n")),
+    ("mixed", lambda b: b.replace(b"\n", b"\r\n", 3)),
+])
+def test_bom_and_line_endings_keep_lines_and_columns(tmp_path: Path, name: str, transform) -> None:  # type: ignore[no-untyped-def]
+    root = write_project(tmp_path, {})
+    (root / "tests").mkdir()
+    rel = f"tests/test_{name}.py"
+    (root / rel).write_bytes(transform((BVJ + ENV_TEST).encode()))
+    finding = only(run_project(root), rel, "TA301")
+    assert (finding.location.line, finding.location.column) == (ENV_LINE, 12)
+    assert [f.code for f in run_project(root).findings] == ["TA301"]
+
+
+def test_nul_bytes_are_ta001_not_a_crash(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"tests/test_env.py": BVJ + ENV_TEST})
+    (root / "tests/test_nul.py").write_bytes(BVJ.encode() + b"x = 1\x00\ndef test_a():\n    assert 1\n")
+    result = run_project(root)
+    assert "null bytes" in only(result, "tests/test_nul.py", "TA001").message
+    assert codes_at(result, "tests/test_env.py") == [(ENV_LINE, "TA301")]
+
+
+def test_empty_files(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"tests/__init__.py": "", "tests/conftest.py": "", "tests/test_empty.py": "",
+                                    "tests/test_env.py": BVJ + ENV_TEST})
+    result = run_project(root)
+    assert codes_at(result, "tests/test_empty.py") == [(1, "TA401")]  # a test module, and it has no BVJ
+    assert codes_at(result, "tests/conftest.py") == codes_at(result, "tests/__init__.py") == []
+    assert codes_at(result, "tests/test_env.py") == [(ENV_LINE, "TA301")]
+    assert result.warnings == ()
+
+
+# -- size: a 10 MB file and a 100 kB line ----------------------------------------------------------
+
+def test_a_10_mb_file_is_skipped_with_a_warning_and_the_run_goes_on(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"tests/test_env.py": BVJ + ENV_TEST})
+    body = "".join(f"def test_{i}():\n    assert {i} == {i}\n" for i in range(240_000))
+    (root / "tests/test_huge.py").write_text(BVJ + body, encoding="utf-8")
+    size = (root / "tests/test_huge.py").stat().st_size
+    assert 10_000_000 < size < 11_000_000
+    result = run_project(root)
+    assert [(w.path, w.message) for w in result.warnings] == [(
+        "tests/test_huge.py",
+        f"not analysed: {size / 1e6:.1f} MB is larger than max-file-size (4.0 MB); raise max-file-size to check it")]
+    assert codes_at(result, "tests/test_huge.py") == []
+    assert codes_at(result, "tests/test_env.py") == [(ENV_LINE, "TA301")]
+
+
+def test_max_file_size_is_configurable_and_inclusive(tmp_path: Path) -> None:
+    source = BVJ + ENV_TEST
+    size = len(source.encode())
+    root = write_project(tmp_path, {"tests/test_env.py": source, "tests/test_bigger.py": source + "#\n"},
+                         pyproject=f"max-file-size = {size}\n")
+    result = run_project(root)
+    assert codes_at(result, "tests/test_env.py") == [(ENV_LINE, "TA301")]
+    assert [w.path for w in result.warnings] == ["tests/test_bigger.py"]
+
+
+def test_a_single_100_kb_line_is_analysed(tmp_path: Path) -> None:
+    long_string = "PAYLOAD = '" + "x" * 100_000 + "'\n"
+    long_list = "IDS = [" + ", ".join(str(i) for i in range(20_000)) + "]\n"
+    root = write_project(tmp_path, {"tests/test_long.py": BVJ + long_string + long_list + ENV_TEST})
+    assert len(long_string) > 100_000 and len(long_list) > 100_000
+    result = run_project(root)
+    assert codes_at(result, "tests/test_long.py") == [(ENV_LINE + 2, "TA301")]
+
+
+# -- nesting that crashes or stalls libcst's native parser -------------------------------------------
+
+NESTED = {
+    "parentheses": "X = " + "(" * 5000 + "1" + ")" * 5000 + "\n",
+    "brackets_just_over_cpython": "X = " + "[" * 201 + "]" * 201 + "\n",
+    "operators_on_a_100kb_line": "X = " + "1 + " * 25_000 + "1\n",
+    "subscripts": "X = a" + "[0]" * 3000 + "\n",
+    "unary": "X = " + "-" * 10_000 + "1\n",
+    "attributes": "X = a" + ".b" * 8000 + "\n",
+    "and_chain_across_lines": "X = (a and\n" + "     a and\n" * 8000 + "     a)\n",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NESTED))
+def test_deep_nesting_is_ta001_in_seconds_never_a_crash(tmp_path: Path, kind: str) -> None:
+    root = write_project(tmp_path, {"tests/test_deep.py": BVJ + NESTED[kind] + ENV_TEST,
+                                    "tests/test_env.py": BVJ + ENV_TEST})
+    report, _ = cli_json(root, ".", timeout=60)  # in-process (-j 1): a segfault would end the run
+    by_path: Dict[str, List[dict]] = {}
+    for f in report["findings"]:
+        by_path.setdefault(f["path"], []).append(f)
+    deep = by_path["tests/test_deep.py"]
+    assert [f["code"] for f in deep] == ["TA001"], deep
+    assert deep[0]["line"] == BVJ.count("\n") + 1
+    assert "internal error" not in deep[0]["message"]
+    assert [(f["code"], f["line"]) for f in by_path["tests/test_env.py"]] == [("TA301", ENV_LINE)]
+
+
+def test_a_deeply_nested_helper_read_for_facts_only_does_not_crash_a_named_file_run(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {
+        "helpers/__init__.py": "",
+        "helpers/deep.py": "X = " + "(" * 5000 + "1" + ")" * 5000 + "\n\n\ndef make():\n    return 1\n",
+        "tests/test_uses.py": BVJ + "from helpers.deep import make\n" + ENV_TEST,
+    })
+    report, _ = cli_json(root, "tests/test_uses.py", timeout=60)
+    assert [(f["path"], f["code"]) for f in report["findings"]] == [("tests/test_uses.py", "TA301")]
+
+
+def test_nesting_cpython_accepts_is_still_analysed(tmp_path: Path) -> None:
+    nested = "X = " + "(" * 150 + "1" + ")" * 150 + "\nY = (a and\n" + "     a and\n" * 500 + "     a)\n"
+    root = write_project(tmp_path, {"tests/test_ok.py": BVJ + nested + ENV_TEST})
+    report, _ = cli_json(root, ".", timeout=60)
+    assert [(f["code"], f["line"]) for f in report["findings"]] == [("TA301", ENV_LINE + nested.count("\n"))]
+
+
+# -- indentation and names ----------------------------------------------------------------------------
+
+def test_tabs_mixed_with_spaces(tmp_path: Path) -> None:
+    mixed = BVJ + "def test_t():\n    if True:\n\tassert 1\n"
+    tabs_only = BVJ + "import os\n\n\ndef test_t():\n\tif True:\n\t\tassert os.environ['A']\n"
+    root = write_project(tmp_path, {"tests/test_mixed.py": mixed, "tests/test_tabs.py": tabs_only})
+    result = run_project(root)
+    finding = only(result, "tests/test_mixed.py", "TA001")
+    assert finding.location.line == BVJ.count("\n") + 3 and "tabs and spaces" in finding.message
+    assert codes_at(result, "tests/test_tabs.py") == [(BVJ.count("\n") + 6, "TA301")]
+
+
+def test_file_names_with_spaces_and_non_ascii(tmp_path: Path) -> None:
+    names = ["tests/test with spaces.py", "tests/test_café_ünïcode.py", "tests/dïr ëctory/test_日本.py"]
+    root = write_project(tmp_path, {n: BVJ + ENV_TEST for n in names})
+    result = run_project(root)
+    assert sorted(f.path for f in result.findings) == sorted(names)
+    report, _ = cli_json(root, ".")
+    assert sorted(f["path"] for f in report["findings"]) == sorted(names)
+    named, _ = cli_json(root, names[2])
+    assert [f["path"] for f in named["findings"]] == [names[2]]
+
+
+# -- symlinks, special files, permissions, missing paths ----------------------------------------------
+
+def test_symlink_loops_and_links_leaving_the_project_are_not_followed(tmp_path: Path) -> None:
+    outside = write_project(tmp_path / "outside", {"tests/test_outside.py": BVJ + ENV_TEST})
+    root = write_project(tmp_path / "p", {"tests/sub/test_in.py": BVJ + ENV_TEST})
+    (root / "tests/sub/loop").symlink_to(root / "tests")
+    (root / "tests/sub/self").symlink_to(".")
+    (root / "tests/escape").symlink_to(outside / "tests")
+    (root / "tests/test_escape.py").symlink_to(outside / "tests/test_outside.py")
+    (root / "tests/test_dangling.py").symlink_to(root / "nowhere.py")
+    result = run_project(root)
+    assert sorted(f.path for f in result.findings) == ["tests/sub/test_in.py"]
+    assert result.files_checked == 1
+
+
+def test_a_fifo_is_never_opened(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"tests/test_env.py": BVJ + ENV_TEST})
+    os.mkfifo(root / "tests/test_fifo.py")
+    report, stderr = cli_json(root, ".", timeout=60)  # opening the FIFO for reading would wait forever
+    assert [f["path"] for f in report["findings"]] == ["tests/test_env.py"]
+    assert {"path": "tests/test_fifo.py", "message": "not a regular file, skipped"} in report["warnings"]
+
+
+@pytest.fixture
+def unreadable(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Make paths unreadable (EACCES) for this process, as chmod 000 would for a non-root user
+    (the tests also run as root, where chmod does not stop reads)."""
+    denied: List[str] = []
+    real_open, real_scandir = builtins.open, os.scandir
+
+    def guarded_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(file, (str, os.PathLike)) and any(os.fspath(file).startswith(d) for d in denied):
+            raise PermissionError(13, "Permission denied", os.fspath(file))
+        return real_open(file, *args, **kwargs)
+
+    def guarded_scandir(path="."):  # type: ignore[no-untyped-def]
+        if any(os.fspath(path).startswith(d) for d in denied):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(os, "scandir", guarded_scandir)
+    return denied
+
+
+def test_unreadable_files_and_directories_are_warnings(tmp_path: Path, unreadable: List[str]) -> None:
+    root = write_project(tmp_path, {"tests/test_env.py": BVJ + ENV_TEST, "tests/test_secret.py": BVJ + ENV_TEST,
+                                    "tests/locked/test_x.py": BVJ + ENV_TEST})
+    unreadable += [str(root / "tests/test_secret.py"), str(root / "tests/locked")]
+    result = run_project(root)
+    assert sorted((w.path, w.message) for w in result.warnings) == [
+        ("tests/locked", "cannot read directory: Permission denied"),
+        ("tests/test_secret.py", "cannot read file: Permission denied"),
+    ]
+    assert sorted(f.path for f in result.findings) == ["tests/test_env.py"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode (the test above simulates it)")
+def test_unreadable_files_and_directories_for_real(tmp_path: Path) -> None:  # pragma: no cover - non-root only
+    root = write_project(tmp_path, {"tests/test_env.py": BVJ + ENV_TEST, "tests/test_secret.py": BVJ + ENV_TEST,
+                                    "tests/locked/test_x.py": BVJ + ENV_TEST})
+    (root / "tests/test_secret.py").chmod(0)
+    (root / "tests/locked").chmod(0)
+    try:
+        report, _ = cli_json(root, ".")
+    finally:
+        (root / "tests/locked").chmod(0o755)
+    assert [f["path"] for f in report["findings"]] == ["tests/test_env.py"]
+    assert sorted(w["path"] for w in report["warnings"]) == ["tests/locked", "tests/test_secret.py"]
+
+
+def test_a_path_that_does_not_exist_exits_2_with_one_line(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"tests/test_env.py": BVJ + ENV_TEST})
+    proc = subprocess.run([sys.executable, "-m", "testaudit", "check", "tests/nope.py", "tests"], cwd=root,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.splitlines() == ["testaudit: error: tests/nope.py: no such file or directory"]
