@@ -111,6 +111,10 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
                               "--fail-on-regression or --show-baselined", None, "--no-baseline")
         if allow_new and not update_baseline:
             raise ConfigError("--allow-new only applies with --update-baseline", None, "--allow-new")
+        if show_diff and update_baseline:
+            raise ConfigError("--diff writes nothing, so it cannot be combined with --update-baseline", None,
+                              "--diff")
+        only = _changed_since(config, since)  # a bad revision fails here, before anything is written
         baseline_path = None if no_baseline else _baseline_path(config, baseline_file,
                                                                  must_exist=not update_baseline)
         with _progress_display(enabled=not quiet) as progress:
@@ -120,9 +124,9 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
 
             result = audit()
             if show_diff:
-                return _print_diff(result, unsafe_fixes, _changed_since(config, since))
+                return _print_diff(result, unsafe_fixes, only)
             if apply_fixes:
-                result = _fix_loop(result, audit, unsafe_fixes, _changed_since(config, since))
+                result = _fix_loop(result, audit, unsafe_fixes, only)
             full = result
             refused = 0
             if update_baseline and baseline_path:  # first, so the report is against the updated file

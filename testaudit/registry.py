@@ -96,6 +96,10 @@ def build_ruleset(config: Config, select: Optional[Sequence[str]] = None,
     ign = tuple(config.ignore) + tuple(ignore)
     _check_selectors(sel, prefix + "select", config)
     _check_selectors(ign, prefix + "ignore", config)
+    both = sorted(set(config.select or ()) & set(config.ignore), key=str.upper)
+    if both:
+        raise ConfigError(f"`{both[0]}` is both selected and ignored; keep it in one of the two lists",
+                          config.source, prefix + "ignore")
     for glob, codes in config.per_file_ignores:
         _check_selectors(codes, f"{prefix}per-file-ignores.{glob}", config)
     raw_options: Dict[str, Tuple[str, Mapping[str, Any]]] = {}
@@ -104,6 +108,9 @@ def build_ruleset(config: Config, select: Optional[Sequence[str]] = None,
         if cls is None:
             choices = [c.CODE for c in all_rules()] + [c.NAME for c in all_rules()]
             raise ConfigError(f"unknown rule{did_you_mean(key, choices)}", config.source, f"{prefix}rules.{key}")
+        if cls.CODE in raw_options:
+            raise ConfigError(f"configures the same rule as `{raw_options[cls.CODE][0]}`; configure it once",
+                              config.source, f"{prefix}rules.{key}")
         raw_options[cls.CODE] = (f"{prefix}rules.{key}", table)
     active: List[ActiveRule] = []
     for cls in all_rules():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import List
 
 import pytest
 from click.testing import CliRunner
@@ -107,6 +108,15 @@ def test_nonexistent_path_exits_2_with_one_line(tmp_path: Path) -> None:
     ("[tool.testaudit.categories.smoke]\nmarkers = 'smoke'\nrnk = 2", "tool.testaudit.categories.smoke.rnk",
      "did you mean `rank`"),
     ("[tool.testaudit.rules.TA501]\nrequired = ['x']", "tool.testaudit.rules.TA501.required", "expected a table"),
+    ("max-file-size = 'big'", "tool.testaudit.max-file-size", "expected positive integer (bytes)"),
+    ("jobs = 0", "tool.testaudit.jobs", "expected positive integer"),
+    # conflicting options
+    ("select = ['TA1']\nignore = ['TA1']", "tool.testaudit.ignore", "`TA1` is both selected and ignored"),
+    ("[tool.testaudit.rules.TA101]\nunit = true\n[tool.testaudit.rules.mock-in-integration]\nunit = false",
+     "tool.testaudit.rules.mock-in-integration", "configures the same rule as `tool.testaudit.rules.TA101`"),
+    ("[tool.testaudit.categories.unit]\nmarkers = ['integration']", "tool.testaudit.categories.unit.markers",
+     "marker `integration` also belongs to category `integration`"),
+    ("src = ['.', '../elsewhere']", "tool.testaudit.src", "expected directories inside the project root"),
 ])
 def test_config_errors_exit_2_naming_the_key(tmp_path: Path, toml: str, key: str, expected: str) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.testaudit]\n" + toml + "\n")
@@ -117,6 +127,21 @@ def test_config_errors_exit_2_naming_the_key(tmp_path: Path, toml: str, key: str
     line = res.output.strip()
     assert "\n" not in line
     assert f"`{key}`" in line and expected in line and "pyproject.toml" in line
+
+
+@pytest.mark.parametrize("args, key, expected", [
+    (["--no-baseline", "--show-baselined"], "--no-baseline", "cannot be combined"),
+    (["--allow-new"], "--allow-new", "only applies with --update-baseline"),
+    (["--diff", "--update-baseline"], "--diff", "cannot be combined with --update-baseline"),
+    (["--since", "HEAD", "--update-baseline"], "", "--since"),  # not a git repository
+])
+def test_conflicting_flags_exit_2_and_write_nothing(tmp_path: Path, args: List[str], key: str, expected: str) -> None:
+    root = write_project(tmp_path, {"tests/test_env.py": ENV})
+    before = sorted(p.name for p in root.iterdir())
+    res = CliRunner().invoke(main, ["check", str(root), "--no-cache", *args])
+    assert res.exit_code == 2, res.output
+    assert res.output.strip().count("\n") == 0 and expected in res.output and (not key or f"`{key}`" in res.output)
+    assert sorted(p.name for p in root.iterdir()) == before  # no baseline (nor anything else) written
 
 
 def test_bad_toml_exits_2(tmp_path: Path) -> None:
