@@ -38,9 +38,14 @@ def _guard(fn: Callable[..., Any], verbose: bool, *args: Any, **kwargs: Any) -> 
         return fn(*args, **kwargs)
     except TestauditError as exc:
         _fail(str(exc))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # workers are stopped and nothing half-written is left (files are
+        # replaced atomically, the cache in transactions) by the time this is reached
         click.echo("testaudit: interrupted", err=True)
-        sys.exit(130)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # not sys.exit: CPython sometimes still counts the interrupt as unhandled and ends the
+        # process with SIGINT instead of the conventional status 130
+        os._exit(130)
     except Exception as exc:  # noqa: BLE001 - exit 2 with one line, as promised
         if verbose:
             raise

@@ -351,9 +351,12 @@ class _Workers:
     def __enter__(self) -> "_Workers":
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            if kind is not None:  # Ctrl-C or an error: stop now rather than finish queued chunks
+                for process in list(getattr(self.pool, "_processes", {}).values()):
+                    process.terminate()
+            self.pool.shutdown(wait=kind is None, cancel_futures=True)
             self.pool = None
 
     def submit(self, files: Sequence[SourceFile], role: str) -> None:
@@ -375,9 +378,10 @@ class _Workers:
             self.running[self.pool.submit(analyze_files, chunk, role)] = (role, chunk)
 
     def _new_pool(self, count: int) -> ProcessPoolExecutor:
-        from testaudit.analyze import init_worker
+        from testaudit.analyze import init_pool_worker
 
-        return ProcessPoolExecutor(max_workers=count, initializer=init_worker, initargs=(self.config, self.ruleset))
+        return ProcessPoolExecutor(max_workers=count, initializer=init_pool_worker,
+                                   initargs=(self.config, self.ruleset))
 
     def collect(self, block: bool = True) -> List[Tuple[str, FileResult]]:
         """Results not yet collected, waiting for at least one when ``block``; empty when nothing

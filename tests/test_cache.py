@@ -126,6 +126,23 @@ def test_corrupt_cache_is_discarded_with_a_warning(tmp_path: Path) -> None:
     assert not [w for w in again.warnings if DIR in w.path]
 
 
+@pytest.mark.parametrize("keep", [0, 100, 4096, 0.5])
+def test_a_truncated_cache_is_discarded_with_a_warning(tmp_path: Path, keep: float) -> None:
+    root = copy_fixtures(tmp_path)
+    expected = _json(run_project(root))["findings"]
+    run_project(root, cache=True)
+    db = root / DIR / DB
+    data = db.read_bytes()
+    db.write_bytes(data[:int(len(data) * keep) if isinstance(keep, float) else keep])
+    result = run_project(root, cache=True)
+    assert _json(result)["findings"] == expected
+    if keep:  # an empty file is a valid (empty) SQLite database: nothing to warn about
+        assert any("cache discarded" in w.message for w in result.warnings), result.warnings
+    again = run_project(root, cache=True)
+    assert not [w for w in again.warnings if DIR in w.path]
+    assert _json(again)["findings"] == expected
+
+
 def test_foreign_version_is_discarded_with_a_warning(tmp_path: Path) -> None:
     root = write_project(tmp_path, {"tests/test_a.py": TEST})
     run_project(root, cache=True)
