@@ -111,10 +111,10 @@ class _Tree:
         return SourceFile(os.path.join(self.root, rel), rel, explicit, self.overlay.get(rel))
 
     def lines(self, rel: str) -> List[str]:
-        from testaudit.source import decode, read_lines
+        from testaudit.source import decode, read_lines, split_lines
 
         data = self.overlay.get(rel)
-        return decode(data).splitlines() if data is not None else read_lines(os.path.join(self.root, rel))
+        return split_lines(decode(data)) if data is not None else read_lines(os.path.join(self.root, rel))
 
     def _files_in(self, directory: str) -> FrozenSet[str]:
         """Regular files (``name``) and directories (``name/``) in a root-relative directory."""

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterable, List
 import libcst as cst
 
 from testaudit.model import Edit, Finding, Fix, Location, Severity
+from testaudit.source import split_lines
 
 if TYPE_CHECKING:  # pragma: no cover
     from testaudit.config import Config
@@ -90,7 +91,7 @@ class FileContext:
     @cached_property
     def lines(self) -> List[str]:
         """The source's lines (computed on first use: a facts-only read never needs them)."""
-        return self.source.splitlines()
+        return split_lines(self.source)
 
     def location(self, node: cst.CSTNode) -> Location:
         if self.positions is None:

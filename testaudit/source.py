@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import tokenize
 from typing import List, Tuple
 
@@ -18,6 +19,19 @@ def encoding_of(data: bytes) -> Tuple[str, bytes]:
     return ("utf-8" if encoding == "utf-8-sig" else encoding), bom
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> List[str]:
+    """Lines as Python counts them: ``str.splitlines`` also breaks at form feeds, vertical tabs,
+    U+2028 and other characters that are not line ends in source code, which would shift every
+    line number (code frames, suppressions) after one of them."""
+    lines = _LINE_END.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def decode(data: bytes) -> str:
     """Source text: the declared (or BOM-detected) encoding, undecodable bytes replaced."""
     encoding, bom = encoding_of(data)
@@ -30,6 +44,6 @@ def decode(data: bytes) -> str:
 def read_lines(path: str) -> List[str]:
     try:
         with open(path, "rb") as fh:
-            return decode(fh.read()).splitlines()
+            return split_lines(decode(fh.read()))
     except OSError:
         return []

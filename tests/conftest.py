@@ -8,10 +8,15 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from testaudit.api import check_paths
 from testaudit.config import load_config
 from testaudit.model import RunResult
+
+# The machines this runs on are shared: a loaded one must not fail a property for being slow.
+settings.register_profile("shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("shared-machine")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures_repo"

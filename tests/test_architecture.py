@@ -18,7 +18,7 @@ from testaudit.config import Config
 ALLOWED: Dict[str, Set[str]] = {
     "testaudit.model": set(),
     "testaudit.errors": set(),
-    "testaudit.rule": {"testaudit.model", "testaudit.config", "testaudit.names"},
+    "testaudit.rule": {"testaudit.model", "testaudit.config", "testaudit.names", "testaudit.source"},
     "testaudit.score": {"testaudit.model"},
     "testaudit.badge": {"testaudit.score", "testaudit.atomic"},
     "testaudit.atomic": set(),

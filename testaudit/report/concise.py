@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from testaudit.model import RunResult
 from testaudit.report import Reporter
+from testaudit.report.escape import visible
 from testaudit.report.summary import fix_label
 
 
@@ -10,8 +11,8 @@ class ConciseReporter(Reporter):
     NAME = "concise"
 
     def render(self, result: RunResult) -> str:
-        lines = [f"{f.path}:{f.location.line}:{f.location.column}: {f.code} [{f.severity.value}] {f.message}"
-                 + (f" {fix_label(f)}" if f.fix is not None else "") for f in result.findings]
+        lines = [f"{visible(f.path)}:{f.location.line}:{f.location.column}: {f.code} [{f.severity.value}] "
+                 f"{visible(f.message)}" + (f" {fix_label(f)}" if f.fix is not None else "") for f in result.findings]
         for w in result.warnings:
-            lines.append(f"{w.path}: warning: {w.message}")
+            lines.append(f"{visible(w.path)}: warning: {visible(w.message)}")
         return "\n".join(lines) + ("\n" if lines else "")

@@ -11,6 +11,7 @@ from typing import List
 
 from testaudit.model import Finding, RunResult
 from testaudit.report import Reporter
+from testaudit.report.escape import visible_lines
 from testaudit.report.summary import fix_label, repository_path, summarize
 
 
@@ -43,4 +44,4 @@ class GithubReporter(Reporter):
         s = summarize(result)
         lines.append(f"testaudit: {len(result.findings)} findings in {result.files_checked} files; "
                      f"compliance score {s.overall.text}")
-        return "\n".join(lines) + "\n"
+        return visible_lines("\n".join(lines) + "\n")  # after the runner's escapes: %0A stays one line

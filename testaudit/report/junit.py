@@ -14,6 +14,7 @@ from typing import Dict, List
 
 from testaudit.model import Finding, RunResult
 from testaudit.report import Reporter
+from testaudit.report.escape import visible_lines
 from testaudit.report.summary import summarize
 
 SUPPORT = "support"
@@ -22,7 +23,7 @@ _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-
 
 def _xml(text: str) -> str:
     """Characters XML 1.0 cannot carry (NUL and other controls from broken files) become U+FFFD."""
-    return _NOT_XML.sub("\ufffd", text)
+    return _NOT_XML.sub("\ufffd", visible_lines(text))
 
 
 def _failure(f: Finding) -> ET.Element:

@@ -10,11 +10,14 @@ from typing import Dict, Iterable, List, Sequence
 from testaudit import score as scoring
 from testaudit.model import RunResult
 from testaudit.report import Reporter
+from testaudit.report.escape import markdown_code, visible_lines
 from testaudit.report.summary import severity_counts, status_notes, summarize, worst_modules
 
 
 def _cell(value: object) -> str:
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """A table cell: GFM splits rows at pipes before it reads code spans, so ``\\|`` even there
+    (backslashes are left alone: inside a code span they are shown as written)."""
+    return str(value).replace("|", "\\|").replace("\n", " ")
 
 
 def _table(header: Sequence[str], align: str, rows: Iterable[Sequence[object]]) -> List[str]:
@@ -27,7 +30,7 @@ def _table(header: Sequence[str], align: str, rows: Iterable[Sequence[object]]) 
 def _scores(title: str, scores: Dict[str, scoring.Score]) -> List[str]:
     if not scores:
         return []
-    rows = [(f"`{name}`", s.modules, s.text) for name, s in scores.items()]
+    rows = [(markdown_code(name), s.modules, s.text) for name, s in scores.items()]
     return [f"### By {title}", ""] + _table((title, "test modules", "score"), "lrr", rows)
 
 
@@ -63,8 +66,8 @@ def render_markdown(result: RunResult, fail_under: str = "", limit: int = 10) ->
     if worst:
         out += [f"### Modules losing the most score (top {limit})", ""]
         out += _table(("module", "category", "failing rules", "findings"), "lllr",
-                      [(f"`{m.path}`", m.category, ", ".join(m.failing), m.findings) for m in worst])
-    return "\n".join(out).rstrip("\n") + "\n"
+                      [(markdown_code(m.path), m.category, ", ".join(m.failing), m.findings) for m in worst])
+    return visible_lines("\n".join(out).rstrip("\n") + "\n")
 
 
 class MarkdownReporter(Reporter):

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from testaudit.model import RunResult
 from testaudit.report import Reporter
+from testaudit.report.escape import visible
 from testaudit.report.summary import fix_label, severity_counts, status_notes, summarize
 from testaudit.score import below_threshold
 from testaudit.source import read_lines
@@ -38,29 +39,31 @@ class TextReporter(Reporter):
     def _findings(self, console: Console, result: RunResult) -> None:
         for path, group in groupby(result.findings, key=lambda f: f.path):
             lines = read_lines(os.path.join(result.root, path))
-            console.print(Text(path, style="bold underline"))
+            console.print(Text(visible(path), style="bold underline"))
             for f in group:
                 head = Text("  ")
                 head.append(f"{f.location.line}:{f.location.column}", style="cyan")
                 head.append("  ")
                 head.append(f.code, style=_SEVERITY_STYLE.get(f.severity.value, ""))
-                head.append(f" {f.message}")
+                head.append(f" {visible(f.message)}")
                 if f.fix is not None:
                     head.append(f" {fix_label(f)}", style="green" if f.fix.safe else "yellow")
                 if f.category:
                     head.append(f"  [{f.category}]", style="dim")
                 console.print(head)
                 if 0 < f.location.line <= len(lines):
-                    src = lines[f.location.line - 1].rstrip("\n")
+                    raw = lines[f.location.line - 1]
+                    src = visible(raw)
                     gutter = f"    {f.location.line:>5} | "
                     console.print(Text(gutter, style="dim") + Text(src[:200]))
-                    width = max(1, (f.location.end_column - f.location.column)
-                                if f.location.end_line == f.location.line else len(src) - f.location.column + 1)
-                    caret = " " * (len(gutter) + f.location.column - 1) + "^" * min(width, 120)
+                    start = len(visible(raw[:f.location.column - 1]))  # escapes widen the line
+                    end = len(visible(raw[:f.location.end_column - 1])) if f.location.end_line == f.location.line \
+                        else len(src)
+                    caret = " " * (len(gutter) + start) + "^" * min(max(1, end - start), 120)
                     console.print(Text(caret, style=_SEVERITY_STYLE.get(f.severity.value, "")))
             console.print()
         for w in result.warnings:
-            console.print(Text(f"warning: {w.path}: {w.message}", style="yellow"))
+            console.print(Text(f"warning: {visible(w.path)}: {visible(w.message)}", style="yellow"))
 
     def _summary(self, console: Console, result: RunResult) -> None:
         s = summarize(result)
