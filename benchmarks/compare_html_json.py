@@ -81,7 +81,9 @@ def compare(html: str, doc: Dict[str, Any]) -> List[Tuple[str, int, List[str]]]:
                                   for name, value in summary["categories"].items()] + [("categories", sorted(cats), sorted(summary["categories"]))])
     dirs = {cells[0].rstrip("/"): cells for cells in tables.rows.get("data-dir", {}).values()}
     found = Counter(f["path"].split("/", 1)[0] if "/" in f["path"] else "." for f in doc["findings"])
-    pairs = [("directories", sorted(dirs), sorted(summary["directories"]))]
+    scored = sorted(name for name, cells in dirs.items() if cells[1] != "\u2013")  # '–': no test modules
+    pairs = [("directories with a score", scored, sorted(summary["directories"])),
+             ("findings under all directories", sum(int(c[4]) for c in dirs.values()), len(doc["findings"]))]
     for name, value in summary["directories"].items():
         cells = dirs.get(name, ["", "nan", "", "", "-1"])
         pairs += [(f"{name} score", float(cells[1]), value), (f"{name} findings", int(cells[4]), found.get(name, 0))]

@@ -106,9 +106,9 @@ def test_sections_and_figures_equal_the_json_report(fixtures_run: Tuple[Path, Ru
         assert int(row[6]) == summary["rules"][code]["findings"]
     assert {k: float(v[2]) for k, v in page.rows["data-category"].items()} == summary["categories"]
     data = data_block(html)
-    top = {row[0].rstrip("/"): float(row[1]) for row in page.rows["data-dir"].values()}
+    top = {row[0].rstrip("/"): float(row[1]) for row in page.rows["data-dir"].values() if row[1] != "\u2013"}
     assert top == summary["directories"]
-    assert {d[0]: float(d[2]) for d in data["dirs"] if d[1] == -1} == summary["directories"]
+    assert {d[0]: float(d[2]) for d in data["dirs"] if d[1] == -1 and d[2]} == summary["directories"]
     # every finding, in order, with its path, position, rule and message
     findings = json.loads(get_reporter("json")().render(result))["findings"]
     assert len(data["findings"]) == len(findings) == summary["findings"]
@@ -130,7 +130,7 @@ def test_directory_drill_down_adds_up(fixtures_run: Tuple[Path, RunResult]) -> N
         assert mods == sum(1 for f in own if f[3]) + sum(d[3] for d in subs)
         assert count == sum(f[5] for f in own) + sum(d[5] for d in subs)
         assert failing == sum(1 for f in own if f[4]) + sum(d[4] for d in subs)
-        assert 0 <= float(score_text) <= 100
+        assert (0 <= float(score_text) <= 100) if mods else score_text == ""
         if parent != -1:
             assert path.startswith(dirs[parent][0] + "/")
     assert sum(d[5] for d in dirs if d[1] == -1) == len(result.findings)
@@ -184,3 +184,16 @@ def test_cli_writes_the_report(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["check", str(root), "--format", "html", "-o", str(out), "-j", "1"])
     assert res.exit_code == 1, res.output
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_a_directory_without_test_modules_has_no_score(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {
+        "tests/integration/test_hostile.py": HOSTILE_MODULE,
+        "helpers/env.py": "import os\n\nHOME = os.environ['HOME']\n",
+    })
+    result = run_project(root)
+    html = render(result)
+    summary = json.loads(get_reporter("json")().render(result))["summary"]
+    rows = {r[0]: r for r in parse(html).rows["data-dir"].values()}
+    assert rows["helpers/"][1:] == ["\u2013", "0", "0", "1"]
+    assert set(summary["directories"]) == {"tests"} and float(rows["tests/"][1]) == summary["directories"]["tests"]

@@ -61,7 +61,7 @@ def _failing(m: ModuleSummary, weights: Dict[str, float]) -> Tuple[str, ...]:
 
 def directory_tree(result: RunResult, paths: _Strings) -> Tuple[List[List[Any]], List[List[Any]]]:
     """Directories (``[path, parent, score, test modules, failing modules, findings]``, parent
-    -1 for a top-level one) and files (``[path, directory, category, score, failing rules,
+    -1 for a top-level one; score '' when no test module is below it) and files (``[path, directory, category, score, failing rules,
     findings]``) for the drill-down. Top-level groups are :func:`score.top_directory`'s, ``.``
     holding the files at the root, as in the JSON ``directories``; every directory's score is
     :func:`score.compute` over the test modules below it."""
@@ -89,7 +89,7 @@ def directory_tree(result: RunResult, paths: _Strings) -> Tuple[List[List[Any]],
         mods = [modules[p] for p in below[d] if p in modules]
         value = scoring.compute(mods, weights)
         position[d] = len(dirs)
-        dirs.append([visible(d), parent, value.text, len(mods), sum(1 for m in mods if _failing(m, weights)),
+        dirs.append([visible(d), parent, value.text if mods else "", len(mods), sum(1 for m in mods if _failing(m, weights)),
                      sum(per_file[p] for p in below[d])])
     rows: List[List[Any]] = []
     for path in files:
@@ -235,6 +235,7 @@ def categories_table(summary: Dict[str, Any], result: RunResult) -> str:
             "<tbody>" + "".join(rows) + "</tbody></table></section>")
 
 
+NO_SCORE = "\u2013"  # a directory or file without test modules has no score
 DIR_COLUMNS = (("name", "directory / module"), ("score", "score"), ("modules", "test modules"),
                ("failing", "failing modules"), ("findings", "findings"))
 
@@ -248,7 +249,7 @@ def directories_table(summary: Dict[str, Any], data: Dict[str, Any]) -> str:
         if parent != -1:
             continue
         rows.append(f'<tr class="dir" data-dir="{i}"><td><button type="button" class="link open" data-open="{i}">'
-                    f'{esc(path)}/</button></td><td class="num score">{esc(score_text)}</td>'
+                    f'{esc(path)}/</button></td><td class="num score">{esc(score_text or NO_SCORE)}</td>'
                     f'<td class="num">{mods}</td><td class="num">{failing}</td><td class="num">{count}</td></tr>')
     return ('<section id="directories" class="card"><h2>By directory</h2><nav id="crumbs" aria-label="directory">'
             '<button type="button" class="link" data-open="-1">all directories</button></nav>'

@@ -25,7 +25,7 @@
     tr.dataset.dir = i;
     var td = el("td"), open = el("button", "link open", (d[1] === -1 ? d[0] : d[0].slice(d[0].lastIndexOf("/") + 1)) + "/");
     open.type = "button"; open.dataset.open = i; td.appendChild(open); tr.appendChild(td);
-    tr.appendChild(el("td", "num score", d[2]));
+    tr.appendChild(el("td", "num score", d[2] || "\u2013"));
     tr.appendChild(el("td", "num", d[3]));
     tr.appendChild(el("td", "num", d[4]));
     var count = el("td", "num");
@@ -45,7 +45,7 @@
     if (f[4]) td.appendChild(el("span", "failing", f[4]));
     if (!f[3] && f[5]) td.appendChild(el("span", "muted", " (support module)"));
     tr.appendChild(td);
-    tr.appendChild(el("td", "num score", f[3]));
+    tr.appendChild(el("td", "num score", f[3] || "\u2013"));
     tr.appendChild(el("td", "num", f[3] ? 1 : 0));
     tr.appendChild(el("td", "num", f[4] ? 1 : 0));
     var count = el("td", "num");
@@ -58,7 +58,7 @@
   }
   function value(row, isDir) {
     if (sortKey === "name") return isDir ? D.dirs[row][0] : D.paths[D.files[row][0]];
-    if (isDir) { var v = D.dirs[row][COLUMN[sortKey]]; return sortKey === "score" ? parseFloat(v) : v; }
+    if (isDir) { var v = D.dirs[row][COLUMN[sortKey]]; return sortKey === "score" ? (v === "" ? NaN : parseFloat(v)) : v; }
     var f = D.files[row];
     if (sortKey === "score") return f[3] === "" ? NaN : parseFloat(f[3]);
     if (sortKey === "modules") return f[3] ? 1 : 0;
