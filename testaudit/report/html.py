@@ -201,7 +201,12 @@ def overview(result: RunResult, summary: Dict[str, Any], fail_under: str) -> str
             f'style="--badge:{hex_}"><span class="figure" id="score">{esc(score_text)}</span>'
             f'<span class="unit">/ 100</span><span class="label">compliance score</span></div>'
             f'<div class="facts"><p>{esc(" · ".join(facts))}</p>'
-            + "".join(f"<p class=\"note\">{esc(n)}</p>" for n in notes) + "</div></section>")
+            + "".join(f'<p class="note">{_code_spans(esc(n))}</p>' for n in notes) + "</div></section>")
+
+
+def _code_spans(escaped: str) -> str:
+    """The summaries' `code` spans (Markdown-style backticks) as <code>, in already escaped text."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
 
 
 def rules_table(summary: Dict[str, Any], data: Dict[str, Any]) -> str:
