@@ -12,6 +12,12 @@
     return node;
   }
   function $(id) { return document.getElementById(id); }
+  function withCode(node, text) {  // `code` spans of a message as <code> elements (text nodes only)
+    var parts = String(text).split("`");
+    if (parts.length % 2 === 0) { node.textContent = text; return node; }
+    parts.forEach(function (part, i) { if (part) node.appendChild(i % 2 ? el("code", null, part) : document.createTextNode(part)); });
+    return node;
+  }
 
   // -- directories: a listing of one directory at a time (its subdirectories, then its files) --
   var childDirs = {}, childFiles = {};
@@ -169,7 +175,7 @@
     if (f[9] !== -1) tags.push(D.strings[f[9]]);
     if (tags.length) head.appendChild(el("span", "tags mono", tags.join(" \u00B7 ")));
     li.appendChild(head);
-    li.appendChild(el("p", "msg", D.strings[f[7]]));
+    li.appendChild(withCode(el("p", "msg"), D.strings[f[7]]));
     if (f[10]) {
       li.appendChild(el("p", "fix", (f[10] === 1 ? "Safe fix (testaudit check --fix): " :
         "Unsafe fix (testaudit check --fix --unsafe-fixes): ") + D.strings[f[11]]));
