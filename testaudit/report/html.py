@@ -245,7 +245,7 @@ DIR_COLUMNS = (("name", "directory / module"), ("score", "score"), ("modules", "
                ("failing", "failing modules"), ("findings", "findings"))
 
 
-def directories_table(summary: Dict[str, Any], data: Dict[str, Any]) -> str:
+def directories_table(data: Dict[str, Any]) -> str:
     """The top level drawn here (the JSON ``directories``); the script redraws on drill-down."""
     head = "".join(f'<th class="{"" if key == "name" else "num"}"><button type="button" class="sort" '
                    f'data-sort="{key}">{title}</button></th>' for key, title in DIR_COLUMNS)
@@ -281,7 +281,7 @@ def render_html(result: RunResult, fail_under: str = "") -> str:
             f'<p class="muted">testaudit {esc(__version__)}</p></header>'
             + overview(result, summary, fail_under)
             + '<div class="columns">' + rules_table(summary, data) + categories_table(summary, result) + "</div>"
-            + directories_table(summary, data) + trend_section(result.trend, result.rules) + FINDINGS_SECTION)
+            + directories_table(data) + trend_section(result.trend, result.rules) + FINDINGS_SECTION)
     return page(f"testaudit report: {project} {scoring.format_score(summary['score'])}", body, data,
                 asset("report.js") + asset("trend.js"))
 
