@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Dict, Optional, Sequence
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 from testaudit.config import Config, find_project_root, load_config
-from testaudit.model import FileFacts, RunResult
+from testaudit.model import FileFacts, RunResult, TrendPoint
 
 
 def load(paths: Sequence[str], config_file: Optional[str] = None) -> Config:
@@ -38,6 +38,17 @@ def facts_of(paths: Sequence[str], config: Optional[Config] = None) -> Dict[str,
     if config is None:
         config = load(paths)
     return engine.collect_facts([str(Path(p)) for p in paths], config)
+
+
+def trend(paths: Sequence[str], config: Config, last: int = 10, *, select: Optional[Sequence[str]] = None,
+          ignore: Sequence[str] = (), jobs: Optional[int] = None, cache: bool = True,
+          progress: Optional[Callable[[int, int], None]] = None) -> Tuple[TrendPoint, ...]:
+    """The score of ``paths`` at each of the last ``last`` commits that touched Python files,
+    oldest first, read from git's objects (nothing is checked out); see :mod:`testaudit.history`."""
+    from testaudit.history import score_history
+
+    return score_history(paths, config, last, select=select, ignore=ignore, jobs=jobs, cache=cache,
+                         progress=progress)
 
 
 def since(result: RunResult, paths: Sequence[str], config: Config, rev: str, *,

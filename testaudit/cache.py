@@ -10,7 +10,8 @@ folder carries a ``.gitignore`` of ``*``. What it holds:
 - ``deps``: the project files a file's imports resolve to, for the closure signatures;
 - ``outcomes``: a checked file's final findings and score summary, with the signature of
   everything it depends on (its closure), reused while that signature holds;
-- ``meta``: schema and tool version, and per configuration key the selected rules' metadata.
+- ``meta``: schema and tool version, per configuration key the selected rules' metadata, the
+  record of the last run, and the score at each commit ``testaudit trend`` has computed.
 
 Values are JSON (never pickle: a cache file planted in a repository must not run code). A
 corrupt database, or one written by another schema or tool version, is discarded with a
@@ -261,6 +262,18 @@ class Cache:
 
     def put_rules(self, rules: Tuple[RuleInfo, ...], key: str) -> None:
         self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"rules:{key}", encode(rules))))
+
+    def trend_point(self, key: str) -> Optional[model.TrendPoint]:
+        """The score recorded for a commit (``testaudit trend``), by :func:`key_of` its commit,
+        paths and configuration: a commit's content never changes, so neither does its score."""
+        for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", (f"trend:{key}",)):
+            loaded = self._decode(value, "trend")
+            if isinstance(loaded, model.TrendPoint):
+                return loaded
+        return None
+
+    def put_trend_point(self, key: str, point: model.TrendPoint) -> None:
+        self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"trend:{key}", encode(point))))
 
     # -- plumbing -----------------------------------------------------------------------------
     def _rows(self, sql: str, params: Sequence[object]) -> List[Tuple[Any, ...]]:

@@ -84,6 +84,8 @@ def main() -> None:
 @click.option("--since", metavar="REV",
               help="Report only Python files changed since git revision REV (and untracked ones); "
                    "print the score's change since REV.")
+@click.option("--trend", "trend_last", type=click.IntRange(min=1), metavar="N",
+              help="With --format html: include the score at each of the last N commits that touched Python files.")
 @click.option("--fix", "apply_fixes", is_flag=True, help="Apply safe fixes, then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
 @click.option("--diff", "show_diff", is_flag=True,
@@ -95,7 +97,8 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
           output: Optional[str], fail_under: Optional[str], exit_zero: bool, statistics: bool,
           jobs: Optional[int], config_file: Optional[str], force_exclude: bool, no_cache: bool,
           baseline_file: Optional[str], no_baseline: bool, show_baselined: bool, update_baseline: bool,
-          allow_new: bool, fail_on_regression: bool, since: Optional[str], apply_fixes: bool, unsafe_fixes: bool,
+          allow_new: bool, fail_on_regression: bool, since: Optional[str], trend_last: Optional[int], apply_fixes: bool,
+          unsafe_fixes: bool,
           show_diff: bool, quiet: bool, verbose: bool, color: Optional[bool]) -> None:
     """Check PATHS (default: the current directory) and report findings and the score."""
     from testaudit import api
@@ -116,6 +119,9 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
                               "--fail-on-regression or --show-baselined", None, "--no-baseline")
         if allow_new and not update_baseline:
             raise ConfigError("--allow-new only applies with --update-baseline", None, "--allow-new")
+        if trend_last and fmt != "html":
+            raise ConfigError("--trend only applies with --format html (`testaudit trend` writes JSON)", None,
+                              "--trend")
         if show_diff and update_baseline:
             raise ConfigError("--diff writes nothing, so it cannot be combined with --update-baseline", None,
                               "--diff")
@@ -145,6 +151,11 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
             if since:
                 result = api.since(result, list(paths), config, since, select=_split(select) or None,
                                    ignore=_split(ignore), jobs=jobs, cache=not no_cache)
+            if trend_last:
+                from dataclasses import replace
+
+                result = replace(result, trend=api.trend(list(paths), config, trend_last, select=_split(select) or None,
+                                                         ignore=_split(ignore), jobs=jobs, cache=not no_cache))
         use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                       and "NO_COLOR" not in os.environ)
         reporter = get_reporter(fmt)(color=bool(use_color), fail_under=threshold or "",
@@ -348,6 +359,66 @@ def baseline_command(paths: Tuple[str, ...], baseline_file: Optional[str], prune
         return 1 if _write_baseline(path, result, allow_new, prune_only=prune) else 0
 
     sys.exit(_guard(run, verbose))
+
+
+TREND_FORMATS = ("text", "json", "html")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--last", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many of the latest commits that touched Python files.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write to FILE; trend.html gets a chart, trend.json the figures.")
+@click.option("--format", "fmt", type=click.Choice(TREND_FORMATS),
+              help="Output format  [default: from the --output suffix (.html, .json), else text]")
+@click.option("--select", multiple=True, help="Rules to run (codes, prefixes or names; comma-separated).")
+@click.option("--ignore", multiple=True, help="Rules to skip (codes, prefixes or names; comma-separated).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .testaudit_cache/.")
+@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+def trend(paths: Tuple[str, ...], last: int, output: Optional[str], fmt: Optional[str], select: Tuple[str, ...],
+          ignore: Tuple[str, ...], jobs: Optional[int], config_file: Optional[str], no_cache: bool,
+          verbose: bool) -> None:
+    """The compliance score of PATHS at each of the last N commits that touched Python files.
+
+    Each commit's files are read from git's objects (never checked out; the work tree is left
+    alone) and checked against today's configuration; the cache makes repeated runs cheap.
+    """
+    from testaudit import api
+    from testaudit.atomic import write_text_atomic
+    from testaudit.report import trend as trends
+
+    def run() -> int:
+        config = api.load(list(paths), config_file)
+        chosen = fmt or _format_of(output)
+        points = api.trend(list(paths), config, last, select=_split(select) or None, ignore=_split(ignore),
+                           jobs=jobs, cache=not no_cache)
+        if chosen == "json":
+            text = trends.trend_json(points)
+        elif chosen == "html":
+            from testaudit.engine import rules_info
+
+            project = os.path.basename(os.path.abspath(config.root))
+            text = trends.render_trend_html(points, rules_info(config, _split(select) or None, _split(ignore)),
+                                            project)
+        else:
+            text = trends.trend_text(points)
+        if output:
+            write_text_atomic(output, text)
+            click.echo(f"testaudit: wrote {output} ({len(points)} commit{'s' if len(points) != 1 else ''})",
+                       err=True)
+        else:
+            click.echo(text, nl=False)
+        return 0
+
+    sys.exit(_guard(run, verbose))
+
+
+def _format_of(output: Optional[str]) -> str:
+    suffix = os.path.splitext(output or "")[1].lower()
+    return {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "text")
 
 
 @main.command()

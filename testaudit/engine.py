@@ -85,6 +85,25 @@ def _keys(config: Config, select: Optional[Sequence[str]], ignore: Sequence[str]
     return {FACTS: facts, CHECK: key_of(facts, repr(settings), tuple(select or ()), tuple(ignore))}
 
 
+def rules_info(config: Config, select: Optional[Sequence[str]] = None, ignore: Sequence[str] = ()) -> Tuple[RuleInfo, ...]:
+    """The selected rules as reporters describe them."""
+    from testaudit.registry import build_ruleset
+
+    return _rule_infos(build_ruleset(config, select, ignore))
+
+
+def _rule_infos(ruleset: "RuleSet") -> Tuple[RuleInfo, ...]:
+    from testaudit.docs import render_rule
+
+    return tuple(RuleInfo(r.code, r.cls.NAME, r.severity, r.weight, r.cls.MESSAGE, render_rule(r.cls))
+                 for r in ruleset.rules)
+
+
+def check_key(config: Config, select: Optional[Sequence[str]] = None, ignore: Sequence[str] = ()) -> str:
+    """What a run's findings depend on besides file contents (tool, configuration, selection)."""
+    return _keys(config, select, ignore)[CHECK]
+
+
 class _Tree:
     """The project's files as a run sees them: the disk (listed a directory at a time, for the
     thousands of module lookups of the reach phase), under an optional ``overlay``."""
@@ -221,15 +240,13 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
            jobs: Optional[int], progress: Optional[Progress], store: Optional[Cache],
            keys: Dict[str, str], tree: _Tree) -> Tuple[Tuple[RuleInfo, ...], Dict[str, Outcome], bool]:
     """The heavy path: rules, per-file results (cached or parsed), reach, project rules, suppressions."""
-    from testaudit.docs import render_rule
     from testaudit.project import Project
     from testaudit.registry import build_ruleset
     from testaudit.suppress import apply_suppressions, unused_location
     from testaudit.baseline import source_hash
 
     ruleset = build_ruleset(config, select, ignore)
-    rules = tuple(RuleInfo(r.code, r.cls.NAME, r.severity, r.weight, r.cls.MESSAGE, render_rule(r.cls))
-                  for r in ruleset.rules)
+    rules = _rule_infos(ruleset)
     with _Workers(config, ruleset, jobs, progress) as workers:
         results, facts_only = _analyze(files, config, workers, store, keys, tree)
     crashed = [Warning_(r.path, r.error or "") for r in facts_only if r.path in workers.crashed]

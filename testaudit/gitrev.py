@@ -1,7 +1,8 @@
 """What changed since a git revision, and the changed files' contents at that revision.
 
 Read from git's object database (``git diff``, ``git ls-files``, one ``git cat-file --batch``
-for every file), never by checking the revision out: the work tree and the index are untouched.
+for every file — the batched form of ``git show REV:PATH``), never by checking the revision out:
+the work tree and the index are untouched. ``testaudit trend`` reads each commit the same way.
 """
 from __future__ import annotations
 
@@ -28,15 +29,37 @@ class Changes:
     then: Dict[str, Optional[bytes]]
 
 
-def changes_since(root: str, rev: str) -> Changes:
-    top = _git(root, "rev-parse", "--show-toplevel").decode("utf-8", "replace").strip()
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    date: str  # committer date, strict ISO 8601
+    subject: str
+
+
+def python_commits(root: str, last: int, what: str = "trend") -> List[Commit]:
+    """The last ``last`` commits (newest first) that touched a ``*.py`` file under ``root``."""
+    if not _ok(root, "rev-parse", "--show-toplevel"):
+        raise TestauditError(f"{what}: {root} is not in a git work tree")
+    if not _ok(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"):
+        return []  # a repository without commits yet
+    out = _git(root, "log", f"-n{last}", "--format=%H%x00%cI%x00%s", "--", "*.py", what=what)
+    commits = []
+    for line in out.decode("utf-8", "replace").splitlines():
+        sha, date, subject = (line.split("\0") + ["", ""])[:3]
+        if sha:
+            commits.append(Commit(sha, date, subject))
+    return commits
+
+
+def changes_since(root: str, rev: str, what: str = "--since") -> Changes:
+    top = _git(root, "rev-parse", "--show-toplevel", what=what).decode("utf-8", "replace").strip()
     if not _ok(top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"):
-        raise TestauditError(f"--since: `{rev}` is not a commit in {top}")
+        raise TestauditError(f"{what}: `{rev}` is not a commit in {top}")
     entries: List[Tuple[str, str]] = []
-    raw = _git(top, "diff", "--name-status", "-z", "--no-renames", rev, "--").split(b"\0")
+    raw = _git(top, "diff", "--name-status", "-z", "--no-renames", rev, "--", what=what).split(b"\0")
     for code, name in zip(raw[0::2], raw[1::2]):
         entries.append((code.decode("ascii", "replace")[:1], os.fsdecode(name)))
-    for name in _git(top, "ls-files", "--others", "--exclude-standard", "-z").split(b"\0"):
+    for name in _git(top, "ls-files", "--others", "--exclude-standard", "-z", what=what).split(b"\0"):
         if name:
             entries.append(("A", os.fsdecode(name)))
     changed: List[str] = []
@@ -54,17 +77,17 @@ def changes_since(root: str, rev: str) -> Changes:
             then[rel] = None
         else:
             wanted.append((rel, path))
-    for (rel, _), data in zip(wanted, _contents(top, rev, [path for _, path in wanted])):
+    for (rel, _), data in zip(wanted, _contents(top, rev, [path for _, path in wanted], what)):
         then[rel] = data
     return Changes(rev, tuple(sorted(set(changed))), then)
 
 
-def _contents(top: str, rev: str, paths: Sequence[str]) -> List[Optional[bytes]]:
+def _contents(top: str, rev: str, paths: Sequence[str], what: str = "--since") -> List[Optional[bytes]]:
     """Each path's bytes at ``rev`` (None when absent), with one ``git cat-file --batch``."""
     if not paths:
         return []
     request = b"".join(f"{rev}:{p}\n".encode("utf-8", "surrogateescape") for p in paths)
-    out = _git(top, "cat-file", "--batch", stdin=request)
+    out = _git(top, "cat-file", "--batch", stdin=request, what=what)
     blobs: List[Optional[bytes]] = []
     pos = 0
     for _ in paths:
@@ -80,16 +103,19 @@ def _contents(top: str, rev: str, paths: Sequence[str]) -> List[Optional[bytes]]
     return blobs
 
 
-def _git(cwd: str, *args: str, stdin: Optional[bytes] = None) -> bytes:
+def _git(cwd: str, *args: str, stdin: Optional[bytes] = None, what: str = "--since") -> bytes:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
     except OSError as exc:
-        raise TestauditError(f"--since needs git: {exc.strerror or exc}") from None
+        raise TestauditError(f"{what} needs git: {exc.strerror or exc}") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise TestauditError(f"--since: git {args[0]} failed: {message[-1] if message else done.returncode}")
+        raise TestauditError(f"{what}: git {args[0]} failed: {message[-1] if message else done.returncode}")
     return done.stdout
 
 
 def _ok(cwd: str, *args: str) -> bool:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False).returncode == 0
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False).returncode == 0
+    except OSError:
+        return False

@@ -284,6 +284,23 @@ class ScoreDelta:
 
 
 @dataclass(frozen=True)
+class TrendPoint:
+    """The project's score at one commit (``testaudit trend``, ``check --trend N``).
+
+    ``rules`` holds (code, compliance in percent rounded to one decimal) for every selected rule
+    with something applicable at that commit; ``modules`` is the number of test modules then.
+    """
+
+    commit: str
+    date: str  # committer date, ISO 8601
+    subject: str
+    score: float
+    modules: int
+    findings: int
+    rules: Tuple[Tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
 class RuleInfo:
     """What reporters need to describe a selected rule (SARIF's ``tool.driver.rules``)."""
 
@@ -308,6 +325,7 @@ class RunResult:
     baseline: Optional[BaselineStatus] = None
     delta: Optional[ScoreDelta] = None
     fixed: int = 0  # fixes applied by --fix before the findings were collected
+    trend: Tuple[TrendPoint, ...] = ()  # ``check --trend N``: the score at earlier commits, oldest first
 
     @property
     def weights(self) -> Tuple[Tuple[str, float], ...]:

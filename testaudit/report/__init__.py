@@ -6,7 +6,7 @@ from typing import ClassVar, Dict, Type
 
 from testaudit.model import RunResult
 
-FORMATS = ("text", "concise", "json", "sarif", "junit", "github", "markdown")
+FORMATS = ("text", "concise", "json", "sarif", "junit", "github", "markdown", "html")
 
 
 class Reporter:

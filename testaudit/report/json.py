@@ -39,7 +39,8 @@ def _with_baselined(d: Dict[str, Any], f: Any, result: RunResult) -> Dict[str, A
     return d
 
 
-def to_dict(result: RunResult) -> Dict[str, Any]:
+def summary_dict(result: RunResult) -> Dict[str, Any]:
+    """The ``summary`` object: every figure the other summaries (HTML) must agree with."""
     s = summarize(result)
     rules = {}
     for r in s.overall.rules:
@@ -47,26 +48,30 @@ def to_dict(result: RunResult) -> Dict[str, Any]:
                          "applicable": r.applicable, "failing": r.failing,
                          "compliance": round(r.compliance * 100, 1), "weight": r.weight}
     return {
+        "files_checked": result.files_checked,
+        "test_modules": len(result.modules),
+        "findings": len(result.findings),
+        "suppressed": result.suppressed,
+        "counts": s.counts,
+        "score": float(s.overall.text),
+        "rules": rules,
+        "categories": {k: float(v.text) for k, v in s.categories.items()},
+        "directories": {k: float(v.text) for k, v in s.directories.items()},
+        "baseline": baseline_json(result.baseline),
+        "fixed": result.fixed,
+        "since": None if result.delta is None else {
+            "rev": result.delta.rev, "score_before": round(result.delta.before, 1),
+            "score_after": round(result.delta.after, 1), "changed_files": list(result.delta.changed)},
+    }
+
+
+def to_dict(result: RunResult) -> Dict[str, Any]:
+    return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "testaudit", "version": __version__},
         "findings": [_with_baselined(finding_dict(f), f, result) for f in result.findings],
         "warnings": [{"path": w.path, "message": w.message} for w in result.warnings],
-        "summary": {
-            "files_checked": result.files_checked,
-            "test_modules": len(result.modules),
-            "findings": len(result.findings),
-            "suppressed": result.suppressed,
-            "counts": s.counts,
-            "score": float(s.overall.text),
-            "rules": rules,
-            "categories": {k: float(v.text) for k, v in s.categories.items()},
-            "directories": {k: float(v.text) for k, v in s.directories.items()},
-            "baseline": baseline_json(result.baseline),
-            "fixed": result.fixed,
-            "since": None if result.delta is None else {
-                "rev": result.delta.rev, "score_before": round(result.delta.before, 1),
-                "score_after": round(result.delta.after, 1), "changed_files": list(result.delta.changed)},
-        },
+        "summary": summary_dict(result),
     }
 
 
