@@ -45,6 +45,8 @@ def init_pool_worker(config: Config, ruleset: RuleSet) -> None:
     that decides what to do with it (stop the workers, write nothing) — a worker would only print
     a traceback of its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # started with SIGINT blocked (engine._quiet_context)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     init_worker(config, ruleset)
 
 

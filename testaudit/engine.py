@@ -12,6 +12,7 @@ then, so a run with nothing changed never imports libcst or networkx.
 """
 from __future__ import annotations
 
+import copy
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +27,7 @@ from testaudit.model import (
 )
 
 if TYPE_CHECKING:  # the heavy modules are imported only on the heavy path
+    import multiprocessing.context
     from testaudit.project import Project
     from testaudit.registry import RuleSet
 
@@ -346,6 +348,31 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
+def _quiet_context() -> "multiprocessing.context.BaseContext":
+    """The default multiprocessing context, whose processes start with SIGINT blocked: Ctrl-C
+    reaches the whole process group, and a worker caught between its birth and its initializer
+    (which ignores SIGINT, then unblocks it) would print a traceback of its own. In the main
+    process a Ctrl-C during the fork is only deferred until the fork returns."""
+    import multiprocessing
+    import signal
+
+    base = multiprocessing.get_context()
+    if not hasattr(signal, "pthread_sigmask"):
+        return base
+
+    class Process(base.Process):  # type: ignore[name-defined,misc]
+        def start(self) -> None:
+            old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                super().start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+    context = copy.copy(base)
+    context.Process = Process  # type: ignore[misc]
+    return context
+
+
 class _Workers:
     """Per-file work for one run, handed out as it is discovered: in this process with one job
     (or for a lone file), else in one process pool kept for the whole run. Results come back in
@@ -397,7 +424,7 @@ class _Workers:
     def _new_pool(self, count: int) -> ProcessPoolExecutor:
         from testaudit.analyze import init_pool_worker
 
-        return ProcessPoolExecutor(max_workers=count, initializer=init_pool_worker,
+        return ProcessPoolExecutor(max_workers=count, initializer=init_pool_worker, mp_context=_quiet_context(),
                                    initargs=(self.config, self.ruleset))
 
     def collect(self, block: bool = True) -> List[Tuple[str, FileResult]]:
