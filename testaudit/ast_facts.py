@@ -22,7 +22,9 @@ import re
 import warnings
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-from testaudit.facts import ClassRecord, FactsDraft, FuncRecord, catches_import_errors, is_type_checking
+from testaudit.facts import (
+    ClassRecord, FactsDraft, FuncRecord, catches_import_errors, expects_import_error, is_type_checking,
+)
 from testaudit.model import FileFacts
 from testaudit.pytest_model import is_test_function_name, requested_params
 from testaudit.rule import LINE_BREAK, FileContext
@@ -151,6 +153,15 @@ class _Extractor:
                 self.draft.import_guards.append((node.lineno, node.handlers[0].lineno - 1))
         elif isinstance(node, ast.If) and is_type_checking(AST.dotted(node.test)):
             self.draft.import_guards.append((node.lineno, node.body[-1].end_lineno or node.lineno))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                call = item.context_expr
+                if isinstance(call, ast.Call):
+                    args = AST.call_args(call) or []
+                    first = next((v for k, v in args if k is None or k == "expected_exception"), None)
+                    if expects_import_error(AST.dotted(call.func), first, AST.dotted, AST.elements):
+                        self.draft.import_guards.append((node.lineno, node.body[-1].end_lineno or node.lineno))
+                        return
 
     def _bindings(self, node: ast.stmt) -> None:
         """Module-level names bound by statements other than assignments, defs and imports."""
@@ -253,7 +264,7 @@ class _Extractor:
             elif kind is ast.Import or kind is ast.ImportFrom:
                 imports.append(node)
                 continue
-            elif kind is ast.Try or kind is ast.If:
+            elif kind is ast.Try or kind is ast.If or kind is ast.With or kind is ast.AsyncWith:
                 self._guard(node)
             fields = _FIELDS.get(kind) or _child_fields(node)
             for field in fields[0]:

@@ -38,6 +38,20 @@ def catches_import_errors(types: Iterable[Optional[str]]) -> bool:
     return any(t is None or t.rsplit(".", 1)[-1] in IMPORT_ERRORS for t in types)
 
 
+# context managers that expect an exception: an import failing inside them is the test's point
+RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex"})
+
+
+def expects_import_error(name: Optional[str], first: Any, dotted_of: Callable[[Any], Optional[str]],
+                         elements_of: Callable[[Any], Optional[List[Any]]]) -> bool:
+    """Whether ``with <name>(<first>, …):`` expects a failing import (``pytest.raises(ImportError)``,
+    ``self.assertRaises((ModuleNotFoundError, AttributeError))``)."""
+    if name is None or name.rsplit(".", 1)[-1] not in RAISES or first is None:
+        return False
+    items = elements_of(first)
+    return catches_import_errors([dotted_of(e) or "?" for e in items] if items is not None else [dotted_of(first) or "?"])
+
+
 def is_type_checking(name: Optional[str]) -> bool:
     return name is not None and name.rsplit(".", 1)[-1] == "TYPE_CHECKING"
 
@@ -320,6 +334,16 @@ class FactsCollector(cst.BatchableCSTVisitor):
                 types.append(dotted(kind) if kind is not None else None)
         if node.handlers and catches_import_errors(types):
             self.draft.import_guards.append((self.ctx.line_of(node), self.ctx.line_of(node.handlers[0]) - 1))
+
+    def visit_With(self, node: cst.With) -> None:
+        for item in node.items:
+            call = item.item
+            if isinstance(call, cst.Call):
+                first = next((a.value for a in call.args if a.keyword is None or a.keyword.value == "expected_exception"),
+                             None)
+                if expects_import_error(dotted(call.func), first, dotted, CST.elements):
+                    self.draft.import_guards.append((self.ctx.line_of(node), self.ctx.location(node.body).end_line))
+                    return
 
     def visit_If(self, node: cst.If) -> None:
         if is_type_checking(dotted(node.test)):

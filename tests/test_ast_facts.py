@@ -131,6 +131,13 @@ def set_globals():
         thing = None
     if TYPE_CHECKING:
         import inner_types
+    with pytest.raises(expected_exception=ImportError), open("x"):
+        from removed import gone
+    with self.assertRaises((ValueError, mod.ModuleNotFoundError)):
+        import removed_too
+async def expects():
+    async with pytest.raises(ValueError):
+        import not_guarded_either
 globals()["dynamic"] = 1
 '''
 
@@ -151,7 +158,8 @@ def test_identical_on_a_module_full_of_ordering_and_position_traps(tmp_path: Pat
     assert facts.dynamic_names and facts.has_getattr
     guarded = {i.local for i in facts.imports if any(a <= i.line <= b for a, b in facts.import_guards)}
     assert {"json", "Protocol", "ü", "Ünï", "Name2", "y", "thing", "inner_types"} <= guarded
-    assert "not_guarded" not in guarded
+    assert {"gone", "removed_too"} <= guarded
+    assert "not_guarded" not in guarded and "not_guarded_either" not in guarded
     name2 = next(i for i in facts.imports if i.local == "Name2")
     assert (name2.name_line, name2.column, name2.end_column) != (name2.line, 0, 0)
     uni = next(i for i in facts.imports if i.local == "Ünï")
