@@ -5,7 +5,8 @@ project module neither defines nor can provide — pytest's collection errors
 `ModuleNotFoundError: No module named 'app.servcies'` and
 `ImportError: cannot import name 'User' from 'app.models'`, found without running anything.
 Imports are checked in every checked file (test and support modules), at module level and
-inside functions.
+inside functions; a missing module is reported once per statement, on its first name, and a
+missing name on the name itself.
 
 Only project modules are judged: the import's top-level name must be a regular package or
 module of the project (`name/__init__.py` or `name.py` under a `src` root). Third-party and
@@ -27,7 +28,9 @@ with a module-level `__getattr__`, one that uses `globals()` or `sys.modules[__n
 import of a module that is not a project module (or cannot be found), and a module that does
 not parse. Relative imports are TA201's. Imports inside a `try:` whose handler catches
 `ImportError` (or `ModuleNotFoundError`, `Exception`, a bare `except:`) and inside
-`if TYPE_CHECKING:` are not reported: a failure there does not fail collection. An import
+`if TYPE_CHECKING:` are not reported: a failure there does not fail collection; nor are
+imports inside `with pytest.raises(ImportError):` (or `ModuleNotFoundError`, `Exception`,
+`self.assertRaises(…)`), where the failure is what the test asserts. An import
 that a module in the same directory would satisfy (a test directory without `__init__.py`,
 which pytest puts first on `sys.path`) is not judged either.
 
@@ -110,11 +113,14 @@ class UnresolvedImport(ProjectRule):
             facts: Optional[FileFacts] = project.facts.get(path)
             if facts is None or not facts.parsed:
                 continue
+            missing_reported: Set[Tuple[int, str]] = set()  # a missing module: once per statement
             for imp in facts.imports:
-                if imp.level or not imp.module or _guarded(facts, imp):
+                if imp.level or not imp.module or _guarded(facts, imp) or (imp.line, imp.module) in missing_reported:
                     continue
                 message = resolver.judge(facts, imp)
                 if message:
+                    if message.startswith("cannot import `"):
+                        missing_reported.add((imp.line, imp.module))
                     line = imp.name_line or imp.line
                     yield Finding(
                         path=facts.path, code=self.CODE, name=self.NAME, severity=self.severity, message=message,

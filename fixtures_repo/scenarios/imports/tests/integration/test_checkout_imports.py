@@ -6,6 +6,7 @@ Business Value Justification (BVJ):
 - Value Impact: a test module that cannot be imported never runs
 - Strategic Impact: collection errors are found before CI runs
 """
+import pytest
 import requests
 from fastapi.testclient import TestClient
 
@@ -22,7 +23,7 @@ from scenarios.imports.shop.models import (
     Invoice,  # expect: TA202
 )
 from scenarios.imports.shop.models import User  # expect: TA202
-from scenarios.imports.shop.payments import charge  # expect: TA202
+from scenarios.imports.shop.payments import charge, refund_payment  # expect: TA202
 from scenarios.imports.shop.plugins import PluginBase
 from scenarios.imports.shop.registry import card_gateway
 from scenarios.imports.shop.reports import daily
@@ -39,6 +40,12 @@ except ImportError:
 class TestCheckout(BaseIntegrationTest):
     def test_order_total(self):
         assert Order().total() == 0
+
+    def test_removed_module_stays_removed(self):
+        with pytest.raises(ImportError):
+            from scenarios.imports.shop.legacy_checkout import checkout
+
+            assert checkout
 
     def test_refund(self):
         from scenarios.imports.shop.models import Refund  # expect: TA202
