@@ -34,6 +34,11 @@ def test_unrelated_markers(name):
 
 
 @pytest.mark.mission_critical
+def test_priority_tag_is_combinable():
+    assert make_user("h").name == "h"
+
+
+@pytest.mark.e2e
 class TestCriticalUsers:
     pytestmark = pytest.mark.usefixtures("tmp_path")
 

@@ -7,13 +7,17 @@ Reports a test whose category markers disagree:
   enclosing classes included) and the module's `pytestmark` — e.g. a module marked
   `pytest.mark.unit` holding a test marked `@pytest.mark.integration`;
 - with `paths` on (the default), a test whose markers name one category while the nearest
-  category directory of its path names another (`@pytest.mark.unit` on a test in
-  `tests/integration/`).
+  category directory of its path names another and no directory of its path names the
+  marker's (`@pytest.mark.unit` on a test in `tests/integration/`; an `e2e` marker in
+  `tests/e2e/integration/` agrees with one of its directories and is not reported).
 
 Which markers and directories name which category is the project's `categories`
 configuration (by default `e2e`, `integration`, `mission_critical`, `unit`), the same one that
 decides every test's category. The same category marked at two levels, and markers that name
-no category (`asyncio`, `slow`, `usefixtures`…), are fine. One finding per test, on its name.
+no category (`asyncio`, `slow`, `usefixtures`…), are fine, and so are the `combinable`
+categories (by default `mission_critical`), which mark a test's priority on top of its kind:
+`@pytest.mark.e2e` with `@pytest.mark.mission_critical` is an e2e test that is also mission
+critical. One finding per test, on its name.
 
 ## Why is this bad?
 A test's category decides which rules apply to it: no mocks in integration and e2e tests,
@@ -29,6 +33,11 @@ the two is wrong.
 
 ## Options
 - `paths`: also report a marker that contradicts the test's directory (default true).
+- `combinable`: categories whose markers and directories may accompany another category's
+  without a finding (default `mission_critical`: in the reference codebase it tags e2e and
+  integration tests as release-blocking — about 320 tests carry it beside their own category,
+  and `tests/mission_critical/` holds tests of every kind). An empty list makes every pair of
+  categories a conflict.
 
 Categories, their markers and their directories come from the top-level `categories` table.
 
@@ -41,6 +50,7 @@ compared with its markers (TA501 reports a class on another category's base).
 """
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -51,6 +61,7 @@ from testaudit.rule import ProjectRule
 @dataclass(frozen=True)
 class Options:
     paths: bool = True
+    combinable: Tuple[str, ...] = ("mission_critical",)
 
 
 class MixedCategoryMarkers(ProjectRule):
@@ -91,10 +102,11 @@ class MixedCategoryMarkers(ProjectRule):
     def _judge(self, project, facts: FileFacts, fn: FunctionFact,  # type: ignore[no-untyped-def]
                marker_category: Dict[str, str]) -> Optional[str]:
         found: Dict[str, List[Tuple[str, str]]] = {}  # category -> [(marker, where)]
+        combinable = set(self.options.combinable)
         for where, markers in self._levels(project, facts, fn):
             for marker in markers:
                 category = marker_category.get(marker)
-                if category is not None and (marker, where) not in found.get(category, []):
+                if category is not None and category not in combinable and (marker, where) not in found.get(category, []):
                     found.setdefault(category, []).append((marker, where))
         if len(found) >= 2:
             ordered = sorted(found, key=lambda c: -project.categorizer.rank.get(c, 0))
@@ -104,7 +116,8 @@ class MixedCategoryMarkers(ProjectRule):
         if len(found) == 1 and self.options.paths:
             (category, hits), = found.items()
             from_path = project.categorizer.from_path(facts.path)
-            if from_path is not None and from_path != category:
+            if from_path is not None and from_path != category and from_path not in combinable \
+                    and not _path_names(project.categorizer, facts.path, category):
                 marker, where = hits[0]
                 folder = _category_folder(project.categorizer, facts.path)
                 return (f"test `{fn.name}` is marked `{marker}` ({where}) but its path `{folder}/` makes it "
@@ -122,6 +135,13 @@ class MixedCategoryMarkers(ProjectRule):
                     levels.append((f"class `{cls.name}`", cls.markers))
         levels.append(("module pytestmark", facts.module_markers))
         return levels
+
+
+def _path_names(categorizer, rel: str, category: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether any directory segment of ``rel`` names ``category`` (``tests/e2e/integration/``
+    names both e2e and integration: an e2e marker there does not contradict the path)."""
+    patterns = [p for spec in categorizer.specs if spec.name == category for p in spec.paths]
+    return any(fnmatch.fnmatchcase(seg, p) for seg in rel.split("/")[:-1] for p in patterns)
 
 
 def _category_folder(categorizer, rel: str) -> str:  # type: ignore[no-untyped-def]
