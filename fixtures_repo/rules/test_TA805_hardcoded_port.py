@@ -11,7 +11,8 @@ import socket
 from rules.helpers import make_user
 
 BACKEND_URL = "http://localhost:8000/api/v1"  # expect: TA805
-DOCS = "Start the backend first; it listens on localhost:8000 by default."  # expect: TA805
+DOCS = "Start the backend first; it listens on localhost:8000 by default."
+REDIS_ADDRESS = "127.0.0.1:6379/0"  # expect: TA805
 HOST_ONLY = "localhost"
 REMOTE = "https://api.staging.example.com:8443/health"
 NO_PORT = "http://127.0.0.1/health"

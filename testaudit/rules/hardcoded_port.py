@@ -2,16 +2,18 @@
 ## What it does
 Reports ports written into tests as literals, in test modules and `conftest.py` files:
 
-- a string literal (or the constant text of an f-string) holding a local address with a literal
-  port: `"http://localhost:8000/api"`, `"redis://127.0.0.1:6379/0"`, `"0.0.0.0:8080"`,
-  `f"ws://localhost:8000/ws/{user}"`; the hosts are option `hosts`;
+- a string literal (or the constant text of an f-string) holding a URL to a local host with a
+  literal port: `"http://localhost:8000/api"`, `"redis://127.0.0.1:6379/0"`,
+  `f"ws://localhost:8000/ws/{user}"`, or consisting of a bare local `host:port` (`"0.0.0.0:8080"`,
+  `"localhost:6379/0"`); the hosts are option `hosts`;
 - a keyword argument named `port` (or matching option `keywords`, default also `*_port`)
   whose value is an integer literal or a string of digits: `connect(port=5432)`,
   `Settings(redis_port="6379")`.
 
 Not reported: ports listed in `allow-ports`, port `0` (the operating system picks a free port),
 a port that is not a literal (`port=free_port`, `f"http://localhost:{port}"`), local addresses
-without a port (`"http://localhost/health"`, a bare `"localhost"`), remote hosts
+without a port (`"http://localhost/health"`, a bare `"localhost"`), a schemeless `host:port`
+inside prose (`"backend no longer on localhost:8081"`, a log message), remote hosts
 (`"https://api.example.com:8443"`), docstrings and comments, and other helper modules (only
 test modules and `conftest.py` files are checked).
 
@@ -110,15 +112,17 @@ class HardcodedPort(Rule):
 
     def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
         if self.active and not self.docstring_depth:
-            self._check_text(node, node.value)
+            self._check_text(node, node.value, whole=False)
 
-    def _check_text(self, node: cst.CSTNode, text: Optional[str]) -> None:
+    def _check_text(self, node: cst.CSTNode, text: Optional[str], whole: bool = True) -> None:
         if not text or ":" not in text:
             return
         for match in self.address.finditer(text):
             port = int(match.group(1))
             if self._allowed(port):
                 continue
+            if "://" not in match.group(0) and not (whole and _alone(text, match)):
+                continue  # `localhost:8000` inside prose ("no more localhost:8081!") is not an address
             self.report(node, f"hard-coded port {port} in `{match.group(0)}`; take the address from "
                               "configuration or a fixture")
             return
@@ -134,6 +138,12 @@ class HardcodedPort(Rule):
 
     def _allowed(self, port: int) -> bool:
         return port == 0 or port > 65535 or port in self.options.allow_ports
+
+
+def _alone(text: str, match: "re.Match[str]") -> bool:
+    """Whether a schemeless ``host:port`` is the whole string (an optional path may follow)."""
+    rest = text[match.end():]
+    return not text[:match.start()].strip() and (not rest.strip() or rest.startswith("/"))
 
 
 def _literal_port(value: cst.BaseExpression) -> Optional[int]:
