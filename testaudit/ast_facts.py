@@ -22,7 +22,9 @@ import re
 import warnings
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-from testaudit.facts import ClassRecord, FactsDraft, FuncRecord
+from testaudit.facts import (
+    ClassRecord, FactsDraft, FuncRecord, catches_import_errors, expects_import_error, is_type_checking,
+)
 from testaudit.model import FileFacts
 from testaudit.pytest_model import is_test_function_name, requested_params
 from testaudit.rule import LINE_BREAK, FileContext
@@ -128,6 +130,9 @@ class _Extractor:
                 if not self.classes and isinstance(node.target, ast.Name):
                     self.draft.defined.add(node.target.id)
             else:
+                self._guard(node)
+                if not self.classes:
+                    self._bindings(node)
                 for name in _BODIES:
                     for child in getattr(node, name, ()):
                         if isinstance(child, ast.stmt):
@@ -135,17 +140,55 @@ class _Extractor:
                         else:  # an except handler or a match case
                             self._block(child.body)
 
+    def _guard(self, node: ast.AST) -> None:
+        """A ``try:`` whose handlers catch a failing import, or an ``if TYPE_CHECKING:``."""
+        if isinstance(node, ast.Try) and node.handlers:
+            types: List[Optional[str]] = []
+            for handler in node.handlers:
+                if isinstance(handler.type, ast.Tuple):
+                    types.extend(AST.dotted(el) for el in handler.type.elts)
+                else:
+                    types.append(AST.dotted(handler.type) if handler.type is not None else None)
+            if catches_import_errors(types):
+                self.draft.import_guards.append((node.lineno, node.handlers[0].lineno - 1))
+        elif isinstance(node, ast.If) and is_type_checking(AST.dotted(node.test)):
+            self.draft.import_guards.append((node.lineno, node.body[-1].end_lineno or node.lineno))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                call = item.context_expr
+                if isinstance(call, ast.Call):
+                    args = AST.call_args(call) or []
+                    first = next((v for k, v in args if k is None or k == "expected_exception"), None)
+                    if expects_import_error(AST.dotted(call.func), first, AST.dotted, AST.elements):
+                        self.draft.import_guards.append((node.lineno, node.body[-1].end_lineno or node.lineno))
+                        return
+
+    def _bindings(self, node: ast.stmt) -> None:
+        """Module-level names bound by statements other than assignments, defs and imports."""
+        defined = self.draft.defined
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            defined.update(_target_names(node.target))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    defined.update(_target_names(item.optional_vars))
+        elif isinstance(node, ast.AugAssign):
+            defined.update(_target_names(node.target))
+        elif isinstance(node, ast.Try):
+            defined.update(h.name for h in node.handlers if h.name)
+
     def _import(self, node: Union[ast.Import, ast.ImportFrom], top: bool) -> None:
         imports, defined = self.ctx.imports, self.draft.defined
         if isinstance(node, ast.Import):
             for alias in node.names:
-                imports.add_import(alias.name, alias.asname, node.lineno)
+                imports.add_import(alias.name, alias.asname, node.lineno, self._alias_position(alias))
                 if top:
                     defined.add(alias.asname or alias.name.split(".")[0])
             return
         star = any(alias.name == "*" for alias in node.names)
         names = None if star else [(alias.name, alias.asname) for alias in node.names]
-        imports.add_from(node.level or 0, node.module or "", names, self.ctx.module, self.ctx.is_package, node.lineno)
+        imports.add_from(node.level or 0, node.module or "", names, self.ctx.module, self.ctx.is_package, node.lineno,
+                         [self._alias_position(alias) for alias in node.names])
         if top and names:
             defined.update(asname or name for name, asname in names)
 
@@ -153,6 +196,8 @@ class _Extractor:
         cls = self.classes[-1] if self.classes else None
         for target in node.targets:
             if not isinstance(target, ast.Name):
+                if cls is None:
+                    self.draft.defined.update(_target_names(target))
                 continue
             if cls is None:
                 self.draft.defined.add(target.id)
@@ -219,6 +264,8 @@ class _Extractor:
             elif kind is ast.Import or kind is ast.ImportFrom:
                 imports.append(node)
                 continue
+            elif kind is ast.Try or kind is ast.If or kind is ast.With or kind is ast.AsyncWith:
+                self._guard(node)
             fields = _FIELDS.get(kind) or _child_fields(node)
             for field in fields[0]:
                 extend([v for v in getattr(node, field) if type(v) not in skip])
@@ -242,6 +289,16 @@ class _Extractor:
             raise _Unsure(node.name)
         return node.lineno, match.start(1) + 1, match.end(1) + 1
 
+    def _alias_position(self, alias: ast.alias) -> Tuple[int, int, int]:
+        """Line and 1-based code-point columns of an imported name (``a.b``, ``X``, ``*``)."""
+        if self._lines is None:
+            self._lines = LINE_BREAK.split(self.ctx.source)
+        text = self._lines[alias.lineno - 1] if alias.lineno <= len(self._lines) else ""
+        start = _code_points(text, alias.col_offset)
+        if text[start:start + len(alias.name)] != alias.name:  # `a . b`, a line continuation…
+            raise _Unsure(alias.name)
+        return alias.lineno, start + 1, start + 1 + len(alias.name)
+
     @staticmethod
     def _start_line(node: _Def) -> int:
         return node.decorator_list[0].lineno if node.decorator_list else node.lineno
@@ -259,6 +316,17 @@ def _child_fields(node: ast.AST) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
     lists = tuple(f for f in names if isinstance(getattr(node, f, None), list))
     out = _FIELDS[type(node)] = (lists, tuple(f for f in names if f not in lists))
     return out
+
+
+def _target_names(node: ast.expr) -> List[str]:
+    """Names an assignment target binds (``a``, ``a, (b, *c)``, ``[a, b]``)."""
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return [n for el in node.elts for n in _target_names(el)]
+    if isinstance(node, ast.Starred):
+        return _target_names(node.value)
+    return []
 
 
 def _order(node: Any) -> Tuple[int, int, int, int]:

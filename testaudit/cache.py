@@ -32,7 +32,7 @@ from testaudit.model import FileResult, Outcome, RuleInfo, Warning_
 
 DIR = ".testaudit_cache"
 DB = "cache.sqlite3"
-SCHEMA = "3"
+SCHEMA = "4"
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS stats (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, digest TEXT)",

@@ -120,6 +120,17 @@ class _Tree:
             return self.overlay[rel] is not None
         return os.path.isfile(os.path.join(self.root, rel))
 
+    def isdir(self, rel: str) -> bool:
+        """Whether a root-relative directory exists (from directory listings; an overlay adds
+        the directories of the files it holds)."""
+        rel = rel.strip("/")
+        if not rel:
+            return True
+        if any(path.startswith(rel + "/") and data is not None for path, data in self.overlay.items()):
+            return True
+        directory, _, name = rel.rpartition("/")
+        return name + "/" in self._files_in(directory)
+
     def listed(self, rel: str) -> bool:
         """:meth:`isfile` from directory listings: cheaper when most names asked about do not
         exist (module lookups: ``typing``, ``pytest``… are not project files)."""
@@ -254,7 +265,7 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
     crashed = [Warning_(r.path, r.error or "") for r in facts_only if r.path in workers.crashed]
     checked = {r.path for r in results}
     all_facts = {r.path: r.facts for r in (*results, *facts_only)}
-    project = Project(all_facts, categorizer_for(config), checked)
+    project = Project(all_facts, categorizer_for(config), checked, config.src, tree.isdir, tree.listed)
     by_code = ruleset.by_code()
     per_file: Dict[str, List[Finding]] = {r.path: [] for r in results}
     for res in results:

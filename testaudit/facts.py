@@ -10,18 +10,50 @@ another belongs to its outer function (its calls and mocks are attributed there)
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, List, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
 from testaudit.model import CallFact, ClassFact, FileFacts, FunctionFact, MockSite
-from testaudit.names import CST, ImportTable, callee, dotted
+from testaudit.names import CST, ImportTable, NamePos, callee, dotted
 from testaudit.pytest_model import (
     MOCKER_FIXTURES, Syntax, analyze_decorators, is_test_class_name, is_test_function_name, mock_name,
     pytestmark_values, requested_params, resolve_with_stars,
 )
 from testaudit.rule import FileContext
+
+
+# exceptions whose handler makes a failing import in its ``try:`` body harmless
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+# text that shows a module binding names no statement names (both front ends read the source)
+_DYNAMIC = re.compile(r"\bglobals\(\s*\)|\bsys\.modules\[\s*__name__\s*\]|\bvars\(\s*\)\s*\[|\bsetattr\(\s*sys\.modules")
+_GLOBAL = re.compile(r"^[ \t]*global[ \t]+([\w \t,]+)", re.M)
+
+
+def catches_import_errors(types: Iterable[Optional[str]]) -> bool:
+    """Whether an ``except`` clause catching ``types`` (dotted names; None: bare or unknown
+    expression) catches a failing import."""
+    return any(t is None or t.rsplit(".", 1)[-1] in IMPORT_ERRORS for t in types)
+
+
+# context managers that expect an exception: an import failing inside them is the test's point
+RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex"})
+
+
+def expects_import_error(name: Optional[str], first: Any, dotted_of: Callable[[Any], Optional[str]],
+                         elements_of: Callable[[Any], Optional[List[Any]]]) -> bool:
+    """Whether ``with <name>(<first>, …):`` expects a failing import (``pytest.raises(ImportError)``,
+    ``self.assertRaises((ModuleNotFoundError, AttributeError))``)."""
+    if name is None or name.rsplit(".", 1)[-1] not in RAISES or first is None:
+        return False
+    items = elements_of(first)
+    return catches_import_errors([dotted_of(e) or "?" for e in items] if items is not None else [dotted_of(first) or "?"])
+
+
+def is_type_checking(name: Optional[str]) -> bool:
+    return name is not None and name.rsplit(".", 1)[-1] == "TYPE_CHECKING"
 
 
 @dataclass
@@ -68,6 +100,7 @@ class FactsDraft:
     module_usefixtures: List[str] = field(default_factory=list)
     defined: Set[str] = field(default_factory=set)
     has_getattr: bool = False
+    import_guards: List[Tuple[int, int]] = field(default_factory=list)
 
     def pytestmark(self, value: Any, cls: Optional[ClassRecord], imports: ImportTable, syntax: Syntax) -> None:
         """A ``pytestmark = …`` at module level or in a class body, resolved with the imports so far."""
@@ -104,7 +137,9 @@ class FactsDraft:
             is_conftest=ctx.is_conftest, parsed=True, imports=tuple(imports.facts),
             classes=tuple(classes), functions=tuple(functions),
             module_markers=tuple(self.module_markers), module_usefixtures=tuple(self.module_usefixtures),
-            defined_names=tuple(sorted(self.defined)), has_getattr=self.has_getattr,
+            defined_names=tuple(sorted(self.defined | _global_names(ctx.source))), has_getattr=self.has_getattr,
+            dynamic_names=_DYNAMIC.search(ctx.source) is not None,
+            import_guards=tuple(sorted(set(self.import_guards))),
         )
 
     @staticmethod
@@ -156,6 +191,28 @@ class FactsDraft:
         )
 
 
+def _global_names(source: str) -> Set[str]:
+    """Names a ``global`` statement declares (a function may bind them at module level); read
+    from the text, so both front ends agree (a ``global`` line inside a string only adds names)."""
+    if "global" not in source:
+        return set()
+    out: Set[str] = set()
+    for match in _GLOBAL.finditer(source):
+        out.update(n for n in re.split(r"[\s,]+", match.group(1)) if n.isidentifier())
+    return out
+
+
+def _target_names(node: cst.BaseExpression) -> List[str]:
+    """Names an assignment target binds (``a``, ``a, (b, *c)``, ``[a, b]``)."""
+    if isinstance(node, cst.Name):
+        return [node.value]
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return [n for el in node.elements for n in _target_names(el.value)]
+    if isinstance(node, cst.StarredElement):
+        return _target_names(node.value)
+    return []
+
+
 class FactsCollector(cst.BatchableCSTVisitor):
     """The libcst front end: fills a :class:`FactsDraft` during the batched visit."""
 
@@ -170,8 +227,13 @@ class FactsCollector(cst.BatchableCSTVisitor):
         self.facts: Optional[FileFacts] = None
 
     # -- imports ---------------------------------------------------------------------------
+    def _name_position(self, node: cst.CSTNode) -> NamePos:
+        loc = self.ctx.location(node)
+        return loc.line, loc.column, loc.end_column
+
     def visit_Import(self, node: cst.Import) -> None:
-        self.ctx.imports.collect(node, self.ctx.module, self.ctx.is_package, self.ctx.line_of(node))
+        self.ctx.imports.collect(node, self.ctx.module, self.ctx.is_package, self.ctx.line_of(node),
+                                 self._name_position)
         if not self.func_stack and not self.class_stack:
             for alias in node.names:
                 name = alias.asname.name if alias.asname else alias.name
@@ -183,7 +245,8 @@ class FactsCollector(cst.BatchableCSTVisitor):
                         self.draft.defined.add(head.split(".")[0])
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self.ctx.imports.collect(node, self.ctx.module, self.ctx.is_package, self.ctx.line_of(node))
+        self.ctx.imports.collect(node, self.ctx.module, self.ctx.is_package, self.ctx.line_of(node),
+                                 self._name_position)
         if not self.func_stack and not self.class_stack and not isinstance(node.names, cst.ImportStar):
             for alias in node.names:
                 name = alias.asname.name if alias.asname else alias.name
@@ -260,11 +323,59 @@ class FactsCollector(cst.BatchableCSTVisitor):
             self.ctx.comment_columns[loc.line] = loc.column
 
     # -- module and class level assignments ------------------------------------------------
+    # -- guards: imports that may fail without failing the module ---------------------------
+    def visit_Try(self, node: cst.Try) -> None:
+        types: List[Optional[str]] = []
+        for handler in node.handlers:
+            kind = handler.type
+            if isinstance(kind, cst.Tuple):
+                types.extend(dotted(el.value) for el in kind.elements)
+            else:
+                types.append(dotted(kind) if kind is not None else None)
+        if node.handlers and catches_import_errors(types):
+            self.draft.import_guards.append((self.ctx.line_of(node), self.ctx.line_of(node.handlers[0]) - 1))
+
+    def visit_With(self, node: cst.With) -> None:
+        for item in node.items:
+            call = item.item
+            if isinstance(call, cst.Call):
+                first = next((a.value for a in call.args if a.keyword is None or a.keyword.value == "expected_exception"),
+                             None)
+                if expects_import_error(dotted(call.func), first, dotted, CST.elements):
+                    self.draft.import_guards.append((self.ctx.line_of(node), self.ctx.location(node.body).end_line))
+                    return
+
+    def visit_If(self, node: cst.If) -> None:
+        if is_type_checking(dotted(node.test)):
+            self.draft.import_guards.append((self.ctx.line_of(node), self.ctx.location(node.body).end_line))
+
+    # -- other module-level bindings ---------------------------------------------------------
+    def _module_level(self) -> bool:
+        return not self.func_stack and not self.class_stack
+
+    def visit_For(self, node: cst.For) -> None:
+        if self._module_level():
+            self.draft.defined.update(_target_names(node.target))
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if self._module_level() and node.asname is not None:
+            self.draft.defined.update(_target_names(node.asname.name))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if self._module_level():
+            self.draft.defined.update(_target_names(node.target))
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if self._module_level() and node.name is not None:
+            self.draft.defined.update(_target_names(node.name.name))
+
     def visit_Assign(self, node: cst.Assign) -> None:
         if self.func_stack:
             return
         for target in node.targets:
             if not isinstance(target.target, cst.Name):
+                if not self.class_stack:
+                    self.draft.defined.update(_target_names(target.target))
                 continue
             name = target.target.value
             if not self.class_stack:

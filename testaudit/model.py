@@ -99,7 +99,9 @@ class ImportFact:
     ``import a.b`` binds ``a`` → ``a`` (and records ``a.b`` as imported module);
     ``import a.b as c`` binds ``c`` → ``a.b``; ``from a.b import X as Y`` binds ``Y`` → ``a.b.X``.
     ``target`` is empty when a relative import cannot be resolved. ``star`` marks
-    ``from m import *`` (``local`` is ``*``).
+    ``from m import *`` (``local`` is ``*``). ``line`` is the statement's first line;
+    ``name_line``, ``column`` and ``end_column`` locate the imported name as written (``a.b`` of
+    ``import a.b as c``, ``X`` of ``from m import X as Y``, the ``*``).
     """
 
     local: str
@@ -108,6 +110,9 @@ class ImportFact:
     level: int = 0
     star: bool = False
     module: str = ""
+    name_line: int = 0
+    column: int = 0
+    end_column: int = 0
 
 
 @dataclass(frozen=True)
@@ -186,6 +191,11 @@ class FileFacts:
     module_usefixtures: Tuple[str, ...] = ()
     defined_names: Tuple[str, ...] = ()
     has_getattr: bool = False
+    # the module may bind names no statement shows (``globals()``, ``sys.modules[__name__]``)
+    dynamic_names: bool = False
+    # (first, last) lines of code whose failing imports do not fail the module: ``try:`` bodies
+    # with a handler catching ImportError, ``if TYPE_CHECKING:`` bodies
+    import_guards: Tuple[Tuple[int, int], ...] = ()
 
     def tests(self) -> Tuple[FunctionFact, ...]:
         return tuple(f for f in self.functions if f.kind == "test")

@@ -1,11 +1,14 @@
 """Dotted names and import resolution: the one place that turns ``m.f`` into ``pkg.m.f``."""
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from testaudit.model import ImportFact
+
+NamePos = Tuple[int, int, int]  # line, column, end column (1-based) of an imported name
+NOWHERE: NamePos = (0, 0, 0)
 
 
 def dotted(node: cst.BaseExpression) -> Optional[str]:
@@ -88,44 +91,56 @@ class ImportTable:
             return None
         return f"{target}.{rest}" if rest else target
 
-    def collect(self, node: cst.CSTNode, module: str, is_package: bool, line: int) -> None:
-        """Record a libcst ``Import`` or ``ImportFrom`` statement."""
+    def collect(self, node: cst.CSTNode, module: str, is_package: bool, line: int,
+                locate: Optional[Callable[[cst.CSTNode], NamePos]] = None) -> None:
+        """Record a libcst ``Import`` or ``ImportFrom`` statement (``locate``: where a name node is)."""
+        where = locate or (lambda _: NOWHERE)
         if isinstance(node, cst.Import):
             for alias in node.names:
                 asname = alias.asname.name if alias.asname is not None else None
-                self.add_import(attr_chain(alias.name), asname.value if isinstance(asname, cst.Name) else None, line)
+                self.add_import(attr_chain(alias.name), asname.value if isinstance(asname, cst.Name) else None, line,
+                                where(alias.name))
         elif isinstance(node, cst.ImportFrom):
             names: Optional[List[Tuple[str, Optional[str]]]] = None
+            positions: List[NamePos] = []
             if not isinstance(node.names, cst.ImportStar):
                 names = []
                 for alias in node.names:
                     if isinstance(alias.name, cst.Name):
                         asname = alias.asname.name if alias.asname is not None else None
                         names.append((alias.name.value, asname.value if isinstance(asname, cst.Name) else None))
+                        positions.append(where(alias.name))
+            else:
+                positions.append(where(node.names))
             mod_name = attr_chain(node.module) if node.module is not None else ""
-            self.add_from(len(node.relative), mod_name, names, module, is_package, line)
+            self.add_from(len(node.relative), mod_name, names, module, is_package, line, positions)
 
-    def add_import(self, full: str, asname: Optional[str], line: int) -> None:
+    def add_import(self, full: str, asname: Optional[str], line: int, pos: NamePos = NOWHERE) -> None:
         """``import full [as asname]`` (whatever parser read it)."""
         if asname is not None:
-            self.add(ImportFact(asname, full, line, module=full))
+            self.add(ImportFact(asname, full, line, module=full, name_line=pos[0], column=pos[1], end_column=pos[2]))
         else:
             head = full.split(".")[0]
-            self.add(ImportFact(head, head, line, module=full))
+            self.add(ImportFact(head, head, line, module=full, name_line=pos[0], column=pos[1], end_column=pos[2]))
         self.modules.append((full, line))
 
     def add_from(self, level: int, mod_name: str, names: Optional[List[Tuple[str, Optional[str]]]],
-                 module: str, is_package: bool, line: int) -> None:
-        """``from <level dots><mod_name> import name [as asname], …``; ``names`` None for ``*``."""
+                 module: str, is_package: bool, line: int, positions: Sequence[NamePos] = ()) -> None:
+        """``from <level dots><mod_name> import name [as asname], …``; ``names`` None for ``*``;
+        ``positions``: where each name (or the ``*``) is."""
         base = resolve_relative(module, is_package, level, mod_name)
         if base:
             self.modules.append((base, line))
         if names is None:
-            self.add(ImportFact("*", base, line, level=level, star=True, module=base))
+            pos = positions[0] if positions else NOWHERE
+            self.add(ImportFact("*", base, line, level=level, star=True, module=base,
+                                name_line=pos[0], column=pos[1], end_column=pos[2]))
             return
-        for name, asname in names:
+        for i, (name, asname) in enumerate(names):
             target = f"{base}.{name}" if base else ""
-            self.add(ImportFact(asname or name, target, line, level=level, module=base))
+            pos = positions[i] if i < len(positions) else NOWHERE
+            self.add(ImportFact(asname or name, target, line, level=level, module=base,
+                                name_line=pos[0], column=pos[1], end_column=pos[2]))
             if base:
                 # `from pkg import sub` may import a submodule: reachable either way
                 self.modules.append((target, line))

@@ -1,7 +1,7 @@
 """The project as project rules and the engine see it: facts, graph, and test categories."""
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Mapping, Optional, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from testaudit.categories import UNCATEGORIZED, Categorizer
 from testaudit.graph import Ancestry, ProjectGraph
@@ -9,8 +9,13 @@ from testaudit.model import ClassFact, FileFacts, FunctionFact
 
 
 class Project:
-    def __init__(self, facts: Mapping[str, FileFacts], categorizer: Categorizer, checked: Iterable[str]) -> None:
+    def __init__(self, facts: Mapping[str, FileFacts], categorizer: Categorizer, checked: Iterable[str],
+                 src: Sequence[str] = (".",), is_dir: Optional[Callable[[str], bool]] = None,
+                 is_file: Optional[Callable[[str], bool]] = None) -> None:
         self.facts = dict(facts)
+        self.src = tuple(src)
+        self._is_dir = is_dir or (lambda rel: False)
+        self._is_file = is_file or (lambda rel: rel in self.facts)
         self.graph = ProjectGraph(self.facts.values())
         self.categorizer = categorizer
         self.checked: Set[str] = set(checked)
@@ -18,6 +23,25 @@ class Project:
             p: {c.qualname: c for c in f.classes} for p, f in self.facts.items()
         }
         self._module_cat: Dict[str, str] = {}
+
+    # -- the file tree -------------------------------------------------------------------------
+    def is_dir(self, rel: str) -> bool:
+        """Whether a root-relative directory exists (facts hold files only, so a namespace
+        package, a directory without ``__init__.py``, is known only this way)."""
+        return self._is_dir(rel)
+
+    def is_file(self, rel: str) -> bool:
+        """Whether a root-relative file exists (read for facts or not)."""
+        return rel in self.facts or self._is_file(rel)
+
+    def module_dirs(self, module: str) -> List[str]:
+        """The root-relative directories that would hold package ``module``, one per ``src`` root."""
+        path = module.replace(".", "/")
+        out = []
+        for src in self.src:
+            base = src.replace("\\", "/").strip("/")
+            out.append(path if base in ("", ".") else f"{base}/{path}")
+        return out
 
     # -- classes -----------------------------------------------------------------------------
     def class_of(self, facts: FileFacts, qualname: Optional[str]) -> Optional[ClassFact]:

@@ -134,7 +134,7 @@ def _type_string(tp: Any) -> str:
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin is tuple:
-        return "list[str]"
+        return "list[int]" if args and args[0] is int else "list[str]"
     if origin is dict:
         return f"table[str, {_type_string(args[1])}]"
     return str(tp)
@@ -207,6 +207,12 @@ def _convert(value: Any, tstr: str, source: Optional[str], key: str, regex: bool
         if regex:
             for v in value:
                 _check_regex(v, source, key)
+        return tuple(value)
+    if tstr == "list[int]":
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            raise fail("a list of integers")
         return tuple(value)
     if tstr.startswith("table[str, "):
         inner = tstr[len("table[str, "):-1]

@@ -110,6 +110,35 @@ class   Spaced  (Base, *more, metaclass=Meta):
 def __getattr__(name): return name
 def naïve_ünicode_name(): return 1
 x = {"é": call_at_module_level()}
+for loop_name, (nested, *rest) in pairs:
+    pass
+with open("f") as handle, other() as (h1, h2):
+    counter += 1
+try: import ünï_module as ü; from pkg import (Ünï,
+    Name2)
+except (ValueError, mod.ModuleNotFoundError) as caught:
+    pass
+try:
+    import not_guarded
+except ValueError:
+    pass
+if typing.TYPE_CHECKING: from x import y
+def set_globals():
+    global late_one, late_two
+    try:
+        from optional import thing
+    except:
+        thing = None
+    if TYPE_CHECKING:
+        import inner_types
+    with pytest.raises(expected_exception=ImportError), open("x"):
+        from removed import gone
+    with self.assertRaises((ValueError, mod.ModuleNotFoundError)):
+        import removed_too
+async def expects():
+    async with pytest.raises(ValueError):
+        import not_guarded_either
+globals()["dynamic"] = 1
 '''
 
 
@@ -124,6 +153,17 @@ def test_identical_on_a_module_full_of_ordering_and_position_traps(tmp_path: Pat
     assert [m.what for m in test.mock_sites] == ["patch", "MagicMock", "patch.object"]
     naive = next(f for f in facts.functions if f.name.startswith("na"))
     assert (naive.column, naive.end_column) == (5, 5 + len("naïve_ünicode_name"))
+    assert {"loop_name", "nested", "rest", "handle", "h1", "h2", "counter", "caught", "late_one", "late_two",
+            "d", "e"} <= set(facts.defined_names)
+    assert facts.dynamic_names and facts.has_getattr
+    guarded = {i.local for i in facts.imports if any(a <= i.line <= b for a, b in facts.import_guards)}
+    assert {"json", "Protocol", "ü", "Ünï", "Name2", "y", "thing", "inner_types"} <= guarded
+    assert {"gone", "removed_too"} <= guarded
+    assert "not_guarded" not in guarded and "not_guarded_either" not in guarded
+    name2 = next(i for i in facts.imports if i.local == "Name2")
+    assert (name2.name_line, name2.column, name2.end_column) != (name2.line, 0, 0)
+    uni = next(i for i in facts.imports if i.local == "Ünï")
+    assert uni.column == len("try: import ünï_module as ü; from pkg import (") + 1
 
 
 @pytest.mark.parametrize("name, text", [

@@ -65,6 +65,24 @@ CASES = [
      {"fw.py": "import unittest\n\n\nclass Base(unittest.TestCase):\n    pass\n",
       "tests/integration/test_a.py": "from fw import Base\n\n\nclass TestA(Base):\n    def test_a(self):\n        assert 1\n"},
      [4], []),
+    ("TA804", "paths", "false",
+     {"tests/integration/test_a.py": "import pytest\n\n\n@pytest.mark.unit\ndef test_a():\n    assert 1\n"},
+     [5], []),
+    ("TA804", "combinable", "[]",
+     {"tests/test_a.py": "import pytest\n\n\n@pytest.mark.e2e\n@pytest.mark.mission_critical\ndef test_a():\n"
+                         "    assert 1\n"}, [], [6]),
+    ("TA805", "allow-ports", "[8000]",
+     {"tests/test_a.py": "def test_a(get):\n    assert get('http://localhost:8000/x')\n"}, [2], []),  # testaudit: ignore[TA805] (the option's test data)
+    ("TA805", "hosts", "['db.internal']",
+     {"tests/test_a.py": "def test_a(get):\n    assert get('postgresql://db.internal:5432/app')\n"}, [], [2]),
+    ("TA805", "keywords", "'listen_on'",
+     {"tests/test_a.py": "def test_a(serve):\n    assert serve(listen_on=8080)\n"}, [], [2]),
+    ("TA202", "namespace-packages", "['svc']",
+     {"svc/api.py": "X = 1\n", "tests/test_a.py": "from svc.api import Y\n\n\ndef test_a():\n    assert Y\n"},
+     [], [1]),
+    ("TA202", "ignore-modules", "['app.generated']",
+     {"app/__init__.py": "", "tests/test_a.py": "from app.generated.api import Client\n\n\n"
+                                                 "def test_a():\n    assert Client\n"}, [1], []),
 ]
 
 

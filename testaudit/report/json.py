@@ -8,6 +8,7 @@ from testaudit import __version__
 from testaudit.model import BaselineStatus, Finding, RunResult
 from testaudit.report import Reporter
 from testaudit.report.summary import summarize
+from testaudit.score import format_score
 
 SCHEMA_VERSION = 1
 
@@ -60,8 +61,8 @@ def summary_dict(result: RunResult) -> Dict[str, Any]:
         "baseline": baseline_json(result.baseline),
         "fixed": result.fixed,
         "since": None if result.delta is None else {
-            "rev": result.delta.rev, "score_before": round(result.delta.before, 1),
-            "score_after": round(result.delta.after, 1), "changed_files": list(result.delta.changed)},
+            "rev": result.delta.rev, "score_before": float(format_score(result.delta.before)),
+            "score_after": float(format_score(result.delta.after)), "changed_files": list(result.delta.changed)},
     }
 
 

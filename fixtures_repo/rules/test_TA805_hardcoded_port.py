@@ -1,0 +1,51 @@
+"""Services reached through ports written into the tests.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal
+- Business Goal: Stability
+- Value Impact: the suite runs on any machine and in parallel
+- Strategic Impact: changing a service port does not break hundreds of tests
+"""
+import socket
+
+from rules.helpers import make_user
+
+BACKEND_URL = "http://localhost:8000/api/v1"  # expect: TA805
+DOCS = "Start the backend first; it listens on localhost:8000 by default."
+REDIS_ADDRESS = "127.0.0.1:6379/0"  # expect: TA805
+HOST_ONLY = "localhost"
+REMOTE = "https://api.staging.example.com:8443/health"
+NO_PORT = "http://127.0.0.1/health"
+HOSTNAME_LOOKALIKE = "http://mylocalhost:8000"
+# comments are prose: http://localhost:8000 is not reported here
+
+
+def test_health_url():
+    """Calls http://localhost:8000/health (docstrings are prose)."""
+    url = f"ws://127.0.0.1:8081/ws/{make_user('a').name}"  # expect: TA805
+    assert url.startswith("ws://")
+
+
+def test_ports_from_config(service_port, redis_settings):
+    addr = f"http://localhost:{service_port}/health"
+    sock = socket.create_server(("127.0.0.1", 0))
+    assert connect(host="localhost", port=service_port)
+    assert connect(host="localhost", port=0)
+    assert connect(host="localhost", port=redis_settings.port)
+    assert addr and sock
+
+
+def test_literal_ports():
+    assert connect(host="db", port=5432)  # expect: TA805
+    assert connect(host="cache", redis_port="6379")  # expect: TA805
+    assert connect(host="cache", timeout=6379, sport=1)
+    assert connect(dsn="postgresql://user:secret@0.0.0.0:5433/app")  # expect: TA805
+
+
+def test_allowed_port():
+    # 9999 is in allow-ports (fixtures_repo/pyproject.toml): the test harness always provides it
+    assert connect(url="http://localhost:9999/metrics")
+
+
+def connect(**kwargs):
+    return kwargs

@@ -1,0 +1,159 @@
+"""
+## What it does
+Reports ports written into tests as literals, in test modules and `conftest.py` files:
+
+- a string literal (or the constant text of an f-string) holding a URL to a local host with a
+  literal port: `"http://localhost:8000/api"`, `"redis://127.0.0.1:6379/0"`,
+  `f"ws://localhost:8000/ws/{user}"`, or consisting of a bare local `host:port` (`"0.0.0.0:8080"`,
+  `"localhost:6379/0"`); the hosts are option `hosts`;
+- a keyword argument named `port` (or matching option `keywords`, default also `*_port`)
+  whose value is an integer literal or a string of digits: `connect(port=5432)`,
+  `Settings(redis_port="6379")`.
+
+Not reported: ports listed in `allow-ports`, port `0` (the operating system picks a free port),
+a port that is not a literal (`port=free_port`, `f"http://localhost:{port}"`), local addresses
+without a port (`"http://localhost/health"`, a bare `"localhost"`), a schemeless `host:port`
+inside prose (`"backend no longer on localhost:8081"`, a log message), remote hosts
+(`"https://api.example.com:8443"`), docstrings and comments, and other helper modules (only
+test modules and `conftest.py` files are checked).
+
+## Why is this bad?
+A port written into a test ties it to one machine's layout: the suite passes on the laptop
+where the service happens to listen on 8000 and fails (or, worse, talks to the wrong service)
+in CI, in Docker, or when two suites run in parallel. The reference codebase has about a
+thousand test modules with hard-coded ports, so changing a service's port means editing
+hundreds of tests. Take the address from the environment or configuration through a fixture,
+or bind port 0 and read the port the server got.
+
+Severity is **warning**: the port may be right today, and some tests (of a URL parser, of the
+configuration defaults) legitimately hold one; the rule points at a portability risk, not at a
+test that cannot work.
+
+## Options
+- `allow-ports`: port numbers never reported (default: none), e.g. `[8000]` for a port the team's
+  test harness always provides.
+- `hosts`: the local host names and addresses whose URLs are checked (default `localhost`,
+  `127.0.0.1`, `0.0.0.0`, `[::1]`).
+- `keywords`: a regex the whole keyword name must match for `name=<literal>` to count as a port
+  (default `(\\w+_)?port`).
+
+## Known limitations
+Only literals are seen: a port assigned to a module constant (`PORT = 8000`) and used later is
+reported where a literal reaches a `port=` keyword or a URL, not at the constant. A URL split
+across an implicit string concatenation or an f-string placeholder (`f"http://{host}:8000"`,
+where the host is not a literal) is not recognised. Bytes literals are not checked.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+import libcst as cst
+
+from testaudit.model import Severity
+from testaudit.names import string_value
+from testaudit.rule import Rule, compiled
+
+
+@dataclass(frozen=True)
+class Options:
+    allow_ports: Tuple[int, ...] = ()
+    hosts: Tuple[str, ...] = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")
+    keywords: str = field(default=r"(\w+_)?port", metadata={"regex": True})
+
+
+def _address_pattern(hosts: Tuple[str, ...]) -> "re.Pattern[str]":
+    """``[scheme://][user@]host:port`` for one of ``hosts``, not inside a longer host name."""
+    alternatives = "|".join(re.escape(h) for h in sorted(hosts, key=len, reverse=True))
+    return compiled(rf"(?<![\w.-])(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[^\s/@'\"]*@)?(?:{alternatives}):(\d{{1,5}})(?![\d.])",
+                    re.IGNORECASE)
+
+
+class HardcodedPort(Rule):
+    CODE = "TA805"
+    NAME = "hardcoded-port"
+    MESSAGE = "hard-coded port in a test; take the address from configuration or a fixture"
+    SEVERITY = Severity.WARNING
+    FILES = "all"
+    Options = Options
+    INVALID = (
+        "import httpx\n\n\ndef test_health():\n"
+        "    assert httpx.get('http://localhost:8000/health').status_code == 200\n",
+        "from app.db import connect\n\n\ndef test_connect():\n    assert connect(host='db', port=5432)\n",
+    )
+    VALID = (
+        "import httpx\n\n\ndef test_health(backend_url):\n"
+        "    assert httpx.get(f'{backend_url}/health').status_code == 200\n",
+        "from app.db import connect\n\n\ndef test_connect(db_port):\n"
+        "    assert connect(host='localhost', port=db_port)\n    assert connect(host='localhost', port=0)\n",
+    )
+
+    def __init__(self, ctx, options, severity=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, options, severity)
+        self.active = ctx.is_test_module or ctx.is_conftest
+        self.address = _address_pattern(options.hosts)
+        self.keyword = compiled(options.keywords)
+        self.docstring_depth = 0
+
+    # -- docstrings (a string statement) are prose, not addresses --------------------------
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            self.docstring_depth += 1
+
+    def leave_Expr(self, node: cst.Expr) -> None:
+        if isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            self.docstring_depth -= 1
+
+    # -- addresses in strings --------------------------------------------------------------
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if self.active and not self.docstring_depth:
+            self._check_text(node, string_value(node))
+
+    def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
+        if self.active and not self.docstring_depth:
+            self._check_text(node, node.value, whole=False)
+
+    def _check_text(self, node: cst.CSTNode, text: Optional[str], whole: bool = True) -> None:
+        if not text or ":" not in text:
+            return
+        for match in self.address.finditer(text):
+            port = int(match.group(1))
+            if self._allowed(port):
+                continue
+            if "://" not in match.group(0) and not (whole and _alone(text, match)):
+                continue  # `localhost:8000` inside prose ("no more localhost:8081!") is not an address
+            self.report(node, f"hard-coded port {port} in `{match.group(0)}`; take the address from "
+                              "configuration or a fixture")
+            return
+
+    # -- port=<literal> ----------------------------------------------------------------------
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if not self.active or node.keyword is None or not self.keyword.fullmatch(node.keyword.value):
+            return
+        port = _literal_port(node.value)
+        if port is not None and not self._allowed(port):
+            self.report(node, f"hard-coded port `{node.keyword.value}={port}`; take the port from configuration "
+                              "or a fixture, or bind port 0")
+
+    def _allowed(self, port: int) -> bool:
+        return port == 0 or port > 65535 or port in self.options.allow_ports
+
+
+def _alone(text: str, match: "re.Match[str]") -> bool:
+    """Whether a schemeless ``host:port`` is the whole string (an optional path may follow)."""
+    rest = text[match.end():]
+    return not text[:match.start()].strip() and (not rest.strip() or rest.startswith("/"))
+
+
+def _literal_port(value: cst.BaseExpression) -> Optional[int]:
+    if isinstance(value, cst.Integer):
+        try:
+            number = value.evaluated_value
+        except ValueError:
+            return None
+        return number if isinstance(number, int) else None
+    text = string_value(value)
+    if text is not None and text.isascii() and text.isdigit():
+        return int(text)
+    return None
