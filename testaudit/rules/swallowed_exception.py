@@ -1,0 +1,140 @@
+"""
+## What it does
+Reports an `except` clause inside a test whose body only discards the exception: `pass`, `...`
+or `continue` (alone or together). Bare `except:`, `except Exception:` and narrower clauses
+alike; nested functions of the test count as the test.
+
+Not reported: a handler that logs, asserts, re-raises, records or returns something; handlers
+inside a `finally:` block (cleanup that must not mask the test's own outcome); handlers for
+the `allowed-exceptions` only (by default `CancelledError`: awaiting a task the test has just
+cancelled); `except` clauses outside tests — in helpers, fixtures and module-level
+`try: import x / except ImportError: pass`.
+
+## Why is this bad?
+`try: check() / except: pass` turns every failure inside the `try` — a broken service, a wrong
+result, even an `AssertionError` — into a pass. The test keeps its name and its green tick
+while no longer able to fail. If an exception is expected, `pytest.raises` says so and fails
+when it does not come; if it is tolerated, say why and assert on what matters.
+
+Severity warning: the handler may guard a step that is not the point of the test; read it.
+
+## Options
+- `allowed-exceptions`: exception names whose handlers may be empty, matched by their last
+  name segment (`asyncio.CancelledError` and `CancelledError` alike).
+
+## Known limitations
+`contextlib.suppress(…)` is not reported: it names what it tolerates, and is a deliberate,
+visible choice. A handler that only logs the exception swallows it too, but is not reported:
+the rule cannot tell logging before a later assertion from logging instead of one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+import libcst as cst
+
+from testaudit.model import Severity
+from testaudit.names import dotted
+from testaudit.rules._scopes import Scope, ScopedRule
+
+
+@dataclass(frozen=True)
+class Options:
+    allowed_exceptions: Tuple[str, ...] = ("CancelledError",)
+
+
+def _discards(handler: cst.ExceptHandler) -> Optional[str]:
+    """'pass', '...' or 'continue' when that is all the handler's body does, else None."""
+    body = handler.body
+    statements = body.body if isinstance(body, cst.IndentedBlock) else (body,)
+    words: List[str] = []
+    for stmt in statements:
+        smalls = stmt.body if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else None
+        if smalls is None:
+            return None
+        for small in smalls:
+            if isinstance(small, cst.Pass):
+                words.append("pass")
+            elif isinstance(small, cst.Continue):
+                words.append("continue")
+            elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Ellipsis):
+                words.append("...")
+            else:
+                return None
+    return words[0] if words else None
+
+
+class SwallowedException(ScopedRule):
+    CODE = "TA806"
+    NAME = "swallowed-exception"
+    SEVERITY = Severity.WARNING
+    MESSAGE = "exception swallowed by `except: pass` in a test"
+    FILES = "test"
+    Options = Options
+    INVALID = (
+        "def test_sync_users(api):\n"
+        "    try:\n"
+        "        result = api.sync()\n"
+        "        assert result.count > 0\n"
+        "    except Exception:\n"
+        "        pass\n",
+        "def test_all_endpoints(client):\n"
+        "    for path in ['/a', '/b']:\n"
+        "        try:\n"
+        "            assert client.get(path).ok\n"
+        "        except (ConnectionError, AssertionError):\n"
+        "            continue\n",
+    )
+    VALID = (
+        "import pytest\n\n"
+        "def test_sync_rejects_bad_token(api):\n"
+        "    with pytest.raises(PermissionError):\n"
+        "        api.sync(token='bad')\n",
+        "import asyncio\n\n"
+        "async def test_worker_stops(worker):\n"
+        "    task = asyncio.create_task(worker.run())\n"
+        "    task.cancel()\n"
+        "    try:\n"
+        "        await task\n"
+        "    except asyncio.CancelledError:\n"
+        "        pass\n"
+        "    assert worker.stopped\n",
+        "try:\n"
+        "    import ujson as json\n"
+        "except ImportError:\n"
+        "    pass\n\n"
+        "def test_dumps():\n"
+        "    assert json.dumps({}) == '{}'\n",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.active = "except" in self.ctx.source
+        self.finally_depth = 0
+
+    def enter_scope(self, scope: Scope) -> None:
+        self.finally_depth = 0
+
+    def visit_Finally(self, node: cst.Finally) -> None:
+        self.finally_depth += 1
+
+    def leave_Finally(self, node: cst.Finally) -> None:
+        self.finally_depth -= 1
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if not self.active or self.scope is None or not self.scope.is_test or self.finally_depth:
+            return
+        word = _discards(node)
+        if word is None or self._allowed(node.type):
+            return
+        caught = "everything" if node.type is None else f"`{cst.Module([]).code_for_node(node.type)}`"
+        self.report(node, f"`except …: {word}` in a test swallows {caught}: failures inside the `try` "
+                          f"cannot fail the test", stmt_line=self.ctx.line_of(node))
+
+    def _allowed(self, node: Optional[cst.BaseExpression]) -> bool:
+        if node is None or not self.options.allowed_exceptions:
+            return False
+        allowed = {a.rsplit(".", 1)[-1] for a in self.options.allowed_exceptions}
+        items = [e.value for e in node.elements] if isinstance(node, cst.Tuple) else [node]
+        return all((dotted(i) or "").rsplit(".", 1)[-1] in allowed for i in items)
