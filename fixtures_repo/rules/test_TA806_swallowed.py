@@ -1,0 +1,140 @@
+"""Exceptions swallowed inside tests.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal
+- Business Goal: Stability
+- Value Impact: a failure inside a test fails it
+- Strategic Impact: honest green builds
+"""
+import asyncio
+import contextlib
+import logging
+
+import pytest
+
+try:
+    import ujson as json
+except ImportError:
+    pass
+
+logger = logging.getLogger(__name__)
+
+
+def test_sync_users(api):
+    try:
+        result = api.sync()
+        assert result.count > 0
+    except Exception:  # expect: TA806
+        # the sync service is flaky in CI
+        pass
+
+
+def test_bare_except(api):
+    try:
+        assert api.health() == "ok"
+    except:  # expect: TA806
+        ...
+    assert api
+
+
+def test_every_endpoint(client):
+    for path in ["/a", "/b"]:
+        try:
+            assert client.get(path).ok
+        except (ConnectionError, AssertionError):  # expect: TA806
+            continue
+    assert client
+
+
+async def test_nested_reader(ws):
+    async def reader():
+        try:
+            return await ws.recv()
+        except ValueError:  # expect: TA806
+            pass
+
+    assert await reader() is None or ws.closed
+
+
+class TestCleanup:
+    def test_cleanup_in_body(self, conn):
+        try:
+            conn.rollback()
+        except RuntimeError:  # expect: TA806
+            pass
+        assert conn.closed
+
+
+# -- look-alikes -------------------------------------------------------------------------------
+def test_logs_and_reraises(api):
+    try:
+        assert api.sync().count > 0
+    except Exception as exc:
+        logger.error(f"sync failed: {exc}")
+        raise
+
+
+def test_expected_failure_is_asserted(api):
+    try:
+        api.sync(token="bad")
+    except PermissionError as exc:
+        assert "token" in str(exc)
+    else:
+        raise AssertionError("bad token accepted")
+
+
+async def test_cancelled_task(worker):
+    task = asyncio.create_task(worker.run())
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    assert worker.stopped
+
+
+def test_cleanup_in_finally(conn):
+    try:
+        assert conn.query("select 1") == [(1,)]
+    finally:
+        try:
+            conn.close()
+        except Exception:
+            pass
+
+
+def test_suppress_is_explicit(conn):
+    with contextlib.suppress(ConnectionError):
+        conn.close()
+    assert conn.closed
+
+
+def close_quietly(conn):
+    try:
+        conn.close()
+    except Exception:
+        pass
+
+
+@pytest.fixture
+def conn(db):
+    connection = db.connect()
+    yield connection
+    try:
+        connection.close()
+    except Exception:
+        pass
+
+
+class QuietClient:
+    """Not a test class."""
+
+    def test_request(self, session):
+        try:
+            return session.get("/")
+        except Exception:
+            pass
+
+
+def test_uses_json():
+    assert json.dumps({}) == "{}"
