@@ -68,12 +68,14 @@ def test_ta801_only_checks_test_modules_and_test_classes(tmp_path: Path) -> None
     files = {
         "tests/helpers.py": "def test_like_helper(x):\n    return x\n",
         "tests/test_a.py": "class Probe:\n    def test_connection(self):\n        return True\n\n\n"
-                           "class ProbeTests(Probe):\n    def test_probe(self):\n        return self.test_connection()\n",
+                           "class ProbeRunner(Probe):\n    def test_probe(self):\n        return self.test_connection()\n",
     }
-    # ProbeTests matches neither `Test*` nor a test base: pytest would not collect it either
+    # ProbeRunner is neither named like a test class nor derived from a test base
     assert _found(tmp_path, files, "TA801") == []
-    files["tests/test_a.py"] = files["tests/test_a.py"].replace("ProbeTests(Probe)", "ProbeTests(Probe, BaseE2ETest)")
+    files["tests/test_a.py"] = files["tests/test_a.py"].replace("ProbeRunner(Probe)", "ProbeRunner(Probe, BaseE2ETest)")
     assert _found(tmp_path / "based", files, "TA801") == [("tests/test_a.py", 7)]
+    files["tests/test_a.py"] = files["tests/test_a.py"].replace("ProbeRunner(Probe, BaseE2ETest)", "ProbeTests(Probe)")
+    assert _found(tmp_path / "named", files, "TA801") == [("tests/test_a.py", 7)]
 
 
 def test_ta801_trivial_assertion_is_reported_once(tmp_path: Path) -> None:

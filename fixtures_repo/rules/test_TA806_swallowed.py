@@ -65,6 +65,14 @@ class TestCleanup:
         assert conn.closed
 
 
+async def test_timeout_hides_the_missing_event(ws):
+    try:
+        event = await asyncio.wait_for(ws.recv(), timeout=5)
+        assert event["type"] == "agent_completed"
+    except asyncio.TimeoutError:  # expect: TA806
+        pass
+
+
 # -- look-alikes -------------------------------------------------------------------------------
 def test_logs_and_reraises(api):
     try:
@@ -134,6 +142,43 @@ class QuietClient:
             return session.get("/")
         except Exception:
             pass
+
+
+def test_psycopg2_is_not_installed():
+    try:
+        import psycopg2
+
+        pytest.fail(f"psycopg2 {psycopg2.__version__} must not be installed")
+    except ImportError:
+        pass
+
+
+def test_unknown_user_raises(api):
+    try:
+        api.user("nobody")
+    except KeyError:
+        pass
+    else:
+        raise AssertionError("unknown user accepted")
+
+
+async def test_cleanup_at_the_end(client, engines):
+    assert await client.ping()
+    for engine in engines:
+        try:
+            await engine.cleanup_engine()
+        except Exception:
+            pass
+
+
+async def test_polls_for_the_next_message(ws):
+    events = []
+    for _ in range(10):
+        try:
+            events.append(await asyncio.wait_for(ws.recv(), timeout=1))
+        except asyncio.TimeoutError:
+            continue
+    assert events
 
 
 def test_uses_json():

@@ -6,10 +6,11 @@ function defined at module level or directly in a class body is a *scope*; funct
 classes nested in it belong to it (an inner ``async def`` of a test is test code).
 
 A method is a test when its name matches ``python_functions`` and its class is a test class:
-the class name matches ``python_classes``, or one of its bases looks like a test base (its last
-name segment contains ``TestCase`` or ends in ``Test``/``Tests``, e.g. ``unittest.TestCase``,
-``BaseIntegrationTest``), or it derives from a test class of the same module. So a
-``test_connection`` method of a client helper class is not a test. Rules read and decide
+the class name matches ``python_classes`` or is named like one (``…Tests``, ``…Test``,
+``…TestCase``), or one of its bases is (``unittest.TestCase``, ``BaseIntegrationTest``), or it
+derives from a test class of the same module. So the ``test_*`` methods of a helper class
+(``class RegressionRunner: def test_login(self) -> dict``, called by real tests that assert on
+what it returns) are not tests. Rules read and decide
 while visiting, without a second pass over the file.
 """
 from __future__ import annotations
@@ -74,6 +75,7 @@ class ScopedRule(Rule):
         bases = [b for b in (dotted(arg.value) for arg in node.bases if arg.keyword is None) if b]
         is_test = not in_function and self.ctx.is_test_module and (
             is_test_class_name(node.name.value, self.ctx.config.python_classes)
+            or _TEST_BASE.search(node.name.value) is not None
             or any(_TEST_BASE.search(b.rsplit(".", 1)[-1]) or b in self.test_classes for b in bases))
         if is_test:
             self.test_classes.add(name)

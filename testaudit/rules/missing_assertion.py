@@ -21,7 +21,9 @@ Not reported: tests marked `@pytest.mark.skip` / `@unittest.skip`, `@pytest.mark
 (the expected exception is the assertion), `@abstractmethod`s, and tests whose body starts, at
 its top level, by skipping (`pytest.skip(…)`, `pytest.xfail(…)`, `self.skipTest(…)`): the report
 shows them as skipped, which is honest. Methods named `test*` of classes that are not test
-classes (a `test_connection` method of a client) are not tests.
+classes — neither named like one (`Test*`, `*Tests`, `*Test`, `*TestCase`) nor derived from a
+test base (`unittest.TestCase`, `*Test`, `*TestCase`) — are not tests: a
+`RegressionRunner.test_login()` that returns a result for a real test to assert on is a helper.
 
 ## Why is this bad?
 A test without an assertion passes whenever the code runs without raising: it counts in the

@@ -9,9 +9,9 @@ Reports skips that hide why a test does not run:
   one; a string condition explains itself and is not reported);
 - `pytest.skip()` without a message (none, or an empty string);
 - in tests of the `runtime-skip-in-except` categories (default integration and e2e): any
-  `pytest.skip(…)` inside an `except` block, the pattern that turns a broken service into a
-  skipped — green — test. A handler for `ImportError` / `ModuleNotFoundError` only is not
-  reported: that is `pytest.importorskip` spelt out.
+  `pytest.skip(…)` (or unittest's `self.skipTest(…)`) inside an `except` block, the pattern
+  that turns a broken service into a skipped — green — test. A handler for `ImportError` /
+  `ModuleNotFoundError` only is not reported: that is `pytest.importorskip` spelt out.
 
 `pytest.importorskip(…)`, `pytest.skip("reason")` outside `except`, `pytest.skip(reason=…)`,
 `pytest.skip(msg)` with a variable message and `skipif(…, reason=…)` are fine.
@@ -33,8 +33,8 @@ Severity warning: a skip is visible in the test report, unlike a mock or a missi
 ## Known limitations
 A skip inside `except` is found in the module that calls `pytest.skip`; a test reaching it
 through a helper or fixture of another module is reported there (with that module's category),
-not at the test. `unittest`'s `skipTest` and `@unittest.skip` require a reason already and are
-not checked. A `pytest.skip` called through a variable holding the function is not followed.
+not at the test. `unittest`'s `skipTest` and `@unittest.skip` require a reason already: they are
+checked only for the `except` pattern. `raise unittest.SkipTest(…)` is not followed. A `pytest.skip` called through a variable holding the function is not followed.
 """
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ from testaudit.pytest_model import resolve_with_stars
 from testaudit.rule import Rule
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
-_NAMES = frozenset({"skip", "skipif"})
+_NAMES = frozenset({"skip", "skipif", "skipTest"})
+_MARKS = frozenset({"skip", "skipif"})
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ class SkipWithoutReason(Rule):
                 self.calls.append((node, name, in_except, self.ctx.stmt_line()))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if self.active and node.attr.value in _NAMES and id(node) not in self.call_funcs:
+        if self.active and node.attr.value in _MARKS and id(node) not in self.call_funcs:
             name = dotted(node)
             if name:
                 self.marks.append((node, name, self.ctx.stmt_line()))
@@ -170,6 +171,10 @@ class SkipWithoutReason(Rule):
                                 stmt_line=stmt)
                 elif in_except:
                     self.report(node, "`pytest.skip` in an `except` block: a failing service turns into a "
+                                      "skipped test instead of a failed one", stmt_line=stmt, tags=("except",))
+            elif name in ("self.skipTest", "cls.skipTest"):  # unittest's runtime skip
+                if in_except:
+                    self.report(node, "`self.skipTest` in an `except` block: a failing service turns into a "
                                       "skipped test instead of a failed one", stmt_line=stmt, tags=("except",))
             elif what == "pytest.mark.skip":
                 if not _has_text(self._argument(node, 0, ("reason",))):

@@ -4,11 +4,18 @@ Reports an `except` clause inside a test whose body only discards the exception:
 or `continue` (alone or together). Bare `except:`, `except Exception:` and narrower clauses
 alike; nested functions of the test count as the test.
 
-Not reported: a handler that logs, asserts, re-raises, records or returns something; handlers
-inside a `finally:` block (cleanup that must not mask the test's own outcome); handlers for
-the `allowed-exceptions` only (by default `CancelledError`: awaiting a task the test has just
-cancelled); `except` clauses outside tests — in helpers, fixtures and module-level
-`try: import x / except ImportError: pass`.
+Not reported:
+- a handler that logs, asserts, re-raises, records or returns something;
+- `pytest.raises` spelt out: a `try` whose body ends with a failure (`pytest.fail(…)`,
+  `self.fail(…)`, `assert False`, `raise AssertionError(…)`), or whose `else:` holds one;
+- cleanup: a `try` that only calls `close`, `disconnect`, `cleanup…`, `shutdown`, `cancel`,
+  `stop`, `delete…`, `remove…` and the like, and any `try` inside a `finally:` block;
+- polling: `except TimeoutError: continue` (any `…TimeoutError`, `…Timeout`, `queue.Empty`)
+  in a loop waiting for the next message;
+- handlers for the `allowed-exceptions` only (by default `CancelledError`: awaiting a task
+  the test has just cancelled);
+- `except` clauses outside tests — in helpers, fixtures and module-level
+  `try: import x / except ImportError: pass`.
 
 ## Why is this bad?
 `try: check() / except: pass` turns every failure inside the `try` — a broken service, a wrong
@@ -29,8 +36,9 @@ the rule cannot tell logging before a later assertion from logging instead of on
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -63,6 +71,68 @@ def _discards(handler: cst.ExceptHandler) -> Optional[str]:
             else:
                 return None
     return words[0] if words else None
+
+
+_FAILS = frozenset({"pytest.fail", "self.fail", "cls.fail"})
+_CLEANUP = re.compile(r"(?i)^_?(a?close|cleanup|clean_up|disconnect|shutdown|stop|cancel|terminate|kill|unlink|"
+                      r"remove|rmtree|rmdir|delete|drop|teardown|tear_down|quit|release|dispose|destroy)")
+_POLL_ERRORS = re.compile(r"(TimeoutError|Timeout|Empty)$")
+
+
+def _statements(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
+    return block.body if isinstance(block, cst.IndentedBlock) else (block,)  # type: ignore[return-value]
+
+
+def _is_failure(stmt: cst.CSTNode, resolve: Callable[[str], str]) -> bool:
+    """`pytest.fail(…)`, `self.fail(…)`, `assert False`, `raise AssertionError(…)`."""
+    smalls = stmt.body if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else ()
+    for small in smalls:
+        if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            name = dotted(small.value.func)
+            if name and resolve(name) in _FAILS:
+                return True
+        if isinstance(small, cst.Assert) and isinstance(small.test, cst.Name) and small.test.value == "False":
+            return True
+        if isinstance(small, cst.Raise) and small.exc is not None:
+            exc = small.exc.func if isinstance(small.exc, cst.Call) else small.exc
+            if dotted(exc) == "AssertionError":
+                return True
+    return False
+
+
+def _expects_failure(node: cst.Try, resolve: Callable[[str], str]) -> bool:
+    """`try: call(); pytest.fail("no error") / except E: pass` — `pytest.raises` spelt out (the
+    failure may also sit in the `else:` clause)."""
+    body = _statements(node.body)
+    if body and _is_failure(body[-1], resolve):
+        return True
+    return node.orelse is not None and any(_is_failure(s, resolve) for s in _statements(node.orelse.body))
+
+
+def _cleanup_only(block: cst.BaseSuite) -> bool:
+    """Every statement of the `try` is a cleanup call (`conn.close()`, `await client.disconnect()`)."""
+    for stmt in _statements(block):
+        smalls = stmt.body if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else None
+        if not smalls:
+            return False
+        for small in smalls:
+            value = small.value if isinstance(small, cst.Expr) else None
+            if isinstance(value, cst.Await):
+                value = value.expression
+            if not isinstance(value, cst.Call):
+                return False
+            name = dotted(value.func)
+            if not name or not _CLEANUP.match(name.rsplit(".", 1)[-1]):
+                return False
+    return True
+
+
+def _polls(node: Optional[cst.BaseExpression]) -> bool:
+    """A handler for timeouts (or `queue.Empty`) only: `continue` then polls again."""
+    if node is None:
+        return False
+    items = [e.value for e in node.elements] if isinstance(node, cst.Tuple) else [node]
+    return all(_POLL_ERRORS.search((dotted(i) or "").rsplit(".", 1)[-1]) for i in items)
 
 
 class SwallowedException(ScopedRule):
@@ -122,15 +192,21 @@ class SwallowedException(ScopedRule):
     def leave_Finally(self, node: cst.Finally) -> None:
         self.finally_depth -= 1
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+    def visit_Try(self, node: cst.Try) -> None:
         if not self.active or self.scope is None or not self.scope.is_test or self.finally_depth:
             return
-        word = _discards(node)
-        if word is None or self._allowed(node.type):
+        if _expects_failure(node, self._resolve) or _cleanup_only(node.body):
             return
-        caught = "everything" if node.type is None else f"`{cst.Module([]).code_for_node(node.type)}`"
-        self.report(node, f"`except …: {word}` in a test swallows {caught}: failures inside the `try` "
-                          f"cannot fail the test", stmt_line=self.ctx.line_of(node))
+        for handler in node.handlers:
+            word = _discards(handler)
+            if word is None or self._allowed(handler.type) or (word == "continue" and _polls(handler.type)):
+                continue
+            caught = "everything" if handler.type is None else f"`{cst.Module([]).code_for_node(handler.type)}`"
+            self.report(handler, f"`except …: {word}` in a test swallows {caught}: failures inside the `try` "
+                                 f"cannot fail the test", stmt_line=self.ctx.line_of(handler))
+
+    def _resolve(self, name: str) -> str:
+        return self.ctx.imports.resolve(name) or name
 
     def _allowed(self, node: Optional[cst.BaseExpression]) -> bool:
         if node is None or not self.options.allowed_exceptions:

@@ -37,6 +37,15 @@ def test_websocket_roundtrip(ws_url):
     assert ws.roundtrip("ping") == "pong"
 
 
+class TestCacheService:
+    def test_cache_roundtrip(self, redis_url):
+        try:
+            cache = connect_cache(redis_url)
+        except ConnectionError:
+            self.skipTest("redis not running")  # expect: TA802
+        assert cache.roundtrip("k", "v") == "v"
+
+
 # -- look-alikes -------------------------------------------------------------------------------
 def test_optional_driver():
     try:
