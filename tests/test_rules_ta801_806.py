@@ -26,9 +26,13 @@ TA8A_CASES = [
      {"tests/test_a.py": "import time\n\n\ndef test_a(q):\n    time.sleep(0.5)\n    time.sleep(1)\n"
                          "    time.sleep(2)\n    assert q\n"}, [5, 6, 7], [7]),
     ("TA806", "allowed-exceptions", "['TimeoutError']",
-     {"tests/test_a.py": "import asyncio\n\n\nasync def test_a(task):\n    try:\n        await task\n"
-                         "    except asyncio.CancelledError:\n        pass\n    try:\n        await task\n"
+     {"tests/test_a.py": "import asyncio\n\n\nasync def test_a(task):\n    try:\n        assert await task\n"
+                         "    except asyncio.CancelledError:\n        pass\n    try:\n        assert await task\n"
                          "    except TimeoutError:\n        pass\n    assert task\n"}, [11], [7]),
+    ("TA806", "narrow-handlers", "true",
+     {"tests/test_a.py": "def test_a(d, ws):\n    try:\n        d.pop()\n    except IndexError:\n        pass\n"
+                         "    for _ in range(3):\n        try:\n            ws.recv(timeout=1)\n"
+                         "        except TimeoutError:\n            continue\n    assert d\n"}, [], [4]),
 ]
 
 
@@ -68,7 +72,7 @@ def test_ta801_only_checks_test_modules_and_test_classes(tmp_path: Path) -> None
     files = {
         "tests/helpers.py": "def test_like_helper(x):\n    return x\n",
         "tests/test_a.py": "class Probe:\n    def test_connection(self):\n        return True\n\n\n"
-                           "class ProbeRunner(Probe):\n    def test_probe(self):\n        return self.test_connection()\n",
+                           "class ProbeRunner(Probe):\n    def test_probe(self):\n        self.test_connection()\n",
     }
     # ProbeRunner is neither named like a test class nor derived from a test base
     assert _found(tmp_path, files, "TA801") == []
@@ -76,6 +80,10 @@ def test_ta801_only_checks_test_modules_and_test_classes(tmp_path: Path) -> None
     assert _found(tmp_path / "based", files, "TA801") == [("tests/test_a.py", 7)]
     files["tests/test_a.py"] = files["tests/test_a.py"].replace("ProbeRunner(Probe, BaseE2ETest)", "ProbeTests(Probe)")
     assert _found(tmp_path / "named", files, "TA801") == [("tests/test_a.py", 7)]
+    # a class that is a test class by its name only, whose method returns a result: a helper
+    files["tests/test_a.py"] = files["tests/test_a.py"].replace("        self.test_connection()",
+                                                                "        return self.test_connection()")
+    assert _found(tmp_path / "returns", files, "TA801") == []
 
 
 def test_ta801_trivial_assertion_is_reported_once(tmp_path: Path) -> None:

@@ -191,6 +191,11 @@ class TestInheritedHelper(BaseChecks):
             handler.lookup("missing")
 
 
+class TestInheritedHelperAgain(TestInheritedHelper):
+    def test_schema(self, payload):
+        super().test_schema(payload)
+
+
 class UserFlowTests(SSotBaseTestCase):
     def test_signup_flow(self, client):  # expect: TA801
         client.post("/signup", json={"email": "ada@example.com"})
@@ -211,8 +216,19 @@ class RegressionRunner:
         return {"passed": client.post("/login").ok}
 
 
+class PipelineE2ETest:
+    """A test class by its name only (pytest does not collect it): a helper returning results."""
+
+    async def test_pipeline(self, client):
+        return {"status": (await client.post("/pipeline")).status_code}
+
+
 def test_login_regression(client):
     assert RegressionRunner().test_login_regression(client)["passed"]
+
+
+async def test_pipeline_through_the_helper(client):
+    assert (await PipelineE2ETest().test_pipeline(client))["status"] == 200
 
 
 class ContractSuite(abc.ABC):

@@ -40,6 +40,9 @@ class ClassScope:
     is_test_class: bool
     in_function: bool  # defined inside a function: its methods belong to that function
     bases: List[str] = field(default_factory=list)  # dotted base names as written
+    # pytest collects it by default (`Test*` or a test base); a class that is a test class only
+    # by its name (`…Tests`) is one by intent, but may also be a helper that real tests call
+    collected: bool = True
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Scope:
     kind: str  # "test", "fixture", "setup" or "function"
     class_name: Optional[str]
     markers: List[str] = field(default_factory=list)
+    collected: bool = True  # False: a method of a class that is a test class by its name only
 
     @property
     def is_test(self) -> bool:
@@ -73,13 +77,13 @@ class ScopedRule(Rule):
         outer = self.class_stack[-1].name if self.class_stack else ""
         name = f"{outer}.{node.name.value}" if outer else node.name.value
         bases = [b for b in (dotted(arg.value) for arg in node.bases if arg.keyword is None) if b]
-        is_test = not in_function and self.ctx.is_test_module and (
+        collected = not in_function and self.ctx.is_test_module and (
             is_test_class_name(node.name.value, self.ctx.config.python_classes)
-            or _TEST_BASE.search(node.name.value) is not None
             or any(_TEST_BASE.search(b.rsplit(".", 1)[-1]) or b in self.test_classes for b in bases))
-        if is_test:
+        named = not in_function and self.ctx.is_test_module and _TEST_BASE.search(node.name.value) is not None
+        if collected or named:
             self.test_classes.add(name)
-        self.class_stack.append(ClassScope(name, is_test, in_function, bases))
+        self.class_stack.append(ClassScope(name, collected or named, in_function, bases, collected))
         self.enter_class(self.class_stack[-1])
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
@@ -103,7 +107,8 @@ class ScopedRule(Rule):
             kind = "setup"
         else:
             kind = "function"
-        self.scope = Scope(node, name, kind, cls.name if cls else None, list(info.markers))
+        self.scope = Scope(node, name, kind, cls.name if cls else None, list(info.markers),
+                           collected=cls is None or cls.collected)
         self.enter_scope(self.scope)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:

@@ -1,38 +1,48 @@
 """
 ## What it does
-Reports an `except` clause inside a test whose body only discards the exception: `pass`, `...`
-or `continue` (alone or together). Bare `except:`, `except Exception:` and narrower clauses
-alike; nested functions of the test count as the test.
+Reports an `except` clause inside a test whose body only discards the exception — `pass`,
+`...` or `continue` (alone or together) — when it catches everything (bare `except:`,
+`except Exception`, `except BaseException`, alone or in a tuple), or when it catches a specific
+exception raised before an assertion of its `try` body (`try: r = call(); assert r.ok / except
+KeyError: pass` skips the check). Nested functions of the test count as the test.
 
 Not reported:
 - a handler that logs, asserts, re-raises, records or returns something;
+- a specific exception whose `try` holds no assertion: `except IndexError: pass` around a pop
+  that may find the deque empty, `except ImportError: pass` probing for a module, a request
+  to a route that may be down — the exception is an expected outcome, not a hidden failure
+  (option `narrow-handlers` reports them too);
 - `pytest.raises` spelt out: a `try` whose body ends with a failure (`pytest.fail(…)`,
   `self.fail(…)`, `assert False`, `raise AssertionError(…)`), or whose `else:` holds one;
 - cleanup: a `try` that only calls `close`, `disconnect`, `cleanup…`, `shutdown`, `cancel`,
-  `stop`, `delete…`, `remove…` and the like, and any `try` inside a `finally:` block;
-- polling: `except TimeoutError: continue` (any `…TimeoutError`, `…Timeout`, `queue.Empty`)
-  in a loop waiting for the next message;
-- handlers for the `allowed-exceptions` only (by default `CancelledError`: awaiting a task
-  the test has just cancelled);
+  `stop`, `delete…`, `remove…` and the like (possibly under an `if`), and any `try` inside a
+  `finally:` block;
+- handlers for the `allowed-exceptions` only (by default `CancelledError`, awaiting a task the
+  test has just cancelled, and `StopIteration` / `StopAsyncIteration`, the end of an iterator);
 - `except` clauses outside tests — in helpers, fixtures and module-level
   `try: import x / except ImportError: pass`.
 
 ## Why is this bad?
-`try: check() / except: pass` turns every failure inside the `try` — a broken service, a wrong
-result, even an `AssertionError` — into a pass. The test keeps its name and its green tick
-while no longer able to fail. If an exception is expected, `pytest.raises` says so and fails
-when it does not come; if it is tolerated, say why and assert on what matters.
+`try: check() / except Exception: pass` turns every failure inside the `try` — a broken
+service, a wrong result, even an `AssertionError` — into a pass. The test keeps its name and
+its green tick while no longer able to fail. If an exception is expected, `pytest.raises` says
+so and fails when it does not come; if it is tolerated, say why and assert on what matters.
 
 Severity warning: the handler may guard a step that is not the point of the test; read it.
 
 ## Options
 - `allowed-exceptions`: exception names whose handlers may be empty, matched by their last
   name segment (`asyncio.CancelledError` and `CancelledError` alike).
+- `narrow-handlers`: also report handlers of specific exceptions whose `try` holds no
+  assertion (default off), except `except TimeoutError: continue` (any `…TimeoutError`,
+  `…Timeout`, `queue.Empty`), which polls for the next message.
 
 ## Known limitations
 `contextlib.suppress(…)` is not reported: it names what it tolerates, and is a deliberate,
 visible choice. A handler that only logs the exception swallows it too, but is not reported:
-the rule cannot tell logging before a later assertion from logging instead of one.
+the rule cannot tell logging before a later assertion from logging instead of one. An
+assertion counts for the `try` when it is written in its body (an `assert`, an `assert*` or
+`fail` call), not when it lies in a helper the body calls.
 """
 from __future__ import annotations
 
@@ -49,7 +59,8 @@ from testaudit.rules._scopes import Scope, ScopedRule
 
 @dataclass(frozen=True)
 class Options:
-    allowed_exceptions: Tuple[str, ...] = ("CancelledError",)
+    allowed_exceptions: Tuple[str, ...] = ("CancelledError", "StopIteration", "StopAsyncIteration")
+    narrow_handlers: bool = False
 
 
 def _discards(handler: cst.ExceptHandler) -> Optional[str]:
@@ -74,6 +85,7 @@ def _discards(handler: cst.ExceptHandler) -> Optional[str]:
 
 
 _FAILS = frozenset({"pytest.fail", "self.fail", "cls.fail"})
+_BROAD = frozenset({"Exception", "BaseException"})
 _CLEANUP = re.compile(r"(?i)^_?(a?close|cleanup|clean_up|disconnect|shutdown|stop|cancel|terminate|kill|unlink|"
                       r"remove|rmtree|rmdir|delete|drop|teardown|tear_down|quit|release|dispose|destroy)")
 _POLL_ERRORS = re.compile(r"(TimeoutError|Timeout|Empty)$")
@@ -112,6 +124,10 @@ def _expects_failure(node: cst.Try, resolve: Callable[[str], str]) -> bool:
 def _cleanup_only(block: cst.BaseSuite) -> bool:
     """Every statement of the `try` is a cleanup call (`conn.close()`, `await client.disconnect()`)."""
     for stmt in _statements(block):
+        if isinstance(stmt, cst.If) and stmt.orelse is None:  # `if hasattr(x, "close"): x.close()`
+            if not _cleanup_only(stmt.body):
+                return False
+            continue
         smalls = stmt.body if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else None
         if not smalls:
             return False
@@ -125,6 +141,14 @@ def _cleanup_only(block: cst.BaseSuite) -> bool:
             if not name or not _CLEANUP.match(name.rsplit(".", 1)[-1]):
                 return False
     return True
+
+
+def _broad(node: Optional[cst.BaseExpression]) -> bool:
+    """Bare `except:`, `except Exception` / `BaseException` (alone or in a tuple)."""
+    if node is None:
+        return True
+    items = [e.value for e in node.elements] if isinstance(node, cst.Tuple) else [node]
+    return any((dotted(i) or "").rsplit(".", 1)[-1] in _BROAD for i in items)
 
 
 def _polls(node: Optional[cst.BaseExpression]) -> bool:
@@ -182,6 +206,9 @@ class SwallowedException(ScopedRule):
         super().__init__(*args, **kwargs)
         self.active = "except" in self.ctx.source
         self.finally_depth = 0
+        # open `try` statements of the current test: [node, checked, body still being visited,
+        # an assertion seen in its body]
+        self.tries: List[List[object]] = []
 
     def enter_scope(self, scope: Scope) -> None:
         self.finally_depth = 0
@@ -193,17 +220,48 @@ class SwallowedException(ScopedRule):
         self.finally_depth -= 1
 
     def visit_Try(self, node: cst.Try) -> None:
-        if not self.active or self.scope is None or not self.scope.is_test or self.finally_depth:
+        if not self.active or self.scope is None or not self.scope.is_test:
             return
-        if _expects_failure(node, self._resolve) or _cleanup_only(node.body):
+        checked = not self.finally_depth and not _expects_failure(node, self._resolve) and not _cleanup_only(node.body)
+        self.tries.append([node, checked, True, False])
+
+    def leave_Try(self, node: cst.Try) -> None:
+        if self.tries and self.tries[-1][0] is node:
+            self.tries.pop()
+
+    # an assertion inside a `try` body: a narrow handler that swallows may skip it
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self._asserted()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.tries:
+            func = node.func
+            last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            if last.startswith("assert") or last == "fail":
+                self._asserted()
+
+    def _asserted(self) -> None:
+        for entry in self.tries:
+            if entry[2]:
+                entry[3] = True
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if not self.tries:
             return
-        for handler in node.handlers:
-            word = _discards(handler)
-            if word is None or self._allowed(handler.type) or (word == "continue" and _polls(handler.type)):
-                continue
-            caught = "everything" if handler.type is None else f"`{cst.Module([]).code_for_node(handler.type)}`"
-            self.report(handler, f"`except …: {word}` in a test swallows {caught}: failures inside the `try` "
-                                 f"cannot fail the test", stmt_line=self.ctx.line_of(handler))
+        entry = self.tries[-1]
+        try_node = entry[0]
+        if not isinstance(try_node, cst.Try) or not any(h is node for h in try_node.handlers):
+            return
+        entry[2] = False  # the body is done: what follows is handlers, else and finally
+        word = _discards(node)
+        if not entry[1] or word is None or self._allowed(node.type):
+            return
+        if not (_broad(node.type) or entry[3] or (self.options.narrow_handlers
+                                                  and not (word == "continue" and _polls(node.type)))):
+            return
+        caught = "everything" if node.type is None else f"`{cst.Module([]).code_for_node(node.type)}`"
+        self.report(node, f"`except …: {word}` in a test swallows {caught}: failures inside the `try` "
+                          f"cannot fail the test", stmt_line=self.ctx.line_of(node))
 
     def _resolve(self, name: str) -> str:
         return self.ctx.imports.resolve(name) or name
