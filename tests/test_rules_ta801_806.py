@@ -25,10 +25,10 @@ TA8A_CASES = [
     ("TA803", "max-seconds", "1.0",
      {"tests/test_a.py": "import time\n\n\ndef test_a(q):\n    time.sleep(0.5)\n    time.sleep(1)\n"
                          "    time.sleep(2)\n    assert q\n"}, [5, 6, 7], [7]),
-    ("TA806", "allowed-exceptions", "['TimeoutError']",
+    ("TA806", "allowed-exceptions", "['KeyError']",
      {"tests/test_a.py": "import asyncio\n\n\nasync def test_a(task):\n    try:\n        assert await task\n"
                          "    except asyncio.CancelledError:\n        pass\n    try:\n        assert await task\n"
-                         "    except TimeoutError:\n        pass\n    assert task\n"}, [11], [7]),
+                         "    except KeyError:\n        pass\n    assert task\n"}, [11], [7]),
     ("TA806", "narrow-handlers", "true",
      {"tests/test_a.py": "def test_a(d, ws):\n    try:\n        d.pop()\n    except IndexError:\n        pass\n"
                          "    for _ in range(3):\n        try:\n            ws.recv(timeout=1)\n"

@@ -4,7 +4,7 @@ Reports an `except` clause inside a test whose body only discards the exception 
 `...` or `continue` (alone or together) — when it catches everything (bare `except:`,
 `except Exception`, `except BaseException`, alone or in a tuple), or when it catches a specific
 exception raised before an assertion of its `try` body (`try: r = call(); assert r.ok / except
-KeyError: pass` skips the check). Nested functions of the test count as the test.
+KeyError: pass` skips the check; timeouts excepted, below). Nested functions of the test count as the test.
 
 Not reported:
 - a handler that logs, asserts, re-raises, records or returns something;
@@ -17,6 +17,10 @@ Not reported:
 - cleanup: a `try` that only calls `close`, `disconnect`, `cleanup…`, `shutdown`, `cancel`,
   `stop`, `delete…`, `remove…` and the like (possibly under an `if`), and any `try` inside a
   `finally:` block;
+- counting: a `try` that counts its successes (`ok += 1`), so the failures it swallows are
+  counted by their absence (and usually asserted on as a rate);
+- timeouts (`…TimeoutError`, `…Timeout`, `queue.Empty`) skipping an assertion about a message
+  that may legitimately not come;
 - handlers for the `allowed-exceptions` only (by default `CancelledError`, awaiting a task the
   test has just cancelled, and `StopIteration` / `StopAsyncIteration`, the end of an iterator);
 - `except` clauses outside tests — in helpers, fixtures and module-level
@@ -137,8 +141,9 @@ def _cleanup_only(block: cst.BaseSuite) -> bool:
                 value = value.expression
             if not isinstance(value, cst.Call):
                 return False
-            name = dotted(value.func)
-            if not name or not _CLEANUP.match(name.rsplit(".", 1)[-1]):
+            func = value.func  # `conn.close()`, `await ws["socket"].close()`, `cleanup(x)`
+            last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            if not _CLEANUP.match(last):
                 return False
     return True
 
@@ -149,6 +154,17 @@ def _broad(node: Optional[cst.BaseExpression]) -> bool:
         return True
     items = [e.value for e in node.elements] if isinstance(node, cst.Tuple) else [node]
     return any((dotted(i) or "").rsplit(".", 1)[-1] in _BROAD for i in items)
+
+
+def _counts(block: cst.BaseSuite) -> bool:
+    """The `try` counts its successes (`ok += 1`): a failure is counted by its absence."""
+    for stmt in _statements(block):
+        if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            if any(isinstance(small, cst.AugAssign) for small in stmt.body):
+                return True
+        elif isinstance(stmt, (cst.If, cst.For, cst.While, cst.With)) and _counts(stmt.body):
+            return True
+    return False
 
 
 def _polls(node: Optional[cst.BaseExpression]) -> bool:
@@ -222,7 +238,8 @@ class SwallowedException(ScopedRule):
     def visit_Try(self, node: cst.Try) -> None:
         if not self.active or self.scope is None or not self.scope.is_test:
             return
-        checked = not self.finally_depth and not _expects_failure(node, self._resolve) and not _cleanup_only(node.body)
+        checked = not (self.finally_depth or _expects_failure(node, self._resolve) or _cleanup_only(node.body)
+                       or _counts(node.body))
         self.tries.append([node, checked, True, False])
 
     def leave_Try(self, node: cst.Try) -> None:
@@ -256,8 +273,11 @@ class SwallowedException(ScopedRule):
         word = _discards(node)
         if not entry[1] or word is None or self._allowed(node.type):
             return
-        if not (_broad(node.type) or entry[3] or (self.options.narrow_handlers
-                                                  and not (word == "continue" and _polls(node.type)))):
+        # a specific exception: reported when it skips an assertion of the `try` (a timeout
+        # skipping the check of a message that may not come is waiting, not hiding), or always
+        # with `narrow-handlers` (then `except TimeoutError: continue` still polls)
+        if not _broad(node.type) and not (entry[3] and not _polls(node.type)) and not (
+                self.options.narrow_handlers and not (word == "continue" and _polls(node.type))):
             return
         caught = "everything" if node.type is None else f"`{cst.Module([]).code_for_node(node.type)}`"
         self.report(node, f"`except …: {word}` in a test swallows {caught}: failures inside the `try` "
