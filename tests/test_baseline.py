@@ -40,7 +40,7 @@ def test_refunds():
 
 @pytest.mark.integration
 def test_lists():
-    assert [1]
+    assert sorted([1]) == [1]
 '''
 OTHER = BVJ + '''
 
@@ -101,7 +101,7 @@ def test_check_passes_and_counts_the_baselined_findings(project: Path) -> None:
     (BVJ, BVJ + "\n\n\n\n\n"),  # lines added above
     ("    client = MagicMock()", "    client = MagicMock(  )"),  # whitespace reformatted
     ("def test_lists():", "def test_lists_renamed():"),  # an unrelated test renamed
-    ("def test_pays():\n", "def test_pays():\n    assert True\n"),  # the flagged test edited elsewhere
+    ("def test_pays():\n", "def test_pays():\n    total = 1 + 1\n"),  # the flagged test edited elsewhere
 ])
 def test_everyday_edits_keep_entries_matching(project: Path, old: str, new: str) -> None:
     edit(project, old, new)

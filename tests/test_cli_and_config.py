@@ -44,7 +44,7 @@ def test_error_finding_exits_1_and_exit_zero_overrides(tmp_path: Path) -> None:
 
 
 def test_warning_only_exits_0(tmp_path: Path) -> None:
-    write_project(tmp_path, {"tests/test_ok.py": CLEAN.replace("assert 1 + 1 == 2", "assert 1  # testaudit: ignore[TA301]")})
+    write_project(tmp_path, {"tests/test_ok.py": CLEAN.replace("assert 1 + 1 == 2", "assert 1 + 1 == 2  # testaudit: ignore[TA301]")})
     res = invoke("check", str(tmp_path), "--format", "concise")
     assert "TA002 [warning]" in res.output
     assert res.exit_code == 0

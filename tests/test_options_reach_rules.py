@@ -97,11 +97,12 @@ def _lines(tmp: Path, code: str, files: Dict[str, str], table: str) -> list:
 
 
 def _all_cases() -> list:
-    # cases of the BVJ and TA6xx/TA701 rules are kept beside those rules' other tests
+    # cases of the BVJ, TA6xx/TA701 and TA801-TA806 rules are kept beside those rules' other tests
     from test_options_bvj import BVJ_CASES
     from test_options_ta6_ta7 import TA6_TA7_CASES
+    from test_rules_ta801_806 import TA8A_CASES
 
-    return [*CASES, *BVJ_CASES, *TA6_TA7_CASES]
+    return [*CASES, *BVJ_CASES, *TA6_TA7_CASES, *TA8A_CASES]
 
 
 @pytest.mark.parametrize("code,key,value,files,default_lines,option_lines", _all_cases(),

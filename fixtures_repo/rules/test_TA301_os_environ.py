@@ -21,7 +21,7 @@ def test_reads_environ():
     assert "PATH" in os.environ  # expect: TA301
 
 
-def test_writes_environ():
+def test_writes_environ():  # expect: TA801
     os.environ["MODE"] = "test"  # expect: TA301
     del os.environ["MODE"]  # expect: TA301
     operating_system.environ.setdefault("A", "b")  # expect: TA301

@@ -1,0 +1,249 @@
+"""Tests that cannot fail: no assertion in the test or the same-module helpers it calls.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal
+- Business Goal: Stability
+- Value Impact: a green test means the behaviour was checked
+- Strategic Impact: honest test counts
+"""
+import abc
+import unittest
+
+import pytest
+
+from app.checks import assert_that, contract_holds
+from test_framework.ssot.base_test_case import SSotBaseTestCase
+
+
+def test_create_user_prints_response(client):  # expect: TA801
+    response = client.post("/users", json={"name": "ada"})
+    print(f" PASS:  user created - {response.status_code}")
+
+
+def test_pipeline_reaches_the_end(pipeline):
+    pipeline.run()
+    assert True  # expect: TA801
+
+
+def test_trivial_assertions(result):
+    assert 1  # expect: TA801
+    assert result or True  # expect: TA801
+    assert (result, "result must be set")  # expect: TA801
+    assert not None  # expect: TA801
+
+
+def test_errors_are_only_logged(service, logger):  # expect: TA801
+    try:
+        service.sync()
+    except Exception as exc:
+        logger.warning(f"sync failed: {exc}")
+
+
+def _log_health(client):
+    return client.get("/health")
+
+
+def test_helper_without_assertion(client):  # expect: TA801
+    _log_health(client)
+
+
+def _ping_a(client, depth):
+    return _ping_b(client, depth - 1) if depth else None
+
+
+def _ping_b(client, depth):
+    return _ping_a(client, depth)
+
+
+def test_recursive_helpers_without_assertion(client):  # expect: TA801
+    _ping_a(client, 3)
+
+
+def _user_is_active(user):
+    assert user.active
+
+
+def _user_is_active(user):  # redefined: the later definition is the one tests call
+    return user.active
+
+
+def test_redefined_helper_lost_its_assertion(user):  # expect: TA801
+    _user_is_active(user)
+
+
+def test_placeholder():  # expect: TA801
+    """TODO: write this test."""
+
+
+# -- look-alikes that assert -------------------------------------------------------------------
+def _check_status(response, expected):
+    assert response.status_code == expected
+
+
+def _fetch_and_check(client, path):
+    _check_status(client.get(path), 200)
+
+
+def test_assertion_two_helpers_down(client):
+    _fetch_and_check(client, "/health")
+
+
+def _assert_positive(value):
+    assert value > 0
+
+
+def test_helper_passed_as_callback(values):
+    values.for_each(_assert_positive)
+
+
+def test_raises_context_manager(parser):
+    with pytest.raises(ValueError):
+        parser.parse("not a number")
+
+
+def test_raises_call_form(parser):
+    pytest.raises(ValueError, parser.parse, "not a number")
+
+
+def test_mock_assertion(notifier):
+    notifier.send("hi")
+    notifier.transport.assert_called_once_with("hi")
+
+
+def test_fluent_assertion(order):
+    assert_that(order.total()).is_equal_to(30)
+
+
+def test_configured_helper(order):
+    contract_holds(order)
+
+
+def test_default_helper_name(client):
+    verify_health(client)
+
+
+def test_explicit_failure(client):
+    if client.get("/health").status_code != 200:
+        pytest.fail("health endpoint down")
+
+
+def test_raise_is_a_failure(queue):
+    if queue.size() != 0:
+        raise AssertionError("queue not drained")
+
+
+def test_assert_false_in_a_branch(state):
+    if state == "broken":
+        assert False, "state must not be broken"
+
+
+def test_nested_function_asserts(items):
+    def check(item):
+        assert item.valid
+
+    for item in items:
+        check(item)
+
+
+@pytest.mark.skip(reason="billing moved to the payments service, JIRA-123")
+def test_skipped_placeholder():
+    pass
+
+
+def test_skipped_at_runtime():
+    pytest.skip("needs the staging cluster")
+
+
+@pytest.mark.xfail(raises=ZeroDivisionError, reason="division by zero is not handled yet")
+def test_expected_exception(calculator):
+    calculator.divide(1, 0)
+
+
+class TestOrders:
+    def test_total_through_method(self, order):
+        self._check_total(order, 30)
+
+    def test_total_through_class_method(self, order):
+        TestOrders._check_total(order, 30)
+
+    def test_unittest_style(self, order):
+        self.assertEqual(order.total(), 30)
+
+    @staticmethod
+    def _check_total(order, expected):
+        assert order.total() == expected
+
+    def test_logs_only(self, order):  # expect: TA801
+        self.logger.info(order.total())
+
+
+class BaseChecks:
+    def _verify_schema(self, payload):
+        assert "id" in payload
+
+
+class TestInheritedHelper(BaseChecks):
+    def test_schema(self, payload):
+        self._verify_schema(payload)
+
+    def test_expect_exception(self, handler):
+        with self.expect_exception(KeyError):
+            handler.lookup("missing")
+
+
+class TestInheritedHelperAgain(TestInheritedHelper):
+    def test_schema(self, payload):
+        super().test_schema(payload)
+
+
+class UserFlowTests(SSotBaseTestCase):
+    def test_signup_flow(self, client):  # expect: TA801
+        client.post("/signup", json={"email": "ada@example.com"})
+
+    def test_signup_flow_checked(self, client):
+        self.assertTrue(client.post("/signup", json={"email": "ada@example.com"}).ok)
+
+
+class SignupFlowTests:
+    def test_signup_without_base(self, client):  # expect: TA801
+        client.post("/signup", json={"email": "ada@example.com"})
+
+
+class RegressionRunner:
+    """Not a test class: its `test_*` methods return results that real tests assert on."""
+
+    def test_login_regression(self, client):
+        return {"passed": client.post("/login").ok}
+
+
+class PipelineE2ETest:
+    """A test class by its name only (pytest does not collect it): a helper returning results."""
+
+    async def test_pipeline(self, client):
+        return {"status": (await client.post("/pipeline")).status_code}
+
+
+def test_login_regression(client):
+    assert RegressionRunner().test_login_regression(client)["passed"]
+
+
+async def test_pipeline_through_the_helper(client):
+    assert (await PipelineE2ETest().test_pipeline(client))["status"] == 200
+
+
+class ContractSuite(abc.ABC):
+    @abc.abstractmethod
+    def test_contract(self):
+        ...
+
+
+class ConnectionProbe:
+    """Not a test class: its `test_connection` is an ordinary method."""
+
+    def test_connection(self, url):
+        return bool(url)
+
+
+class LegacyTests(unittest.TestCase, SSotBaseTestCase):
+    def test_legacy(self):
+        self.fail("superseded by test_signup_flow_checked")

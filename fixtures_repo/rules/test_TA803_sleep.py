@@ -1,0 +1,115 @@
+"""Fixed sleeps in tests and fixtures.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal
+- Business Goal: Stability
+- Value Impact: tests wait for conditions, not for guesses
+- Strategic Impact: a fast, deterministic suite
+"""
+import asyncio
+import asyncio as aio
+import time
+from time import sleep
+
+import anyio
+import pytest
+
+
+def test_job_finishes(queue):
+    job = queue.submit("report")
+    time.sleep(5)  # expect: TA803
+    assert job.done
+
+
+def test_imported_sleep(queue):
+    queue.flush()
+    sleep(0.5)  # expect: TA803
+    assert queue.empty()
+
+
+async def test_aliased_asyncio(worker):
+    worker.start()
+    await aio.sleep(delay=1)  # expect: TA803
+    assert worker.started
+
+
+async def test_token_expiry(tokens):
+    token = tokens.issue(ttl=1)
+    await asyncio.sleep(2 * 60)  # expect: TA803
+    assert tokens.expired(token)
+
+
+async def test_anyio_sleep(worker):
+    worker.start()
+    await anyio.sleep(0.25)  # expect: TA803
+    assert worker.started
+
+
+@pytest.fixture
+async def server():
+    srv = await start_server()
+    await asyncio.sleep(0.5)  # expect: TA803
+    yield srv
+
+
+class TestQueue:
+    def setup_method(self):
+        self.queue = make_queue()
+        time.sleep(1)  # expect: TA803
+
+    def test_size(self):
+        assert self.queue.size() == 0
+
+
+# -- look-alikes -------------------------------------------------------------------------------
+async def test_yield_to_the_loop(worker):
+    worker.start()
+    await asyncio.sleep(0)
+    time.sleep(0.0)
+    assert worker.started
+
+
+def test_variable_delays(queue, poll_interval):
+    backoff = 0.1
+    while not queue.empty():
+        time.sleep(poll_interval)
+        time.sleep(backoff * 2)
+    assert queue.empty()
+
+
+def wait_until(condition, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)  # a helper, not a test
+    return False
+
+
+def test_waits_through_a_helper(queue):
+    assert wait_until(queue.empty)
+
+
+async def test_simulated_slow_operation(monitor):
+    async def slow_operation():
+        await asyncio.sleep(0.2)  # a stand-in for the code under test, not the test waiting
+        return "done"
+
+    assert await monitor.measure(slow_operation) == "done"
+
+
+class TestClock:
+    def sleep(self, seconds):
+        self.elapsed = seconds
+
+    def test_own_sleep_method(self, event):
+        self.sleep(5)
+        assert event.wait(1) and self.elapsed == 5
+
+
+class SlowClient:
+    """Not a test class."""
+
+    def test_connection(self):
+        time.sleep(1)
+        return True

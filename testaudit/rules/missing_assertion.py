@@ -1,0 +1,326 @@
+"""
+## What it does
+Reports a test that cannot fail on a wrong result: its body — together with the functions of
+the same module it calls, followed transitively (module-level helpers, methods of its class and
+of the class's bases defined in the module, reached as `helper()`, `self.helper()`,
+`cls.helper()`, `super().helper()` or `Class.helper()`, or passed as a callback) — holds
+none of:
+
+- an `assert` statement (other than an always-true one, below);
+- a `raise` statement (an explicit failure);
+- a call whose name starts with `assert` (`self.assertEqual`, `mock.assert_called_once_with`,
+  `assert_that(…)`, `assert_frame_equal`), `pytest.raises` / `pytest.warns` /
+  `pytest.deprecated_call` (as a context manager or a call), `pytest.fail` or `self.fail`;
+- a call matching one of the `assertion-helpers` regexes.
+
+Nested functions and classes of a test are part of it. It also reports, inside tests,
+assertions that always pass: `assert True`, `assert 1`, `assert "text"`, `assert (x, "msg")`
+(a non-empty tuple), `assert x or True`, `assert not None`. A test whose only assertions are
+such is reported there, not a second time for having no assertion.
+
+Not reported: tests marked `@pytest.mark.skip` / `@unittest.skip`, `@pytest.mark.xfail(raises=…)`
+(the expected exception is the assertion), `@abstractmethod`s, and tests whose body starts, at
+its top level, by skipping (`pytest.skip(…)`, `pytest.xfail(…)`, `self.skipTest(…)`): the report
+shows them as skipped, which is honest. Methods named `test*` of classes that are not test
+classes — neither named like one (`Test*`, `*Tests`, `*Test`, `*TestCase`) nor derived from a
+test base (`unittest.TestCase`, `*Test`, `*TestCase`) — are not tests: a
+`RegressionRunner.test_login()` that returns a result for a real test to assert on is a helper,
+and so is a `test_*` method that returns a value in a class pytest would not collect by default
+(a class that is a test class by its `…Test`/`…Tests` name only).
+
+## Why is this bad?
+A test without an assertion passes whenever the code runs without raising: it counts in the
+suite's size and coverage while proving nothing about the result. Generated suites are full of
+them — a test that calls the service, prints the response and ends; a `try/except` that logs;
+`assert True  # reached the end`. They make "2,000 tests, all green" mean much less than it
+says.
+
+Severity error: a test that cannot fail is not a test, and the policy counts tests.
+
+## Options
+- `assertion-helpers`: regexes searched in the called name as written (`verify_response`,
+  `self.check_invariants`, `expect(page)`) that count as an assertion: the team's own
+  assertion helpers defined in other modules, which this per-file rule cannot look into.
+  Defaults: `verify_*`, `validate_*` and `check_*` functions and `self.` methods, and `expect`
+  (`expect(page).to_have_title(…)`, `self.expect_exception(…)`).
+
+## Known limitations
+Helpers are followed within the module only: a test whose assertions all live in a helper
+imported from another module, or in a method inherited from a base class defined elsewhere,
+is reported unless the helper's name matches `assertion-helpers`. A fixture that asserts does
+not count for the tests requesting it. Methods of mixin classes that are not test classes are
+not checked, even when a test class inherits them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from testaudit.names import dotted
+from testaudit.rule import compiled
+from testaudit.rules._scopes import ClassScope, Scope, ScopedRule
+
+_RAISES = frozenset({"pytest.raises", "pytest.warns", "pytest.deprecated_call", "pytest.fail"})
+_SKIPS = frozenset({"pytest.skip", "pytest.xfail"})
+_SKIP_DECORATORS = frozenset({"unittest.skip", "pytest.mark.skip"})
+_ABSTRACT = frozenset({"abc.abstractmethod", "abstractmethod"})
+
+
+@dataclass(frozen=True)
+class Options:
+    assertion_helpers: Tuple[str, ...] = field(
+        default=(r"^(self\.|cls\.)?_?(verify|validate|check)_", r"(^|\.)_?expect(_|$)"),
+        metadata={"regex": True})
+
+
+@dataclass
+class _Body:
+    """What one scope does: asserts itself, or calls these names (resolved in ``finish``)."""
+
+    scope: Scope
+    asserts: bool = False
+    trivial: bool = False  # holds an always-true assertion (reported already)
+    exempt: bool = False
+    returns_value: bool = False  # `return <value>` in its own body (not a nested function's)
+    calls: List[str] = field(default_factory=list)
+
+
+def _code(node: cst.CSTNode) -> str:
+    text = " ".join(cst.Module([]).code_for_node(node).split())
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _truth(node: cst.BaseExpression) -> Optional[bool]:
+    """The constant truth value of a literal expression, None when it depends on anything."""
+    if isinstance(node, cst.Name):
+        return {"True": True, "False": False, "None": False}.get(node.value)
+    if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)):
+        try:
+            return bool(complex(node.value.replace("_", "")) if isinstance(node, cst.Imaginary)
+                        else float(node.value.replace("_", "")) if isinstance(node, cst.Float)
+                        else int(node.value.replace("_", ""), 0))
+        except ValueError:
+            return None
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        try:
+            return bool(node.evaluated_value)
+        except Exception:  # noqa: BLE001 - malformed escapes
+            return None
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set, cst.Dict)):
+        return True if node.elements else False
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+        inner = _truth(node.expression)
+        return None if inner is None else not inner
+    if isinstance(node, cst.BooleanOperation):
+        left, right = _truth(node.left), _truth(node.right)
+        if isinstance(node.operator, cst.Or):
+            return True if (left or right) else (False if left is False and right is False else None)
+        return False if (left is False or right is False) else (True if left and right else None)
+    return None
+
+
+class MissingAssertion(ScopedRule):
+    CODE = "TA801"
+    NAME = "test-without-assertion"
+    MESSAGE = "test without an assertion"
+    FILES = "test"
+    Options = Options
+    INVALID = (
+        "def test_create_user(client):\n"
+        "    response = client.post('/users', json={'name': 'ada'})\n"
+        "    print(response.json())\n",
+        "def test_pipeline_runs(pipeline):\n"
+        "    pipeline.run()\n"
+        "    assert True  # reached the end\n",
+        "class TestHealth:\n"
+        "    def test_health(self, client):\n"
+        "        try:\n"
+        "            self._ping(client)\n"
+        "        except Exception as exc:\n"
+        "            print(f'health failed: {exc}')\n\n"
+        "    def _ping(self, client):\n"
+        "        return client.get('/health')\n",
+    )
+    VALID = (
+        "def test_create_user(client):\n"
+        "    response = client.post('/users', json={'name': 'ada'})\n"
+        "    assert response.status_code == 201\n",
+        "import pytest\n\n"
+        "def test_rejects_bad_token(auth):\n"
+        "    with pytest.raises(PermissionError):\n"
+        "        auth.check('bad')\n",
+        "class TestOrders:\n"
+        "    def test_total(self, order):\n"
+        "        self._check_total(order, 30)\n\n"
+        "    def _check_total(self, order, expected):\n"
+        "        assert order.total() == expected\n",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.active = self.ctx.is_test_module
+        self.body: Optional[_Body] = None
+        self.bodies: List[_Body] = []
+        self.functions: Dict[str, _Body] = {}  # module-level functions by name
+        self.methods: Dict[Tuple[str, str], _Body] = {}  # (class, method) → body
+        self.classes: Dict[str, ClassScope] = {}
+        self.call_funcs: Set[int] = set()
+
+    def enter_class(self, cls: ClassScope) -> None:
+        if not cls.in_function:
+            self.classes.setdefault(cls.name, cls)
+
+    def enter_scope(self, scope: Scope) -> None:
+        if not self.active:
+            return
+        body = self.body = _Body(scope)
+        self.bodies.append(body)
+        if scope.class_name is None:
+            self.functions[scope.name] = body  # a later definition replaces an earlier one
+        else:
+            self.methods[(scope.class_name, scope.name)] = body
+        if scope.is_test:
+            body.exempt = self._exempt(scope.node)
+
+    def leave_scope(self, scope: Scope) -> None:
+        self.body = None
+
+    def _exempt(self, node: cst.FunctionDef) -> bool:
+        for dec in node.decorators:
+            expr = dec.decorator
+            name = dotted(expr.func if isinstance(expr, cst.Call) else expr)
+            resolved = self.ctx.imports.resolve(name) or name
+            if resolved in _SKIP_DECORATORS or resolved in _ABSTRACT:
+                return True
+            if (resolved == "pytest.mark.xfail" and isinstance(expr, cst.Call)
+                    and any(a.keyword is not None and a.keyword.value == "raises" for a in expr.args)):
+                return True
+        statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        for stmt in statements:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                return False
+            for small in stmt.body:
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                    name = dotted(small.value.func)
+                    if name == "self.skipTest" or (self.ctx.imports.resolve(name) or name) in _SKIPS:
+                        return True
+                    return False
+                if not (isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString,
+                                                                              cst.ConcatenatedString))):
+                    return False
+        return False
+
+    # -- what a body does ----------------------------------------------------------------------
+    def visit_Assert(self, node: cst.Assert) -> None:
+        body = self.body
+        if body is None:
+            return
+        if _truth(node.test) is True:
+            if body.scope.is_test:
+                body.trivial = True
+                self.report(node, f"`assert {_code(node.test)}` always passes; assert on the result")
+            return
+        body.asserts = True
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if self.body is not None and self.func_depth == 1 and node.value is not None:
+            if not (isinstance(node.value, cst.Name) and node.value.value == "None"):
+                self.body.returns_value = True
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        if self.body is not None:
+            self.body.asserts = True
+
+    def visit_Call(self, node: cst.Call) -> None:
+        body = self.body
+        if body is None or body.asserts:
+            return
+        func = node.func
+        name = dotted(func)
+        if name:
+            body.calls.append(name)
+        elif (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
+              and dotted(func.value.func) == "super"):  # `super().test_x()`: the base's method
+            body.calls.append(f"super.{func.attr.value}")
+        for arg in node.args:  # a helper passed as a callback (`run(check)`, `gather(self.verify())`)
+            ref = dotted(arg.value)
+            if ref:
+                body.calls.append(ref)
+
+    # -- verdict -------------------------------------------------------------------------------
+    def finish(self) -> None:
+        if not self.active:
+            return
+        known: Dict[int, bool] = {}
+        for body in self.bodies:
+            if not body.scope.is_test or body.exempt or body.trivial:
+                continue
+            if body.returns_value and not body.scope.collected:
+                continue  # `class PipelineE2ETest: def test_flow(self) -> dict` serves a real test
+            if not self._asserts(body, known):
+                self.report(body.scope.node.name, f"test `{body.scope.name}` has no assertion: it passes "
+                                                  f"whenever the code runs without raising",
+                            stmt_line=self.ctx.line_of(body.scope.node))
+
+    def _asserts(self, start: _Body, known: Dict[int, bool]) -> bool:
+        """Whether ``start`` or a same-module function it reaches asserts (cycles are cut)."""
+        seen = {id(start)}
+        todo = [start]
+        while todo:
+            body = todo.pop()
+            if known.get(id(body)) or body.asserts:
+                known[id(start)] = True
+                return True
+            for name in body.calls:
+                if self._is_assertion_call(name):
+                    body.asserts = True
+                    known[id(start)] = True
+                    return True
+                target = self._local(name, body.scope.class_name)
+                if target is not None and id(target) not in seen:
+                    seen.add(id(target))
+                    todo.append(target)
+        return False
+
+    def _is_assertion_call(self, name: str) -> bool:
+        last = name.rsplit(".", 1)[-1]
+        if last.startswith("assert") or name in ("self.fail", "cls.fail"):
+            return True
+        if (self.ctx.imports.resolve(name) or name) in _RAISES:
+            return True
+        return any(compiled(p).search(name) for p in self.options.assertion_helpers)
+
+    def _local(self, name: str, class_name: Optional[str]) -> Optional[_Body]:
+        """The same-module function a called name means, if any."""
+        head, _, rest = name.partition(".")
+        if not rest:
+            return self.functions.get(name)
+        if head in ("self", "cls") and class_name is not None and "." not in rest:
+            return self._method(class_name, rest, set())
+        if head == "super" and class_name is not None:
+            cls = self.classes.get(class_name)
+            for base in cls.bases if cls else ():
+                found = self._method(base, rest, set()) if base in self.classes else None
+                if found is not None:
+                    return found
+            return None
+        owner, _, method = name.rpartition(".")
+        if owner in self.classes:
+            return self._method(owner, method, set())
+        return None
+
+    def _method(self, class_name: str, method: str, seen: Set[str]) -> Optional[_Body]:
+        """``class_name.method``, looked up in the class and its bases defined in this module."""
+        found = self.methods.get((class_name, method))
+        if found is not None or class_name in seen:
+            return found
+        seen.add(class_name)
+        cls = self.classes.get(class_name)
+        for base in cls.bases if cls else ():
+            if base in self.classes:
+                found = self._method(base, method, seen)
+                if found is not None:
+                    return found
+        return None

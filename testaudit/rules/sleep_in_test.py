@@ -1,0 +1,163 @@
+"""
+## What it does
+Reports fixed delays in tests and fixtures: a call of `time.sleep`, `asyncio.sleep`,
+`anyio.sleep`, `trio.sleep` or `gevent.sleep` — however imported (`from time import sleep`,
+`import asyncio as aio`) — whose delay is a number constant (a literal, or arithmetic on
+literals such as `2 * 60`) above `max-seconds`, in the body of a test, a fixture or an
+xunit-style `setup`/`teardown` method.
+
+Not reported: `sleep(0)` (a plain yield to the event loop), a delay held in a variable or
+computed from one (a backoff), and sleeps in other functions: a helper is not a test, and
+whether its sleep is a synchronisation depends on its callers; a function nested in a test is
+most often a simulated slow operation handed to the code under test
+(`async def slow(): await asyncio.sleep(0.1)`), not the test waiting.
+
+## Why is this bad?
+A sleep is a guess at how long something takes. Too short and the test fails on a loaded CI
+machine; long enough for the worst case and the whole suite pays it on every run. Either way
+it does not say what the test is waiting for. Wait for the condition itself — poll with a
+deadline, an event, a readiness probe, the fixture of the service — and the test is both
+faster and deterministic.
+
+Severity warning: a sleep slows and destabilises a suite but does not make a test lie.
+
+## Options
+- `max-seconds`: the longest constant delay allowed (default `0`: every positive constant
+  delay is reported; `0.1` allows short pauses).
+
+## Known limitations
+A sleep inside a polling loop that checks a condition between waits is reported like any
+other: raise `max-seconds` above the poll interval, or suppress the line, where that is the
+intent. Sleeps in helpers called by tests, and in functions nested in tests (a polling
+closure the test awaits, too), are not reported. A sleep function reached through
+a variable (`pause = time.sleep`) is not followed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+import libcst as cst
+
+from testaudit.model import Severity
+from testaudit.names import dotted
+from testaudit.pytest_model import resolve_with_stars
+from testaudit.rules._scopes import ScopedRule
+
+SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "anyio.sleep", "trio.sleep", "gevent.sleep"})
+_CHECKED = frozenset({"test", "fixture", "setup"})
+
+
+@dataclass(frozen=True)
+class Options:
+    max_seconds: float = 0.0
+
+
+def constant_seconds(node: cst.BaseExpression) -> Optional[float]:
+    """The value of a number literal or arithmetic on literals; None otherwise."""
+    if isinstance(node, cst.Integer):
+        try:
+            return float(int(node.value.replace("_", ""), 0))
+        except ValueError:
+            return None
+    if isinstance(node, cst.Float):
+        try:
+            return float(node.value.replace("_", ""))
+        except ValueError:
+            return None
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+        inner = constant_seconds(node.expression)
+        return None if inner is None else (-inner if isinstance(node.operator, cst.Minus) else inner)
+    if isinstance(node, cst.BinaryOperation):
+        left, right = constant_seconds(node.left), constant_seconds(node.right)
+        if left is None or right is None:
+            return None
+        op = node.operator
+        if isinstance(op, cst.Add):
+            return left + right
+        if isinstance(op, cst.Subtract):
+            return left - right
+        if isinstance(op, cst.Multiply):
+            return left * right
+        if isinstance(op, cst.Divide) and right:
+            return left / right
+    return None
+
+
+def _delay(node: cst.Call) -> Optional[cst.BaseExpression]:
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value in ("delay", "seconds", "secs"):
+            return arg.value
+    positional = [a for a in node.args if a.keyword is None and not a.star]
+    return positional[0].value if positional else None
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+class SleepInTest(ScopedRule):
+    CODE = "TA803"
+    NAME = "sleep-in-test"
+    SEVERITY = Severity.WARNING
+    MESSAGE = "fixed sleep in a test or fixture"
+    FILES = "all"
+    Options = Options
+    INVALID = (
+        "import time\n\n"
+        "def test_job_finishes(queue):\n"
+        "    job = queue.submit('report')\n"
+        "    time.sleep(5)\n"
+        "    assert job.done\n",
+        "import asyncio\nimport pytest\n\n"
+        "@pytest.fixture\n"
+        "async def server():\n"
+        "    srv = await start_server()\n"
+        "    await asyncio.sleep(0.5)  # let it bind\n"
+        "    yield srv\n",
+    )
+    VALID = (
+        "def test_job_finishes(queue):\n"
+        "    job = queue.submit('report')\n"
+        "    assert job.wait(timeout=5)\n",
+        "import asyncio\n\n"
+        "async def test_yields_to_loop(worker):\n"
+        "    worker.start()\n"
+        "    await asyncio.sleep(0)\n"
+        "    assert worker.started\n",
+        "import time\n\n"
+        "def retry(fn, attempts=3):\n"
+        "    for _ in range(attempts):\n"
+        "        if fn():\n"
+        "            return True\n"
+        "        time.sleep(1)\n"
+        "    return False\n",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.active = "sleep" in self.ctx.source
+        self.calls: List[Tuple[cst.Call, str, float, int]] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # a function nested in a test is most often a simulated slow operation handed to the code
+        # under test, not the test waiting: only the scope's own body counts
+        if not self.active or self.scope is None or self.scope.kind not in _CHECKED or self.func_depth > 1:
+            return
+        func = node.func
+        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if last != "sleep" and not (isinstance(func, cst.Name)  # `from time import sleep as nap`
+                                    and self.ctx.imports.names.get(last, "").endswith(".sleep")):
+            return
+        name = dotted(func)
+        delay = _delay(node)
+        seconds = constant_seconds(delay) if delay is not None else None
+        if name and seconds is not None and seconds > self.options.max_seconds:
+            self.calls.append((node, name, seconds, self.ctx.stmt_line()))
+
+    def finish(self) -> None:
+        for node, name, seconds, stmt in self.calls:
+            what = resolve_with_stars(self.ctx.imports, name)
+            if what in SLEEPS:
+                self.report(node, f"`{name}({_number(seconds)})` in a test: wait for the condition, "
+                                  f"not a fixed delay", stmt_line=stmt)
