@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 from typing import Any, Iterator, Tuple
 
@@ -63,11 +62,11 @@ def browser() -> Iterator[Any]:
 
 
 def open_report(driver: Any, path: Path) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
     driver.get(path.as_uri())
-    deadline = time.monotonic() + 30
-    while driver.execute_script("return document.documentElement.dataset.ready") != "1":
-        assert time.monotonic() < deadline, "the report's script never finished"
-        time.sleep(0.05)
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.documentElement.dataset.ready") == "1",
+                                    "the report's script never finished")
 
 
 def console_errors(driver: Any) -> list:
@@ -109,11 +108,12 @@ def test_fixtures_report_opens_cleanly_and_filters_by_rule(browser: Any, tmp_pat
 
     path_box = browser.find_element(By.ID, "f-path")
     path_box.send_keys("scenarios/")
-    deadline = time.monotonic() + 5
     expected = sum(1 for f in doc["findings"] if f["code"] == rule and "scenarios/" in f["path"])
-    while len(browser.find_elements(By.CSS_SELECTOR, "#finding-list > li")) != expected:
-        assert time.monotonic() < deadline, "the path filter did not apply"
-        time.sleep(0.05)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 5).until(
+        lambda b: len(b.find_elements(By.CSS_SELECTOR, "#finding-list > li")) == expected,
+        "the path filter did not apply")
 
     browser.find_element(By.CSS_SELECTOR, "#dir-rows button[data-open]").click()  # drill into a directory
     rows = browser.find_elements(By.CSS_SELECTOR, "#dir-rows tr")
