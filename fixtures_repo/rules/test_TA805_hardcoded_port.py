@@ -42,6 +42,20 @@ def test_literal_ports():
     assert connect(dsn="postgresql://user:secret@0.0.0.0:5433/app")  # expect: TA805
 
 
+def test_expected_values_and_prose_are_not_addresses(client):
+    # a URL the test checks the code builds, text mentioning one, a script blob: nothing is reached
+    assert client.redirect_uri == "http://localhost:8000/oauth/callback"
+    assert "redis://127.0.0.1:6379" in client.dsn
+    client.assertEqual(client.base_url, f"http://localhost:8000/{client.tenant}")
+    print("Local: http://localhost:3000")
+    script = """
+print("Compiled successfully!")
+print("Local: http://localhost:3000")
+"""
+    assert client.get("http://localhost:8001/health").ok  # expect: TA805
+    assert script
+
+
 def test_allowed_port():
     # 9999 is in allow-ports (fixtures_repo/pyproject.toml): the test harness always provides it
     assert connect(url="http://localhost:9999/metrics")

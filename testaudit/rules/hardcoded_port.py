@@ -10,7 +10,10 @@ Reports ports written into tests as literals, in test modules and `conftest.py` 
   whose value is an integer literal or a string of digits: `connect(port=5432)`,
   `Settings(redis_port="6379")`.
 
-Not reported: ports listed in `allow-ports`, port `0` (the operating system picks a free port),
+Not reported: literals a test compares against (`assert url == "http://localhost:8000/cb"`,
+`self.assertIn("redis://localhost:6379", dsn)`: expected values, not addresses the test uses),
+text that does not start with the address (`"Local: http://localhost:3000"`, a log message) or
+spans several lines (a script, a template), ports listed in `allow-ports`, port `0` (the operating system picks a free port),
 a port that is not a literal (`port=free_port`, `f"http://localhost:{port}"`), local addresses
 without a port (`"http://localhost/health"`, a bare `"localhost"`), a schemeless `host:port`
 inside prose (`"backend no longer on localhost:8081"`, a log message), remote hosts
@@ -95,6 +98,8 @@ class HardcodedPort(Rule):
         self.address = _address_pattern(options.hosts)
         self.keyword = compiled(options.keywords)
         self.docstring_depth = 0
+        self.expected: set = set()  # ids of literals a test compares against: expected values
+        self.expected_depth = 0
 
     # -- docstrings (a string statement) are prose, not addresses --------------------------
     def visit_Expr(self, node: cst.Expr) -> None:
@@ -105,24 +110,42 @@ class HardcodedPort(Rule):
         if isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
             self.docstring_depth -= 1
 
+    # -- expected values: `assert url == "http://localhost:8000/cb"` checks a URL, it uses none --
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self.expected.update(id(n) for n in (node.left, *(t.comparator for t in node.comparisons)))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if name.startswith("assert"):  # self.assertEqual(url, "http://…"), assertIn("redis://…", dsn)
+            self.expected.update(id(arg.value) for arg in node.args)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self.expected_depth += id(node) in self.expected
+
+    def leave_FormattedString(self, node: cst.FormattedString) -> None:
+        self.expected_depth -= id(node) in self.expected
+
     # -- addresses in strings --------------------------------------------------------------
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if self.active and not self.docstring_depth:
+        if self.active and not self.docstring_depth and id(node) not in self.expected:
             self._check_text(node, string_value(node))
 
     def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
-        if self.active and not self.docstring_depth:
+        if self.active and not self.docstring_depth and not self.expected_depth:
             self._check_text(node, node.value, whole=False)
 
     def _check_text(self, node: cst.CSTNode, text: Optional[str], whole: bool = True) -> None:
-        if not text or ":" not in text:
-            return
+        if not text or ":" not in text or "\n" in text.strip():
+            return  # a text of several lines (a script, a template, a report) is not an address
         for match in self.address.finditer(text):
             port = int(match.group(1))
             if self._allowed(port):
                 continue
+            if whole and text[:match.start()].strip():
+                continue  # inside prose ("listening on http://localhost:3000", "no more localhost:8081!")
             if "://" not in match.group(0) and not (whole and _alone(text, match)):
-                continue  # `localhost:8000` inside prose ("no more localhost:8081!") is not an address
+                continue  # a schemeless `localhost:8000` that is not the whole string
             self.report(node, f"hard-coded port {port} in `{match.group(0)}`; take the address from "
                               "configuration or a fixture")
             return
