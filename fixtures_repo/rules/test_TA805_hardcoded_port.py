@@ -48,12 +48,14 @@ def test_expected_values_and_prose_are_not_addresses(client):
     assert "redis://127.0.0.1:6379" in client.dsn
     client.assertEqual(client.base_url, f"http://localhost:8000/{client.tenant}")
     print("Local: http://localhost:3000")
+    origins = ["http://localhost:3000", "http://127.0.0.1:3000"]
+    sanitized = client.sanitize({"database_url": "postgres://u:p@localhost:5432/db"})
     script = """
 print("Compiled successfully!")
 print("Local: http://localhost:3000")
 """
     assert client.get("http://localhost:8001/health").ok  # expect: TA805
-    assert script
+    assert script and origins and sanitized
 
 
 def test_allowed_port():

@@ -12,7 +12,8 @@ Reports ports written into tests as literals, in test modules and `conftest.py` 
 
 Not reported: literals a test compares against (`assert url == "http://localhost:8000/cb"`,
 `self.assertIn("redis://localhost:6379", dsn)`: expected values, not addresses the test uses),
-text that does not start with the address (`"Local: http://localhost:3000"`, a log message) or
+elements of list, tuple, set and dict literals (tables of inputs for a parser, a sanitizer or a
+configuration check), text that does not start with the address (`"Local: http://localhost:3000"`, a log message) or
 spans several lines (a script, a template), ports listed in `allow-ports`, port `0` (the operating system picks a free port),
 a port that is not a literal (`port=free_port`, `f"http://localhost:{port}"`), local addresses
 without a port (`"http://localhost/health"`, a bare `"localhost"`), a schemeless `host:port`
@@ -120,6 +121,31 @@ class HardcodedPort(Rule):
         if name.startswith("assert"):  # self.assertEqual(url, "http://…"), assertIn("redis://…", dsn)
             self.expected.update(id(arg.value) for arg in node.args)
 
+    # -- tables of values (lists, tuples, sets, dicts) are test data, not an address in use --
+    def visit_List(self, node: cst.List) -> None:
+        self.expected_depth += 1
+
+    def leave_List(self, node: cst.List) -> None:
+        self.expected_depth -= 1
+
+    def visit_Tuple(self, node: cst.Tuple) -> None:
+        self.expected_depth += 1
+
+    def leave_Tuple(self, node: cst.Tuple) -> None:
+        self.expected_depth -= 1
+
+    def visit_Set(self, node: cst.Set) -> None:
+        self.expected_depth += 1
+
+    def leave_Set(self, node: cst.Set) -> None:
+        self.expected_depth -= 1
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        self.expected_depth += 1
+
+    def leave_Dict(self, node: cst.Dict) -> None:
+        self.expected_depth -= 1
+
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
         self.expected_depth += id(node) in self.expected
 
@@ -128,7 +154,7 @@ class HardcodedPort(Rule):
 
     # -- addresses in strings --------------------------------------------------------------
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if self.active and not self.docstring_depth and id(node) not in self.expected:
+        if self.active and not self.docstring_depth and not self.expected_depth and id(node) not in self.expected:
             self._check_text(node, string_value(node))
 
     def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
