@@ -72,7 +72,7 @@ CASES = [
      {"tests/test_a.py": "import pytest\n\n\n@pytest.mark.e2e\n@pytest.mark.mission_critical\ndef test_a():\n"
                          "    assert 1\n"}, [], [6]),
     ("TA805", "allow-ports", "[8000]",
-     {"tests/test_a.py": "def test_a(get):\n    assert get('http://localhost:8000/x')\n"}, [2], []),  # testaudit: ignore[TA805] (the option's test data)
+     {"tests/test_a.py": "def test_a(get):\n    assert get('http://localhost:8000/x')\n"}, [2], []),
     ("TA805", "hosts", "['db.internal']",
      {"tests/test_a.py": "def test_a(get):\n    assert get('postgresql://db.internal:5432/app')\n"}, [], [2]),
     ("TA805", "keywords", "'listen_on'",
