@@ -122,29 +122,14 @@ class HardcodedPort(Rule):
             self.expected.update(id(arg.value) for arg in node.args)
 
     # -- tables of values (lists, tuples, sets, dicts) are test data, not an address in use --
-    def visit_List(self, node: cst.List) -> None:
+    def _enter_table(self, node: cst.CSTNode) -> None:
         self.expected_depth += 1
 
-    def leave_List(self, node: cst.List) -> None:
+    def _leave_table(self, node: cst.CSTNode) -> None:
         self.expected_depth -= 1
 
-    def visit_Tuple(self, node: cst.Tuple) -> None:
-        self.expected_depth += 1
-
-    def leave_Tuple(self, node: cst.Tuple) -> None:
-        self.expected_depth -= 1
-
-    def visit_Set(self, node: cst.Set) -> None:
-        self.expected_depth += 1
-
-    def leave_Set(self, node: cst.Set) -> None:
-        self.expected_depth -= 1
-
-    def visit_Dict(self, node: cst.Dict) -> None:
-        self.expected_depth += 1
-
-    def leave_Dict(self, node: cst.Dict) -> None:
-        self.expected_depth -= 1
+    visit_List = visit_Tuple = visit_Set = visit_Dict = _enter_table  # type: ignore[assignment]
+    leave_List = leave_Tuple = leave_Set = leave_Dict = _leave_table  # type: ignore[assignment]
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
         self.expected_depth += id(node) in self.expected

@@ -181,7 +181,7 @@ class SkipWithoutReason(Rule):
                     self.report(node, "`@pytest.mark.skip` without a reason", stmt_line=stmt)
             elif what == "pytest.mark.skipif":
                 condition = self._argument(node, 0, ("condition",))
-                if not _has_text(self._argument(node, None, ("reason",))) and string_value(condition) is None:
+                if not _has_text(self._argument(node, None, ("reason",))) and (condition is None or string_value(condition) is None):
                     self.report(node, "`@pytest.mark.skipif` without `reason=`", stmt_line=stmt)
         for attr, name, stmt in self.marks:
             what = self._resolve(name)
