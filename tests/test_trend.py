@@ -20,17 +20,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import write_project
+from test_since import BVJ, CLEAN, MOCKED  # the same small projects as the --since tests
 from testaudit import api, engine
 from testaudit.cli import main
 from testaudit.config import load_config
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
-BVJ = ('"""Doc.\n\nBusiness Value Justification (BVJ):\n- Segment: Free\n- Business Goal: Growth\n'
-       '- Value Impact: x\n- Strategic Impact: y\n"""\n')
-CLEAN = BVJ + "import pytest\n\n\n@pytest.mark.integration\ndef test_ok():\n    assert 1 + 1 == 2\n"
-MOCKED = BVJ + ("from unittest.mock import MagicMock\n\nimport pytest\n\n\n@pytest.mark.integration\n"
-                "def test_mocked():\n    assert MagicMock()\n")
 BROKEN = "def test_broken(:\n    pass\n"
 SUBJECT = "mock </script><script>window.__pwned=1</script> \x1b[31m"
 
