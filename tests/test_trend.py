@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import write_project
-from test_since import BVJ, CLEAN, MOCKED  # the same small projects as the --since tests
+from test_since import CLEAN, MOCKED  # the same small projects as the --since tests
 from testaudit import api, engine
 from testaudit.cli import main
 from testaudit.config import load_config
