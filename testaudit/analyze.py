@@ -18,6 +18,7 @@ import libcst as cst
 
 from testaudit.ast_facts import ast_facts
 from testaudit.config import Config
+from testaudit.cst_parse import parse_module
 from testaudit.discover import SourceFile, is_test_file, module_name
 from testaudit.facts import FactsCollector, unparsed_facts
 from testaudit.model import CHECK, FACTS, Finding, FileFacts, FileResult, Location, Severity, Suppression
@@ -94,7 +95,7 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
         hazard = parser_hazard(data)
         if hazard:
             raise hazard
-        parsed = cst.parse_module(data)
+        parsed = parse_module(data)
     except Exception as exc:  # noqa: BLE001 - libcst raises ParserSyntaxError, RecursionError, …
         facts = unparsed_facts(ctx)
         if role == CHECK and "TA001" in ruleset.codes():
