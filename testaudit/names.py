@@ -32,6 +32,10 @@ def callee(node: cst.BaseExpression) -> Optional[str]:
 
 def string_value(node: cst.BaseExpression) -> Optional[str]:
     """The value of a plain or implicitly concatenated string literal (no f-strings)."""
+    if isinstance(node, cst.SimpleString):
+        quick = _plain_value(node.value)
+        if quick is not None:
+            return quick
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         try:
             value = node.evaluated_value
@@ -39,6 +43,24 @@ def string_value(node: cst.BaseExpression) -> Optional[str]:
             return None
         return value if isinstance(value, str) else None
     return None
+
+
+def _plain_value(raw: str) -> Optional[str]:
+    """The value of a str literal's source text when it is the text between the quotes (no
+    escapes, no carriage return, not bytes); else None. ``evaluated_value`` compiles the
+    literal, and rules read every string of every file."""
+    quote = raw[-1:]
+    if quote not in ("'", '"'):
+        return None
+    start = raw.find(quote)
+    prefix = raw[:start].lower()
+    if "b" in prefix or "f" in prefix:
+        return None
+    width = 3 if len(raw) - start >= 6 and raw.startswith(quote * 3, start) else 1
+    body = raw[start + width:len(raw) - width]
+    if "\\" in body and "r" not in prefix or "\r" in body:
+        return None
+    return body
 
 
 def attr_chain(node: cst.BaseExpression) -> str:

@@ -70,7 +70,7 @@ from typing import cast, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from testaudit.model import Severity
-from testaudit.names import callee, dotted
+from testaudit.names import callee, dotted, string_value
 from testaudit.rule import Rule, compiled
 
 try:  # Python 3.11+
@@ -269,11 +269,8 @@ def fstring_parts(node: cst.BaseExpression) -> Optional[List[Optional[str]]]:
         right = fstring_parts(node.right)
         return None if left is None or right is None else left + right
     if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:  # noqa: BLE001
-            return None
-        return [value] if isinstance(value, str) else None
+        value = string_value(node)
+        return None if value is None else [value]
     if isinstance(node, cst.FormattedString):
         out: List[Optional[str]] = []
         for part in node.parts:
@@ -390,9 +387,8 @@ class BadTypedId(Rule):
                 continue
             key = element.key
             if isinstance(key, cst.SimpleString):
-                try:
-                    text = key.evaluated_value
-                except Exception:  # noqa: BLE001
+                text = string_value(key)
+                if text is None:
                     continue
                 for m in self.matchers:
                     if text in m.keys:
