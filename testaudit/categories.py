@@ -31,6 +31,8 @@ class Categorizer:
         for spec in specs:
             for b in spec.bases or bases.get(spec.name, ()):
                 self._bases.setdefault(b, spec.name)
+        self._by_rank = sorted(self.specs, key=lambda s: -s.rank)
+        self._dirs: Dict[str, Optional[str]] = {}  # directory → category (asked once per test)
 
     def strictest(self, names: Iterable[str]) -> Optional[str]:
         best = None
@@ -49,9 +51,14 @@ class Categorizer:
         return self._bases.get(qualified)
 
     def from_path(self, rel: str) -> Optional[str]:
-        segments = rel.split("/")[:-1]
+        directory = rel.rpartition("/")[0]
+        if directory not in self._dirs:
+            self._dirs[directory] = self._from_segments(directory.split("/") if directory else [])
+        return self._dirs[directory]
+
+    def _from_segments(self, segments: Sequence[str]) -> Optional[str]:
         for seg in reversed(segments):
-            for spec in sorted(self.specs, key=lambda s: -s.rank):
+            for spec in self._by_rank:
                 if any(fnmatch.fnmatchcase(seg, p) for p in spec.paths):
                     return spec.name
         return None
