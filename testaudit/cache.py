@@ -391,27 +391,32 @@ _TYPES: Dict[str, type] = {name: obj for name, obj in vars(model).items()
 _FIELDS: Dict[type, Tuple[str, ...]] = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _TYPES.values()}
 
 
+_SEVERITY_FIELDS: Dict[type, Tuple[int, ...]] = {  # where a Severity (a str enum: JSON writes its value) sits
+    cls: tuple(i for i, f in enumerate(dataclasses.fields(cls)) if f.type in ("Severity", model.Severity))
+    for cls in _TYPES.values()
+}
+
+
 def encode(value: Any) -> str:
-    return json.dumps(_plain(value), separators=(",", ":"), ensure_ascii=False)
+    """Dataclasses become ``{"t": name, "v": [fields…]}``, tuples lists, severities their value.
+
+    json's C encoder walks lists, strings and numbers itself and calls back only for each
+    dataclass (a Python walk of every value cost the main process seconds per thousand files)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, check_circular=False, default=_as_json)
+
+
+def _as_json(value: Any) -> Any:
+    cls = type(value)
+    names = _FIELDS.get(cls)
+    if names is None:
+        raise TypeError(f"cannot cache a {cls.__name__}")
+    fields = value.__dict__
+    return {"t": cls.__name__, "v": [fields[name] for name in names]}
 
 
 def _plain(value: Any) -> Any:
-    """Dataclasses become ``{"t": name, "v": [fields…]}``, enums their value, tuples lists."""
-    cls = type(value)
-    if cls in _FIELDS:
-        fields = value.__dict__
-        return {"t": cls.__name__, "v": [_plain(v) if type(v) not in _PRIMITIVES else v
-                                         for v in [fields[name] for name in _FIELDS[cls]]]}
-    if isinstance(value, model.Severity):
-        return {"s": value.value}
-    if isinstance(value, (tuple, list)):
-        return [_plain(v) if type(v) not in _PRIMITIVES else v for v in value]
-    if isinstance(value, dict):
-        return {"d": [[k, _plain(v)] for k, v in value.items()]}
-    return value
-
-
-_PRIMITIVES = frozenset({str, int, float, bool, type(None)})
+    """:func:`encode`'s JSON value as Python data (for values nested in another JSON document)."""
+    return json.loads(encode(value))
 
 
 def decode(value: Any) -> Any:
@@ -419,14 +424,13 @@ def decode(value: Any) -> Any:
     if kind is list:
         return tuple([decode(v) if type(v) in _CONTAINERS else v for v in value])
     if kind is dict:
-        if "t" in value:
-            cls = _TYPES[value["t"]]
-            obj: Any = object.__new__(cls)
-            obj.__dict__.update(zip(_FIELDS[cls], [decode(v) if type(v) in _CONTAINERS else v for v in value["v"]]))
-            return obj
-        if "s" in value:
-            return model.Severity(value["s"])
-        return {k: decode(v) for k, v in value["d"]}
+        cls = _TYPES[value["t"]]
+        values = [decode(v) if type(v) in _CONTAINERS else v for v in value["v"]]
+        for i in _SEVERITY_FIELDS[cls]:
+            values[i] = model.Severity(values[i])
+        obj: Any = object.__new__(cls)
+        obj.__dict__.update(zip(_FIELDS[cls], values))
+        return obj
     return value
 
 

@@ -259,3 +259,24 @@ def test_a_changed_testaudit_install_does_not_reuse_old_results(tmp_path: Path, 
     monkeypatch.setattr(cache, "_code_stamp", lambda: (("rules/new_rule.py", 1, 1),))  # same version, new code
     run_project(root, cache=True)
     assert parsed == ["tests/test_a.py"]
+
+
+def test_every_fixture_result_survives_the_cache_codec() -> None:
+    """Findings (with severities, fixes, chains) and facts of every fixture file, encoded for
+    SQLite and decoded, are equal to what the analysis produced."""
+    from conftest import FIXTURES
+    from testaudit.cache import decode, encode
+    from testaudit.config import Config
+    from testaudit.discover import SourceFile
+    from testaudit.model import CHECK, FACTS, Severity
+    from testaudit.registry import build_ruleset
+
+    config = Config(root=str(FIXTURES))
+    analyze.init_worker(config, build_ruleset(config))
+    results = [analyze.analyze_file(SourceFile(str(p), p.relative_to(FIXTURES).as_posix()), role)
+               for p in sorted(FIXTURES.rglob("*.py")) for role in (CHECK, FACTS)]
+    assert sum(len(r.findings) for r in results) > 50 and any(f.fix for r in results for f in r.findings)
+    for res in results:
+        back = decode(json.loads(encode(res)))
+        assert back == res
+        assert all(type(f.severity) is Severity for f in back.findings)
