@@ -226,13 +226,16 @@ class Cache:
                 self._writes.append(("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?)",
                                      (o.path, key, sigs[o.path], json.dumps(encode_outcome(o)))))
 
-    def memo(self, run_key: str) -> Optional[Tuple[Dict[str, str], Dict[str, List[str]], Callable[[], List[Outcome]]]]:
-        """The record of the last run with this key: file digests, conftest probes, and a function
-        that decodes its outcomes (only worth calling once the digests and probes still hold)."""
+    def memo(self, run_key: str) -> Optional[Tuple[Dict[str, str], Dict[str, List[str]], Dict[str, bool],
+                                                   Callable[[], List[Outcome]]]]:
+        """The record of the last run with this key: file digests, conftest probes, the file-tree
+        answers its project phase relied on (runs that read facts on demand), and a function that
+        decodes its outcomes (only worth calling once the digests and probes still hold)."""
         for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", (f"run:{run_key}",)):
             try:
-                files, chains, outcomes = json.loads(value)
-                if not isinstance(files, dict) or not isinstance(chains, dict) or not isinstance(outcomes, list):
+                files, chains, probes, outcomes = json.loads(value)
+                if not isinstance(files, dict) or not isinstance(chains, dict) or not isinstance(probes, dict) \
+                        or not isinstance(outcomes, list):
                     raise TypeError("not a run record")
             except (ValueError, TypeError) as exc:
                 self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for the last run unreadable, ignored: {exc}"))
@@ -245,12 +248,12 @@ class Cache:
                     self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for the last run unreadable, "
                                                                  f"ignored: {exc}"))
                     return []
-            return files, chains, load
+            return files, chains, probes, load
         return None
 
     def put_memo(self, run_key: str, files: Mapping[str, Optional[str]], chains: Mapping[str, List[str]],
-                 outcomes: Sequence[Outcome]) -> None:
-        value = json.dumps([dict(files), dict(chains), [encode_outcome(o) for o in outcomes]])
+                 probes: Mapping[str, bool], outcomes: Sequence[Outcome]) -> None:
+        value = json.dumps([dict(files), dict(chains), dict(probes), [encode_outcome(o) for o in outcomes]])
         self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"run:{run_key}", value)))
 
     def rules(self, key: str) -> Optional[Tuple[RuleInfo, ...]]:

@@ -211,3 +211,18 @@ def module_files(module: str, root: str, src_roots: Sequence[str],
             if exists(cand) if exists is not None else os.path.isfile(os.path.join(root, cand)):
                 out.append(cand)
     return out
+
+
+def module_paths(module: str, src_roots: Sequence[str], exists: Callable[[str], bool]) -> List[str]:
+    """The root-relative files whose :func:`module_name` is ``module`` (``m.py``, ``m/__init__.py``
+    under a ``src`` root, or under the project root for files outside every ``src`` root), in
+    ``src`` order. Import reach (the closure) and the project phase's module lookups both use it,
+    so what a rule may consult is what a closure signature covers."""
+    parts = module.split(".")
+    if not module or "" in parts:
+        return []
+    out: List[str] = []
+    for cand in module_files(module, "", (*src_roots, "."), exists):
+        if cand not in out and module_name(cand, src_roots) == module:
+            out.append(cand)
+    return out

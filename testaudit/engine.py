@@ -16,12 +16,13 @@ import copy
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from testaudit.cache import Cache, closure_signatures, key_of
 from testaudit.config import Config, relpath
-from testaudit.discover import SourceFile, discover, module_files
+from testaudit.discover import SourceFile, discover, module_paths
+from testaudit.project_files import FILE, ProjectFiles
 from testaudit.model import (
     CHECK, FACTS, WHOLE_MODULE, FileFacts, FileResult, Finding, ModuleSummary, Outcome, RuleInfo, RunResult, Warning_,
 )
@@ -33,6 +34,8 @@ if TYPE_CHECKING:  # the heavy modules are imported only on the heavy path
 
 Progress = Callable[[str, int, int], None]
 MEMO_MIN_FILES = 50  # smaller runs (pre-commit) check per-file signatures, which is cheap for a few files
+# runs that check fewer files read other modules' facts only when the project phase asks for them
+LAZY_MAX_FILES = MEMO_MIN_FILES
 
 
 def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = None,
@@ -61,18 +64,25 @@ def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = 
             lookup = _signatures(rels, tree, store, keys[FACTS])
             outcomes = store.outcomes(keys[CHECK], lookup[0])
     todo = [f for f in files if f.rel not in outcomes]
+    demand: Optional[_Demand] = None
     try:
         if todo or rules is None:
-            rules, fresh, crashed = _check(todo, config, select, ignore, jobs, progress, store, keys, tree)
+            rules, fresh, crashed, demand = _check(todo, config, select, ignore, jobs, progress, store, keys, tree)
             outcomes.update(fresh)
             if store is not None and not crashed:  # a worker died: nothing of this run is remembered
                 store.put_rules(rules, keys[CHECK])
                 lookup = _signatures(rels, tree, store, keys[FACTS])  # re-checked files changed the graph
+                # a file whose closure was not read (facts read on demand) has no signature: its
+                # outcome is not stored here, only in the run record below
                 store.put_outcomes(fresh.values(), lookup[0], keys[CHECK])
             elif crashed:
                 lookup = None
-        if store is not None and not memo_hit and len(rels) >= MEMO_MIN_FILES and lookup is not None:
-            _put_memo(store, run_key, rels, outcomes, lookup)
+        if store is not None and not memo_hit and lookup is not None:
+            unsigned = [rel for rel in rels if not lookup[0].get(rel)]
+            if not unsigned and len(rels) >= MEMO_MIN_FILES:
+                _put_memo(store, run_key, rels, outcomes, lookup)
+            elif unsigned and demand is not None and all(rel in demand.checked for rel in unsigned):
+                _put_memo(store, run_key, rels, outcomes, lookup, demand)
     finally:
         if store is not None:
             store.close()
@@ -205,22 +215,29 @@ def _signatures(rels: Sequence[str], tree: _Tree, store: Cache,
 
 
 def _put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome],
-              signatures: Tuple[Dict[str, Optional[str]], Dict[str, List[str]]]) -> None:
+              signatures: Tuple[Dict[str, Optional[str]], Dict[str, List[str]]],
+              demand: Optional["_Demand"] = None) -> None:
     """Remember this run whole: every file its closures hold (with digests), the conftest probes,
-    and the outcomes; the next identical run with none of them changed loads just this."""
+    and the outcomes; the next identical run with none of them changed loads just this. Outcomes
+    computed from facts read on demand have no closure signature: for them the record holds what
+    the project phase read and every answer the file tree gave it, which is all they depend on."""
     sigs, chains = signatures
-    if all(sigs.get(rel) for rel in rels):
-        files = {rel: store.digest(rel) for rel in sorted(sigs)}
-        store.put_memo(run_key, files, chains, [outcomes[rel] for rel in rels])
+    paths = set(sigs) | set(demand.read if demand else ())
+    files = {rel: store.digest(rel) for rel in sorted(paths)}
+    store.put_memo(run_key, files, chains, dict(demand.probes) if demand else {}, [outcomes[rel] for rel in rels])
 
 
 def _from_memo(store: Cache, run_key: str, tree: _Tree) -> Optional[Dict[str, Outcome]]:
     memo = store.memo(run_key)
     if memo is None:
         return None
-    files, chains, outcomes = memo
+    files, chains, probes, outcomes = memo
     if any(store.digest(rel) != digest for rel, digest in files.items()):
         return None
+    for asked, answer in probes.items():
+        kind, rel = asked[:len(FILE)], asked[len(FILE):]
+        if (tree.listed(rel) if kind == FILE else tree.isdir(rel)) != answer:
+            return None
     probe: Dict[str, List[str]] = {}
     for directory, chain in chains.items():
         if _conftest_chain(f"{directory}/x" if directory else "x", tree.isfile, probe) != chain:
@@ -249,23 +266,43 @@ def _assemble(config: Config, rels: Sequence[str], outcomes: Dict[str, Outcome],
     )
 
 
+@dataclass(frozen=True)
+class _Demand:
+    """What the project phase of a run that read facts on demand relied on: the files whose facts
+    it read, the file tree's answers (``probes``), and the files it checked."""
+
+    read: Tuple[str, ...]
+    probes: Mapping[str, bool]
+    checked: FrozenSet[str]
+
+
 def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequence[str]], ignore: Sequence[str],
-           jobs: Optional[int], progress: Optional[Progress], store: Optional[Cache],
-           keys: Dict[str, str], tree: _Tree) -> Tuple[Tuple[RuleInfo, ...], Dict[str, Outcome], bool]:
-    """The heavy path: rules, per-file results (cached or parsed), reach, project rules, suppressions."""
-    from testaudit.project import Project
+           jobs: Optional[int], progress: Optional[Progress], store: Optional[Cache], keys: Dict[str, str],
+           tree: _Tree) -> Tuple[Tuple[RuleInfo, ...], Dict[str, Outcome], bool, Optional[_Demand]]:
+    """The heavy path: rules, per-file results (cached or parsed), reach, project rules, suppressions.
+
+    Fewer than :data:`LAZY_MAX_FILES` files (a pre-commit run): the project phase reads facts
+    on demand, only the modules its rules consult. More: the whole closure is read first, in
+    parallel. Both read through the same :class:`ProjectFiles`, so their findings are the same.
+    """
     from testaudit.registry import build_ruleset
-    from testaudit.suppress import apply_suppressions, unused_location
-    from testaudit.baseline import source_hash
 
     ruleset = build_ruleset(config, select, ignore)
     rules = _rule_infos(ruleset)
+    lazy = len(files) < LAZY_MAX_FILES
+    reach = _Reach(config, tree)
     with _Workers(config, ruleset, jobs, progress) as workers:
-        results, facts_only = _analyze(files, config, workers, store, keys, tree)
+        results, facts_only = _analyze(files, config, workers, store, keys, tree, reach, expand=not lazy,
+                                       idle=_import_project_phase)
+    from testaudit.project import Project
+    from testaudit.suppress import apply_suppressions, unused_location
+    from testaudit.baseline import source_hash
+
     crashed = [Warning_(r.path, r.error or "") for r in facts_only if r.path in workers.crashed]
     checked = {r.path for r in results}
-    all_facts = {r.path: r.facts for r in (*results, *facts_only)}
-    project = Project(all_facts, categorizer_for(config), checked, config.src, tree.isdir, tree.listed)
+    known = {r.path: r.facts for r in (*results, *facts_only)}
+    project_files = ProjectFiles(config.src, tree.listed, tree.isdir, _Loader(tree, workers, store, keys, reach), known)
+    project = Project(project_files, categorizer_for(config), checked)
     by_code = ruleset.by_code()
     per_file: Dict[str, List[Finding]] = {r.path: [] for r in results}
     for res in results:
@@ -279,7 +316,7 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
         rule = active.cls(active.options, active.severity)  # type: ignore[call-arg]
         for f in rule.check(project):  # type: ignore[attr-defined]
             if f.path in per_file:
-                cat, node = project.category_at(project.facts[f.path], f.location.line)
+                cat, node = project.category_at(known[f.path], f.location.line)
                 per_file[f.path].append(replace(f, category=f.category or cat, node_id=f.node_id or node))
     selected = set(ruleset.codes())
     expand = _expander()
@@ -311,7 +348,15 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
     if crashed:  # reported by the first checked file (a facts-only file has no outcome of its own)
         first = min(outcomes)
         outcomes[first] = replace(outcomes[first], warnings=outcomes[first].warnings + tuple(crashed))
-    return rules, outcomes, bool(workers.crashed)
+    demand = _Demand(tuple(project_files.read), dict(project_files.probes), frozenset(checked)) if lazy else None
+    return rules, outcomes, bool(workers.crashed), demand
+
+
+def _import_project_phase() -> None:
+    """Import what the project phase needs (networkx among it) while the workers are busy."""
+    import testaudit.baseline  # noqa: F401
+    import testaudit.project  # noqa: F401
+    import testaudit.suppress  # noqa: F401
 
 
 def collect_facts(paths: Sequence[str], config: Config) -> Dict[str, FileFacts]:
@@ -505,6 +550,17 @@ class _Workers:
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
 
+    def here(self, src: SourceFile, role: str) -> FileResult:
+        """One file analysed in this process, now: a read the project phase asks for. A file
+        whose worker died in this run is not tried again here, where it would take the run down
+        with it; its crash result stands (and, like every crashed file, is never cached)."""
+        from testaudit.analyze import analyze_file, crashed_result
+
+        self.total[role] += 1
+        res = crashed_result(src, role) if src.rel in self.crashed else analyze_file(src, role)
+        self._tick(role)
+        return res
+
     def map(self, files: Sequence[SourceFile], role: str) -> List[FileResult]:
         """Every file's result, in ``files`` order."""
         self.submit(files, role)
@@ -523,16 +579,15 @@ class _Workers:
 
 
 def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, store: Optional[Cache],
-             keys: Dict[str, str], tree: _Tree) -> Tuple[List[FileResult], List[FileResult]]:
-    """Results of the checked ``files`` (in their order), and the facts of every project module
-    they reach (conftest chains and imports, transitively; sorted by path). Each file is taken
-    from the cache when its content is known, else analysed as soon as something reaches it, so
-    the workers never wait for a whole import level. Import targets go to the cache for closure
-    signatures."""
-    root = config.root
+             keys: Dict[str, str], tree: _Tree, reach: "_Reach", expand: bool = True,
+             idle: Callable[[], object] = lambda: None) -> Tuple[List[FileResult], List[FileResult]]:
+    """Results of the checked ``files`` (in their order), and with ``expand`` the facts of every
+    project module they reach (conftest chains and imports, transitively; sorted by path). Each
+    file is taken from the cache when its content is known, else analysed as soon as something
+    reaches it, so the workers never wait for a whole import level. What each file reaches goes
+    to the cache for closure signatures, expanded or not. ``idle`` runs once while the workers
+    check the files (this process would only wait)."""
     known: Set[str] = {f.rel for f in files}
-    module_cache: Dict[str, List[str]] = {}
-    chains: Dict[str, List[str]] = {}
     deps: Dict[str, List[str]] = {}
     by_role: Dict[str, List[FileResult]] = {CHECK: [], FACTS: []}
 
@@ -540,12 +595,12 @@ def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, sto
         """Queue ``batch`` for analysis; what the cache already holds is returned at once."""
         cached: Dict[str, FileResult] = {}
         if store is not None and batch:
-            wanted = {CHECK: keys[CHECK]} if role == CHECK else {FACTS: keys[FACTS], CHECK: keys[CHECK]}
-            cached = store.results([f.rel for f in batch], wanted)
+            cached = store.results([f.rel for f in batch], _wanted_keys(keys, role))
         workers.submit([f for f in batch if f.rel not in cached], role)
         return [(role, cached[f.rel], True) for f in batch if f.rel in cached]
 
     arrived = start(files, CHECK)
+    idle()
     while True:
         arrived += [(role, res, False) for role, res in workers.collect(block=not arrived)]
         if not arrived:
@@ -555,15 +610,10 @@ def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, sto
             by_role[role].append(res)
             if store is not None and not from_cache and res.path not in workers.crashed:
                 store.put_results((res,), keys[role], role)
-            wanted.update(_conftest_chain(res.path, tree.isfile, chains))
-            targets: Set[str] = set()
-            for imp in res.facts.imports:
-                for mod in _module_and_parents(imp.module, imp.target):
-                    if mod not in module_cache:
-                        module_cache[mod] = module_files(mod, root, config.src, tree.listed)
-                    targets.update(module_cache[mod])
-            deps[res.path] = sorted(targets)
-            wanted.update(targets)
+            deps[res.path] = reach.targets(res.facts)
+            if expand:
+                wanted.update(reach.chain(res.path))
+                wanted.update(deps[res.path])
         new = sorted(wanted - known)
         known.update(new)
         arrived = start([tree.source(rel) for rel in new], FACTS)
@@ -574,10 +624,68 @@ def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, sto
     return checked, sorted(by_role[FACTS], key=lambda r: r.path)
 
 
-def _module_and_parents(module: str, target: str) -> Iterable[str]:
-    names = {module, target} - {""}
+def _wanted_keys(keys: Dict[str, str], role: str) -> Dict[str, str]:
+    """The cache entries that serve ``role``: a full check's facts serve a facts-only read too."""
+    return {CHECK: keys[CHECK]} if role == CHECK else {FACTS: keys[FACTS], CHECK: keys[CHECK]}
+
+
+class _Reach:
+    """What a file reaches: its conftest chain, and the project files of every module its facts
+    name — imported modules and names, and the classes and functions it uses as bases or calls
+    (``import a`` then ``class T(a.b.C)`` reaches ``a/b.py``) — each with its parent packages.
+    The project phase reads nothing else, so a closure signature covers every file a checked
+    file's findings depend on."""
+
+    def __init__(self, config: Config, tree: _Tree) -> None:
+        self.src, self.tree = config.src, tree
+        self.modules: Dict[str, List[str]] = {}
+        self.chains: Dict[str, List[str]] = {}
+
+    def chain(self, rel: str) -> List[str]:
+        return _conftest_chain(rel, self.tree.isfile, self.chains)
+
+    def targets(self, facts: FileFacts) -> List[str]:
+        names: Set[str] = set()
+        for imp in facts.imports:
+            names.update((imp.module, imp.target))
+        for cls in facts.classes:
+            names.update(b for b in cls.bases if not b.startswith("?"))
+        for fn in facts.functions:
+            names.update(call.target for call in fn.calls)
+        found: Set[str] = set()
+        for mod in _module_and_parents(names):
+            if mod not in self.modules:
+                self.modules[mod] = module_paths(mod, self.src, self.tree.listed)
+            found.update(self.modules[mod])
+        return sorted(found)
+
+
+class _Loader:
+    """Facts for the project phase of a file not read yet: from the cache when its content is
+    known there, else analysed here (facts only: CPython's parser, libcst where they could
+    differ) and cached like any other result, with what it reaches."""
+
+    def __init__(self, tree: _Tree, workers: _Workers, store: Optional[Cache], keys: Dict[str, str],
+                 reach: _Reach) -> None:
+        self.tree, self.workers, self.store, self.keys, self.reach = tree, workers, store, keys, reach
+
+    def __call__(self, rel: str) -> FileFacts:
+        if self.store is not None:
+            cached = self.store.results([rel], _wanted_keys(self.keys, FACTS)).get(rel)
+            if cached is not None:
+                return cached.facts
+        res = self.workers.here(self.tree.source(rel), FACTS)
+        if self.store is not None and rel not in self.workers.crashed:
+            self.store.put_results((res,), self.keys[FACTS], FACTS)
+            self.store.put_deps({rel: self.reach.targets(res.facts)}, self.keys[FACTS])
+        return res.facts
+
+
+def _module_and_parents(names: Iterable[str]) -> List[str]:
     out: Set[str] = set()
     for name in names:
+        if not name:
+            continue
         parts = name.split(".")
         for i in range(1, len(parts) + 1):
             out.add(".".join(parts[:i]))

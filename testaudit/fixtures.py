@@ -10,7 +10,7 @@ requests its own name gets the next definition further out (pytest's override-wi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from testaudit.model import ClassFact, FileFacts, FunctionFact
 
@@ -34,23 +34,43 @@ Scope = Tuple[str, ...]
 
 
 class FixtureIndex:
-    def __init__(self, facts: Iterable[FileFacts]) -> None:
+    """Fixture definitions by scope, collected the first time a scope is asked for: a test sees
+    only its classes', its module's and its conftest chain's, so only those files are read.
+    ``facts`` are the files to draw from; ``file`` (root-relative path → facts, None for no such
+    file) reads them on demand instead."""
+
+    def __init__(self, facts: Iterable[FileFacts] = (),
+                 file: Optional[Callable[[str], Optional[FileFacts]]] = None) -> None:
+        self._file = file or {f.path: f for f in facts}.get
         self.by_scope: Dict[Scope, Dict[str, FixtureDef]] = {}
-        self.conftests: Dict[str, FileFacts] = {}
-        for f in facts:
-            directory = f.path.rsplit("/", 1)[0] if "/" in f.path else ""
-            if f.is_conftest:
-                self.conftests[directory] = f
-            for fn in f.functions:
-                if fn.kind != "fixture":
-                    continue
-                if fn.class_name:
-                    scope: Scope = ("class", f.path, fn.class_name)
-                elif f.is_conftest:
-                    scope = ("conftest", directory)
-                else:
-                    scope = ("module", f.path)
-                self.by_scope.setdefault(scope, {})[fixture_key(fn)] = FixtureDef(f, fn)
+
+    def defined(self, scope: Scope) -> Dict[str, FixtureDef]:
+        """The fixtures defined in ``scope``, by the name pytest registers (the last one wins)."""
+        found = self.by_scope.get(scope)
+        if found is None:
+            found = self.by_scope[scope] = self._collect(scope)
+        return found
+
+    def _collect(self, scope: Scope) -> Dict[str, FixtureDef]:
+        kind = scope[0]
+        if kind == "conftest":
+            path = f"{scope[1]}/conftest.py" if scope[1] else "conftest.py"
+        else:
+            path = scope[1]
+        facts = self._file(path)
+        out: Dict[str, FixtureDef] = {}
+        if facts is None:
+            return out
+        for fn in facts.functions:
+            if fn.kind != "fixture":
+                continue
+            if kind == "class":
+                wanted = fn.class_name == scope[2]
+            else:  # module-level fixtures belong to the conftest scope in a conftest.py
+                wanted = not fn.class_name and facts.is_conftest == (kind == "conftest")
+            if wanted:
+                out[fixture_key(fn)] = FixtureDef(facts, fn)
+        return out
 
     def scopes(self, path: str, classes: Sequence[Tuple[str, str]] = ()) -> List[Scope]:
         """Scopes visible from a test in ``path``; ``classes``: (path, qualname) of its class and
@@ -66,7 +86,7 @@ class FixtureIndex:
         """The nearest definition of ``name``; after ``skip`` when a fixture requests its own name."""
         passed = skip is None
         for scope in scopes:
-            found = self.by_scope.get(scope, {}).get(name)
+            found = self.defined(scope).get(name)
             if found is None:
                 continue
             if not passed:
@@ -80,7 +100,7 @@ class FixtureIndex:
         """Autouse fixtures in scope, nearest first, one per name."""
         seen: Dict[str, FixtureDef] = {}
         for scope in scopes:
-            for name, fx in self.by_scope.get(scope, {}).items():
+            for name, fx in self.defined(scope).items():
                 if fx.fn.autouse and name not in seen:
                     seen[name] = fx
         return list(seen.values())

@@ -5,16 +5,21 @@ The class graph is a networkx ``DiGraph`` whose nodes are qualified class names
 defining module's imports and re-exports (``from pkg import Base`` where ``pkg/__init__.py``
 imports it from ``pkg.base``). Names are resolved by import path, never by bare name.
 
+Nothing is built up front: facts are read through :class:`ProjectFiles` when a name needs them,
+so a run over a few files reads only the modules its rules actually consult. Whether a name is a
+project module is the file tree's answer, not "was it read".
+
 Rules never touch networkx: they call :meth:`ProjectGraph.ancestry` and friends.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import networkx as nx
 
 from testaudit.model import ClassFact, FileFacts
+from testaudit.project_files import ProjectFiles
 
 UNRESOLVED = "?"
 
@@ -29,41 +34,41 @@ class Ancestry:
 
 
 class ProjectGraph:
-    def __init__(self, facts: Iterable[FileFacts]) -> None:
-        self.by_path: Dict[str, FileFacts] = {}
-        self.by_module: Dict[str, FileFacts] = {}
-        for f in facts:
-            self.by_path[f.path] = f
-            if f.module and (f.module not in self.by_module or f.path.endswith("__init__.py")):
-                self.by_module[f.module] = f
-        self._imports: Dict[str, Dict[str, str]] = {
-            m: {i.local: i.target for i in f.imports if i.target and not i.star}
-            for m, f in self.by_module.items()
-        }
-        self._top_level: Set[str] = {m.split(".")[0] for m in self.by_module}
-        self._classes: Dict[str, Tuple[FileFacts, ClassFact]] = {}
-        for f in self.by_module.values():
-            for c in f.classes:
-                self._classes[f"{f.module}.{c.qualname}" if f.module else c.qualname] = (f, c)
+    """Built as it is asked: a module's facts are read the first time a name needs them, and a
+    class joins the graph (with edges to its resolved bases) the first time its ancestry is."""
+
+    def __init__(self, files: ProjectFiles) -> None:
+        self.files = files
         self.classes = nx.DiGraph()
-        for qual, (f, c) in self._classes.items():
-            self.classes.add_node(qual)
-            for base in c.bases:
-                target = self.resolve(base) if not base.startswith(UNRESOLVED) else None
-                self.classes.add_edge(qual, target or f"{UNRESOLVED}{base.lstrip(UNRESOLVED)}")
+        self._expanded: Set[str] = set()
+        self._imports: Dict[str, Dict[str, str]] = {}
+        self._module_classes: Dict[str, Dict[str, ClassFact]] = {}
+        self._class_cache: Dict[str, Optional[Tuple[FileFacts, ClassFact]]] = {}
         self._ancestry_cache: Dict[str, Ancestry] = {}
         self._def_cache: Dict[str, Set[str]] = {}
 
     # -- names -------------------------------------------------------------------------------
     def is_project_module(self, module: str) -> bool:
-        return module in self.by_module
+        return self.files.has_module(module)
+
+    def module_facts(self, module: str) -> Optional[FileFacts]:
+        """Facts of the file defining a project module (None: not a project module)."""
+        return self.files.module(module)
+
+    def _imports_of(self, module: str) -> Dict[str, str]:
+        table = self._imports.get(module)
+        if table is None:
+            facts = self.files.module(module)
+            table = {i.local: i.target for i in facts.imports if i.target and not i.star} if facts else {}
+            self._imports[module] = table
+        return table
 
     def _split(self, dotted: str) -> Tuple[Optional[str], str]:
-        """Longest known project module prefix of ``dotted`` and the rest."""
+        """Longest project module prefix of ``dotted`` and the rest."""
         parts = dotted.split(".")
         for i in range(len(parts), 0, -1):
             mod = ".".join(parts[:i])
-            if mod in self.by_module:
+            if self.files.has_module(mod):
                 return mod, ".".join(parts[i:])
         return None, dotted
 
@@ -73,19 +78,19 @@ class ProjectGraph:
         Returns the name unchanged for references outside the project (``unittest.TestCase``),
         and None when a project module does not define or import the name.
         """
-        if dotted in self._classes:
+        if self.class_fact(dotted) is not None:
             return dotted
         if _depth > 20:
             return None
         module, rest = self._split(dotted)
         if module is None:
-            if dotted.split(".")[0] in self._top_level:
+            if self.files.is_project_top(dotted.split(".")[0]):
                 return None  # inside a project package, but no such module: unresolvable
             return dotted  # outside the project: a leaf known by its name only
         if not rest:
             return dotted
         head, _, tail = rest.partition(".")
-        target = self._imports.get(module, {}).get(head)
+        target = self._imports_of(module).get(head)
         if target is None:
             return None
         return self.resolve(f"{target}.{tail}" if tail else target, _depth + 1)
@@ -97,11 +102,13 @@ class ProjectGraph:
         module, rest = self._split(dotted)
         if module is None or not rest:
             return None
-        facts = self.by_module[module]
+        facts = self.files.module(module)
+        if facts is None:
+            return None
         if rest in self._defs(facts):
             return facts, rest
         head, _, tail = rest.partition(".")
-        target = self._imports.get(module, {}).get(head)
+        target = self._imports_of(module).get(head)
         if target is None:
             return None
         return self.resolve_function(f"{target}.{tail}" if tail else target, _depth + 1)
@@ -114,11 +121,48 @@ class ProjectGraph:
         return cached
 
     def is_external(self, qualified: str) -> bool:
-        return qualified not in self._classes and self._split(qualified)[0] is None
+        return self._split(qualified)[0] is None  # no module prefix: no project class either
 
     # -- classes -----------------------------------------------------------------------------
     def class_fact(self, qualified: str) -> Optional[Tuple[FileFacts, ClassFact]]:
-        return self._classes.get(qualified)
+        """The project class ``pkg.mod.Class`` (``pkg.mod.Outer.Inner``), looked for in the
+        longest module prefix first."""
+        if qualified in self._class_cache:
+            return self._class_cache[qualified]
+        found: Optional[Tuple[FileFacts, ClassFact]] = None
+        parts = qualified.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:i])
+            if not self.files.has_module(module):
+                continue
+            cls = self._classes_of(module).get(".".join(parts[i:]))
+            if cls is not None:
+                facts = self.files.module(module)
+                assert facts is not None
+                found = (facts, cls)
+                break
+        self._class_cache[qualified] = found
+        return found
+
+    def _classes_of(self, module: str) -> Dict[str, ClassFact]:
+        table = self._module_classes.get(module)
+        if table is None:
+            facts = self.files.module(module)
+            table = self._module_classes[module] = {c.qualname: c for c in facts.classes} if facts else {}
+        return table
+
+    def _expand(self, qualified: str) -> None:
+        """Add a project class and the edges to its bases (resolved, or ``?name``) to the graph."""
+        if qualified in self._expanded:
+            return
+        self._expanded.add(qualified)
+        hit = self.class_fact(qualified)
+        if hit is None:
+            return
+        self.classes.add_node(qualified)
+        for base in hit[1].bases:
+            target = self.resolve(base) if not base.startswith(UNRESOLVED) else None
+            self.classes.add_edge(qualified, target or f"{UNRESOLVED}{base.lstrip(UNRESOLVED)}")
 
     def ancestry(self, qualified: str) -> Ancestry:
         """All ancestors of a class defined in the project (cycle-safe)."""
@@ -131,6 +175,7 @@ class ProjectGraph:
         stack = [qualified]
         while stack:
             node = stack.pop()
+            self._expand(node)
             if node not in self.classes:
                 continue
             for base in self.classes.successors(node):
@@ -141,7 +186,7 @@ class ProjectGraph:
                     unresolved.append(base[1:])
                     continue
                 order.append(base)
-                if base in self._classes:
+                if self.class_fact(base) is not None:
                     stack.append(base)
         result = Ancestry(tuple(order), not unresolved, tuple(unresolved))
         self._ancestry_cache[qualified] = result

@@ -1,53 +1,53 @@
 """The project as project rules and the engine see it: facts, graph, and test categories."""
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from testaudit.categories import UNCATEGORIZED, Categorizer
 from testaudit.graph import Ancestry, ProjectGraph
 from testaudit.model import ClassFact, FileFacts, FunctionFact
+from testaudit.project_files import ProjectFiles
 
 
 class Project:
-    def __init__(self, facts: Mapping[str, FileFacts], categorizer: Categorizer, checked: Iterable[str],
-                 src: Sequence[str] = (".",), is_dir: Optional[Callable[[str], bool]] = None,
-                 is_file: Optional[Callable[[str], bool]] = None) -> None:
-        self.facts = dict(facts)
-        self.src = tuple(src)
-        self._is_dir = is_dir or (lambda rel: False)
-        self._is_file = is_file or (lambda rel: rel in self.facts)
-        self.graph = ProjectGraph(self.facts.values())
+    """``files`` gives facts on demand (see :mod:`testaudit.project_files`); ``checked`` are the
+    files this run reports on."""
+
+    def __init__(self, files: ProjectFiles, categorizer: Categorizer, checked: Iterable[str]) -> None:
+        self.files = files
+        self.src = files.src
+        self.graph = ProjectGraph(files)
         self.categorizer = categorizer
         self.checked: Set[str] = set(checked)
-        self._classes: Dict[str, Dict[str, ClassFact]] = {
-            p: {c.qualname: c for c in f.classes} for p, f in self.facts.items()
-        }
+        self._classes: Dict[str, Dict[str, ClassFact]] = {}
         self._module_cat: Dict[str, str] = {}
+
+    def file(self, rel: str) -> Optional[FileFacts]:
+        """Facts of a root-relative file (read now if need be); None when there is no such file."""
+        return self.files.file(rel)
 
     # -- the file tree -------------------------------------------------------------------------
     def is_dir(self, rel: str) -> bool:
         """Whether a root-relative directory exists (facts hold files only, so a namespace
         package, a directory without ``__init__.py``, is known only this way)."""
-        return self._is_dir(rel)
+        return self.files.is_dir(rel)
 
     def is_file(self, rel: str) -> bool:
         """Whether a root-relative file exists (read for facts or not)."""
-        return rel in self.facts or self._is_file(rel)
+        return self.files.is_file(rel)
 
     def module_dirs(self, module: str) -> List[str]:
         """The root-relative directories that would hold package ``module``, one per ``src`` root."""
-        path = module.replace(".", "/")
-        out = []
-        for src in self.src:
-            base = src.replace("\\", "/").strip("/")
-            out.append(path if base in ("", ".") else f"{base}/{path}")
-        return out
+        return self.files.module_dirs(module)
 
     # -- classes -----------------------------------------------------------------------------
     def class_of(self, facts: FileFacts, qualname: Optional[str]) -> Optional[ClassFact]:
         if not qualname:
             return None
-        return self._classes.get(facts.path, {}).get(qualname)
+        table = self._classes.get(facts.path)
+        if table is None:
+            table = self._classes[facts.path] = {c.qualname: c for c in facts.classes}
+        return table.get(qualname)
 
     def ancestry(self, facts: FileFacts, cls: ClassFact) -> Ancestry:
         return self.graph.ancestry(self.graph.class_qualname(facts, cls))
@@ -129,4 +129,5 @@ class Project:
         return self.module_category(facts), None
 
     def test_modules(self) -> List[FileFacts]:
-        return [f for p, f in sorted(self.facts.items()) if p in self.checked and f.is_test_module]
+        found = (self.files.file(p) for p in sorted(self.checked))
+        return [f for f in found if f is not None and f.is_test_module]

@@ -19,7 +19,7 @@ from typing import Callable, List
 import pytest
 
 from conftest import copy_fixtures, run_project, write_project
-from testaudit import analyze
+from testaudit import analyze, engine
 from testaudit.cache import DB, DIR
 from testaudit.model import RunResult
 from testaudit.report.json import to_dict
@@ -199,7 +199,7 @@ def test_a_warm_run_with_nothing_changed_imports_neither_libcst_nor_networkx(tmp
     assert out == [str(len(run_project(root).findings)), "False", "False"]
 
 
-def test_a_named_file_run_parses_only_what_the_file_can_reach(tmp_path: Path, parsed: List[str]) -> None:
+def _named_file_project(tmp_path: Path) -> Path:
     files = {f"tests/unit/test_unrelated_{i}.py": TEST.replace("client", "value") for i in range(20)}
     files.update({
         "tests/conftest.py": CONFTEST, "tests/integration/conftest.py": CONFTEST,
@@ -209,7 +209,22 @@ def test_a_named_file_run_parses_only_what_the_file_can_reach(tmp_path: Path, pa
         "helpers/__init__.py": "", "helpers/base.py": "from helpers.util import tool\n\n\nclass BaseCase:\n    pass\n",
         "helpers/util.py": "def tool():\n    return 1\n", "helpers/unused.py": "def other():\n    return 2\n",
     })
-    root = write_project(tmp_path, files)
+    return write_project(tmp_path, files)
+
+
+def test_a_named_file_run_parses_only_what_its_rules_consult(tmp_path: Path, parsed: List[str]) -> None:
+    root = _named_file_project(tmp_path)
+    run_project(root, paths=["tests/integration/test_login.py"], cache=False)
+    # its base class's module (category, TA501) and its conftest chain (TA102's fixtures); not the
+    # modules base.py imports (helpers/__init__.py, helpers/util.py), which no rule consults
+    assert sorted(parsed) == ["helpers/base.py", "tests/conftest.py", "tests/integration/conftest.py",
+                              "tests/integration/test_login.py"]
+
+
+def test_a_run_of_many_files_reads_the_whole_closure_up_front(tmp_path: Path, parsed: List[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _named_file_project(tmp_path)
+    monkeypatch.setattr(engine, "LAZY_MAX_FILES", 1)  # one file counts as many
     run_project(root, paths=["tests/integration/test_login.py"], cache=False)
     assert sorted(parsed) == ["helpers/__init__.py", "helpers/base.py", "helpers/util.py", "tests/conftest.py",
                               "tests/integration/conftest.py", "tests/integration/test_login.py"]

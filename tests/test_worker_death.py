@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Set, Tuple
+from typing import List, Set, Tuple
 
 import pytest
 
 from conftest import run_project, write_project
-from testaudit import analyze
+from testaudit import analyze, engine
 
 MOCKED = ('"""Doc."""\nfrom unittest.mock import MagicMock\nimport pytest\n\n\n@pytest.mark.integration\n'
           "def test_{n}():\n    assert MagicMock()\n")
@@ -61,6 +61,7 @@ def test_a_checked_file_that_kills_its_worker_becomes_a_finding(project: Path, m
 
 
 def test_a_reached_module_that_kills_its_worker_becomes_a_warning(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "LAZY_MAX_FILES", 1)  # read the closure up front, in the workers
     kill_worker_on(monkeypatch, {"tests/integration/lethal.py"})
     result = run_project(project, ["tests/integration/test_killer.py", "tests/integration/test_00.py"], jobs=2)
     assert {f.path for f in result.findings} == {"tests/integration/test_killer.py", "tests/integration/test_00.py"}
@@ -76,3 +77,39 @@ def test_nothing_of_a_run_with_a_dead_worker_is_cached(project: Path, monkeypatc
     again = run_project(project, jobs=2, cache=True)
     assert ("tests/integration/test_killer.py", "TA001") not in codes(again)
     assert ("tests/integration/test_killer.py", "TA101") in codes(again)
+
+
+def test_a_file_that_killed_its_worker_is_not_analysed_again_in_process_when_rules_consult_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run of a few files reads other modules' facts on demand, in this process: a checked file
+    whose worker died is never tried again here (it would take the whole run down)."""
+    helper = "def make():\n    return 1\n\n\n" + MOCKED.format(n="killer")
+    root = write_project(tmp_path / "p", {
+        "tests/__init__.py": "", "tests/integration/__init__.py": "",
+        "tests/integration/test_killer.py": helper,
+        "tests/integration/test_user.py": MOCKED.format(n="user").replace(
+            "assert MagicMock()", "assert make() and MagicMock()") + "from tests.integration.test_killer import make\n",
+        "tests/integration/test_other.py": MOCKED.format(n="other"),
+    })
+    paths = ["tests/integration/test_killer.py", "tests/integration/test_user.py", "tests/integration/test_other.py"]
+    normal = run_project(root, paths, jobs=2)
+    parent = os.getpid()
+    here: List[str] = []
+    real = analyze.analyze_file
+
+    def deadly(src, role="check"):  # type: ignore[no-untyped-def]
+        if os.getpid() == parent:
+            here.append(src.rel)
+        elif src.rel == "tests/integration/test_killer.py":
+            os._exit(9)
+        return real(src, role)
+
+    monkeypatch.setattr(analyze, "analyze_file", deadly)
+    crashed = run_project(root, paths, jobs=2, cache=True)
+    assert "tests/integration/test_killer.py" not in here
+    assert [f.code for f in crashed.findings if f.path == "tests/integration/test_killer.py"] == ["TA001"]
+    assert {c for c in codes(crashed) if c[0] != "tests/integration/test_killer.py"} == \
+        {c for c in codes(normal) if c[0] != "tests/integration/test_killer.py"}
+    monkeypatch.undo()
+    again = run_project(root, paths, jobs=2, cache=True)  # nothing of the crashed run was cached
+    assert codes(again) == codes(normal)

@@ -67,7 +67,7 @@ class _Tracer:
     def __init__(self, project: Any) -> None:
         self.project = project
         self.graph = project.graph
-        self.index = FixtureIndex(project.facts.values())
+        self.index = FixtureIndex(file=project.file)  # reads only the scopes a test can see
         self.memo: Dict[str, List[Chain]] = {}
 
     def class_scopes(self, facts: FileFacts, qualname: Optional[str]) -> List[Tuple[str, str]]:
@@ -137,8 +137,8 @@ class _Tracer:
     def base_setups(self, classes: Sequence[Tuple[str, str]]) -> List[Chain]:
         out: List[Chain] = []
         for path, qualname in classes[1:]:
-            facts = self.project.facts[path]
-            for fn in facts.functions:
+            facts = self.project.file(path)
+            for fn in facts.functions if facts is not None else ():
                 if fn.class_name == qualname and fn.name in SETUP_METHODS:
                     label = f"base {qualname}.{fn.name} ({path}:{fn.line})"
                     out.extend(self._body(label, facts, fn, frozenset()))

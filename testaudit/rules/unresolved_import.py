@@ -110,7 +110,7 @@ class UnresolvedImport(ProjectRule):
     def check(self, project) -> Iterable[Finding]:  # type: ignore[no-untyped-def]
         resolver = _Resolver(project, self.options)
         for path in sorted(project.checked):
-            facts: Optional[FileFacts] = project.facts.get(path)
+            facts: Optional[FileFacts] = project.file(path)
             if facts is None or not facts.parsed:
                 continue
             missing_reported: Set[Tuple[int, str]] = set()  # a missing module: once per statement
@@ -133,11 +133,12 @@ def _guarded(facts: FileFacts, imp: ImportFact) -> bool:
 
 
 class _Resolver:
-    """Which modules exist and which names they provide, from the facts and the file tree."""
+    """Which modules exist and which names they provide, from the facts and the file tree (a
+    module's facts are read only when a name it should provide is looked up)."""
 
     def __init__(self, project, options: Options) -> None:  # type: ignore[no-untyped-def]
         self.project = project
-        self.by_module: Dict[str, FileFacts] = project.graph.by_module
+        self.graph = project.graph
         self.options = options
         self._exists: Dict[str, bool] = {}
         self._provides: Dict[Tuple[str, str], Optional[bool]] = {}
@@ -149,12 +150,12 @@ class _Resolver:
             return False
         if any(module == m or module.startswith(m + ".") for m in self.options.ignore_modules):
             return False
-        return top in self.by_module or (top in self.options.namespace_packages and self.exists(top))
+        return self.graph.is_project_module(top) or (top in self.options.namespace_packages and self.exists(top))
 
     def exists(self, module: str) -> bool:
         known = self._exists.get(module)
         if known is None:
-            known = module in self.by_module or any(self.project.is_dir(d) for d in self.project.module_dirs(module))
+            known = self.graph.is_project_module(module) or any(self.project.is_dir(d) for d in self.project.module_dirs(module))
             self._exists[module] = known
         return known
 
@@ -165,7 +166,7 @@ class _Resolver:
             name = ".".join(parts[:i])
             if self.exists(name):
                 continue
-            parent = self.by_module.get(".".join(parts[:i - 1])) if i > 1 else None
+            parent = self.graph.module_facts(".".join(parts[:i - 1])) if i > 1 else None
             if parent is not None and (not parent.parsed or "__path__" in parent.defined_names):
                 return None  # the package extends its own search path: cannot tell
             return name
@@ -189,7 +190,7 @@ class _Resolver:
     def _provides_uncached(self, module: str, name: str, seen: Set[str]) -> Optional[bool]:
         if self.exists(f"{module}.{name}"):
             return True  # a submodule (or subpackage)
-        facts = self.by_module.get(module)
+        facts = self.graph.module_facts(module)
         if facts is None:
             return False if self.exists(module) else None  # a namespace package holds only submodules
         if not facts.parsed or facts.has_getattr or facts.dynamic_names or "__path__" in facts.defined_names:
@@ -225,7 +226,7 @@ class _Resolver:
             return None  # `import a.b.c`, `import a.b as c`, `from a import *`: the module is enough
         name = imp.target[len(module) + 1:]
         if self.provides(module, name) is False:
-            owner = self.by_module.get(module)
+            owner = self.graph.module_facts(module)
             if owner is None:
                 return (f"cannot import name `{name}` from namespace package `{module}`: "
                         f"it has no submodule `{name}`")
@@ -241,7 +242,7 @@ class _Resolver:
         if not directory:
             return False
         parent = facts.module.rsplit(".", 1)[0] if "." in facts.module else ""
-        if parent and parent in self.by_module:
+        if parent and self.graph.is_project_module(parent):
             return False  # a regular package: pytest puts its root, not this directory, on sys.path
         top = module.split(".")[0]
         sibling = f"{directory}/{top}"
