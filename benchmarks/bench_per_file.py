@@ -3,7 +3,8 @@
     python benchmarks/bench_per_file.py DIR [--files 60] [--repeat 5] [--seed 1]
 
 Reports the median over --repeat runs, in ms per file, of: libcst parse (the reference),
-libcst's PositionProvider, testaudit's Positions, and a whole `analyze_file` with every rule;
+testaudit's parse (``cst_parse``: no re-validation), libcst's PositionProvider, testaudit's
+Positions, a walk with no handlers, and a whole `analyze_file` with every rule;
 each as a ratio to the parse measured in the same run. The machine may be shared: only the
 ratios are comparable between runs.
 """
@@ -14,12 +15,13 @@ import random
 import statistics
 import time
 from pathlib import Path
-from typing import List
+from typing import Dict, List
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from testaudit import analyze
+from testaudit.cst_parse import parse_module
 from testaudit.config import Config
 from testaudit.discover import SourceFile
 from testaudit.positions import Positions
@@ -55,23 +57,31 @@ def main() -> None:
             except Exception:  # noqa: BLE001
                 pass
 
+    def fast_parse() -> None:
+        for d in datas:
+            try:
+                parse_module(d)
+            except Exception:  # noqa: BLE001
+                pass
+
     cases: List[tuple] = [
         ("parse (reference)", parse, len(datas)),
+        ("testaudit parse", fast_parse, len(datas)),
         ("PositionProvider", lambda: [MetadataWrapper(m, unsafe_skip_copy=True).resolve(PositionProvider)
                                       for m in modules], len(modules)),
         ("Positions", lambda: [Positions(m) for m in modules], len(modules)),
+        ("walk, no handlers", lambda: [analyze._walk(m, {}, []) for m in modules], len(modules)),
         ("analyze_file, all rules", lambda: [analyze.analyze_file(s) for s in sources], len(sources)),
     ]
-    results = {}
-    for name, fn, n in cases:
-        runs = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
+    runs: Dict[str, List[float]] = {name: [] for name, _, _ in cases}
+    for _ in range(args.repeat):  # interleaved, so a noisy moment hits every case alike
+        for name, fn, n in cases:
+            start = time.process_time()
             fn()
-            runs.append((time.perf_counter() - start) / n * 1000)
-        results[name] = statistics.median(runs)
+            runs[name].append((time.process_time() - start) / n * 1000)
+    results = {name: statistics.median(times) for name, times in runs.items()}
     ref = results["parse (reference)"]
-    print(f"{len(sample)} files ({len(modules)} parse), median of {args.repeat} runs")
+    print(f"{len(sample)} files ({len(modules)} parse), median of {args.repeat} interleaved runs, CPU time")
     for name, ms in results.items():
         print(f"  {name:<26} {ms:8.1f} ms/file   {ms / ref:5.2f} x parse")
 
