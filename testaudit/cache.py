@@ -454,9 +454,12 @@ def encode_outcome(o: Outcome) -> List[Any]:
     return [o.path, findings, module, o.suppressed, [[w.path, w.message] for w in o.warnings]]
 
 
+_SEVERITIES = {s.value: s for s in model.Severity}
+
+
 def decode_outcome(value: List[Any]) -> Outcome:
     path, raw, module, suppressed, warnings = value
-    severities = {s.value: s for s in model.Severity}
+    severities = _SEVERITIES
     findings = []
     new, Finding, Location = object.__new__, model.Finding, model.Location
     for (code, name, severity, message, line, column, end_line, end_column, category, node_id, chain, stmt_line,
