@@ -40,10 +40,11 @@ def _skip(self: CSTNode) -> None:
 
 def parse_module(source: Union[str, bytes]) -> cst.Module:
     """:func:`libcst.parse_module`, minus the per-node validation of the parser's output."""
-    if _HOOK is None or CSTNode.__dict__.get("__post_init__") is not _HOOK:
+    hook = _HOOK
+    if hook is None or CSTNode.__dict__.get("__post_init__") is not hook:
         return cst.parse_module(source)
     CSTNode.__post_init__ = _skip  # type: ignore[method-assign]
     try:
         return cst.parse_module(source)
     finally:
-        CSTNode.__post_init__ = _HOOK  # type: ignore[method-assign]
+        CSTNode.__post_init__ = hook  # type: ignore[method-assign,assignment]

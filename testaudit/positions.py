@@ -40,8 +40,9 @@ class _SpanState(CodegenState):
         """Keep the module's last newline: only offsets are needed, and the Module/trailing
         whitespace ranges then match PositionProvider's exactly."""
 
-    def record_syntactic_position(self, node: cst.CSTNode, *, start_node: Optional[cst.CSTNode] = None,
-                                  end_node: Optional[cst.CSTNode] = None) -> "_Syntactic":
+    def record_syntactic_position(  # type: ignore[override]  # any context manager does
+            self, node: cst.CSTNode, *, start_node: Optional[cst.CSTNode] = None,
+            end_node: Optional[cst.CSTNode] = None) -> "_Syntactic":
         return _Syntactic(self, node, start_node, end_node)
 
 
