@@ -12,8 +12,8 @@ import os
 import re
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable, FrozenSet, List, Optional, Pattern, Sequence, Set, Tuple
 
 from testaudit.config import Config, relpath
@@ -198,6 +198,14 @@ def module_name(rel: str, src_roots: Sequence[str]) -> str:
     return ".".join(parts)
 
 
+@lru_cache(maxsize=None)
+def _src_prefix(src: str) -> str:
+    """``src`` as a root-relative path prefix (``""`` for the root); asked for every module name
+    a run resolves (hundreds of thousands in a full corpus run), so never rebuilt."""
+    base = Path(src).as_posix().strip("/")
+    return "" if base in ("", ".") else base + "/"
+
+
 def module_files(module: str, root: str, src_roots: Sequence[str],
                  exists: Optional[Callable[[str], bool]] = None) -> List[str]:
     """Candidate root-relative files that would define ``module`` (``m.py`` or ``m/__init__.py``);
@@ -205,8 +213,7 @@ def module_files(module: str, root: str, src_roots: Sequence[str],
     out = []
     path = module.replace(".", "/")
     for src in src_roots:
-        base = Path(src).as_posix().strip("/")
-        prefix = "" if base in ("", ".") else base + "/"
+        prefix = _src_prefix(src)
         for cand in (f"{prefix}{path}.py", f"{prefix}{path}/__init__.py"):
             if exists(cand) if exists is not None else os.path.isfile(os.path.join(root, cand)):
                 out.append(cand)

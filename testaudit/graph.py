@@ -46,6 +46,7 @@ class ProjectGraph:
         self._class_cache: Dict[str, Optional[Tuple[FileFacts, ClassFact]]] = {}
         self._ancestry_cache: Dict[str, Ancestry] = {}
         self._def_cache: Dict[str, Set[str]] = {}
+        self._function_cache: Dict[str, Optional[Tuple[FileFacts, str]]] = {}
 
     # -- names -------------------------------------------------------------------------------
     def is_project_module(self, module: str) -> bool:
@@ -95,8 +96,14 @@ class ProjectGraph:
             return None
         return self.resolve(f"{target}.{tail}" if tail else target, _depth + 1)
 
-    def resolve_function(self, dotted: str, _depth: int = 0) -> Optional[Tuple[FileFacts, str]]:
-        """(defining module's facts, qualname) of a project function or class, following re-exports."""
+    def resolve_function(self, dotted: str) -> Optional[Tuple[FileFacts, str]]:
+        """(defining module's facts, qualname) of a project function or class, following re-exports
+        (memoised: TA102 asks for every call of every test, the same helpers again and again)."""
+        if dotted not in self._function_cache:
+            self._function_cache[dotted] = self._resolve_function(dotted, 0)
+        return self._function_cache[dotted]
+
+    def _resolve_function(self, dotted: str, _depth: int) -> Optional[Tuple[FileFacts, str]]:
         if _depth > 20:
             return None
         module, rest = self._split(dotted)
@@ -111,7 +118,7 @@ class ProjectGraph:
         target = self._imports_of(module).get(head)
         if target is None:
             return None
-        return self.resolve_function(f"{target}.{tail}" if tail else target, _depth + 1)
+        return self._resolve_function(f"{target}.{tail}" if tail else target, _depth + 1)
 
     def _defs(self, facts: FileFacts) -> Set[str]:
         cached = self._def_cache.get(facts.path)
