@@ -224,7 +224,7 @@ class Cache:
         for o in outcomes:
             if sigs.get(o.path):
                 self._writes.append(("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?)",
-                                     (o.path, key, sigs[o.path], json.dumps(encode_outcome(o)))))
+                                     (o.path, key, sigs[o.path], encode(encode_outcome(o)))))
 
     def memo(self, run_key: str) -> Optional[Tuple[Dict[str, str], Dict[str, List[str]], Dict[str, bool],
                                                    Callable[[], List[Outcome]]]]:
@@ -253,7 +253,7 @@ class Cache:
 
     def put_memo(self, run_key: str, files: Mapping[str, Optional[str]], chains: Mapping[str, List[str]],
                  probes: Mapping[str, bool], outcomes: Sequence[Outcome]) -> None:
-        value = json.dumps([dict(files), dict(chains), dict(probes), [encode_outcome(o) for o in outcomes]])
+        value = encode([dict(files), dict(chains), dict(probes), [encode_outcome(o) for o in outcomes]])
         self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"run:{run_key}", value)))
 
     def rules(self, key: str) -> Optional[Tuple[RuleInfo, ...]]:
@@ -417,11 +417,6 @@ def _as_json(value: Any) -> Any:
     return {"t": cls.__name__, "v": [fields[name] for name in names]}
 
 
-def _plain(value: Any) -> Any:
-    """:func:`encode`'s JSON value as Python data (for values nested in another JSON document)."""
-    return json.loads(encode(value))
-
-
 def decode(value: Any) -> Any:
     kind = type(value)
     if kind is list:
@@ -448,7 +443,7 @@ _FINDING_FIELDS = ("path", "code", "name", "severity", "message", "location", "c
 def encode_outcome(o: Outcome) -> List[Any]:
     findings = [[f.code, f.name, f.severity.value, f.message, f.location.line, f.location.column,
                  f.location.end_line, f.location.end_column, f.category, f.node_id, list(f.chain), f.stmt_line,
-                 list(f.tags), f.scope, f.source_hash, _plain(f.fix) if f.fix is not None else None]
+                 list(f.tags), f.scope, f.source_hash, f.fix]  # a Fix: encode() writes it
                 for f in o.findings]
     module = None if o.module is None else [o.module.category, list(o.module.applicable), list(o.module.failing)]
     return [o.path, findings, module, o.suppressed, [[w.path, w.message] for w in o.warnings]]
