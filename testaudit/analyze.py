@@ -5,6 +5,7 @@ never raises on a bad file — an unreadable file becomes an error, an unparsabl
 from __future__ import annotations
 
 import ast
+import gc
 import inspect
 import os
 import re
@@ -49,6 +50,10 @@ def init_pool_worker(config: Config, ruleset: RuleSet) -> None:
     if hasattr(signal, "pthread_sigmask"):  # started with SIGINT blocked (engine._quiet_context)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     init_worker(config, ruleset)
+    from testaudit.engine import GC_THRESHOLDS
+
+    gc.freeze()  # the modules, rules and config live as long as the worker: never scan them again
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def analyze_files(files: Sequence[SourceFile], role: str = CHECK) -> List[FileResult]:

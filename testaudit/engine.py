@@ -13,11 +13,13 @@ then, so a run with nothing changed never imports libcst or networkx.
 from __future__ import annotations
 
 import copy
+import gc
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from testaudit.cache import Cache, closure_signatures, key_of
 from testaudit.config import Config, relpath
@@ -38,11 +40,40 @@ MEMO_MIN_FILES = 50  # smaller runs (pre-commit) check per-file signatures, whic
 LAZY_MAX_FILES = MEMO_MIN_FILES
 
 
+# The cyclic collector's thresholds during a run, here and in the workers (mypy uses the same):
+# a parse allocates an object per token and nearly all of them die by reference counting, yet at
+# the default 700-allocation threshold the collector runs thousands of times per file over young
+# trees and keeps promoting them towards full collections — about a seventh of a check's CPU,
+# for a few hundred cyclic objects found in a 250-file corpus sample.
+GC_THRESHOLDS = (200_000, 30, 30)
+
+
+@contextmanager
+def _collector_tuned() -> Iterator[None]:
+    """:data:`GC_THRESHOLDS` for one run, and what already lives (modules, config) set aside from
+    the collector meanwhile; the caller's settings come back afterwards."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = None,
         ignore: Sequence[str] = (), jobs: Optional[int] = None, progress: Optional[Progress] = None,
         cache: bool = False, overlay: Optional[Mapping[str, Optional[bytes]]] = None) -> RunResult:
     """Check ``paths``. ``overlay`` (root-relative path → content, None for absent) replaces files
     on disk: ``--since`` uses it to check the project as it was at a git revision."""
+    with _collector_tuned():
+        return _run(paths, config, select, ignore, jobs, progress, cache, overlay)
+
+
+def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], ignore: Sequence[str],
+         jobs: Optional[int], progress: Optional[Progress], cache: bool,
+         overlay: Optional[Mapping[str, Optional[bytes]]]) -> RunResult:
     found = discover(paths, config)
     tree = _Tree(config.root, overlay)
     files = found.files if overlay is None else _as_overlaid(found.files, paths, config, tree)
