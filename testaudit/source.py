@@ -26,7 +26,7 @@ def split_lines(text: str) -> List[str]:
     """Lines as Python counts them: ``str.splitlines`` also breaks at form feeds, vertical tabs,
     U+2028 and other characters that are not line ends in source code, which would shift every
     line number (code frames, suppressions) after one of them."""
-    lines = _LINE_END.split(text)
+    lines = _LINE_END.split(text) if "\r" in text else text.split("\n")  # the same, 10x faster
     if lines[-1] == "":
         lines.pop()
     return lines

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import io
 import os
+from functools import partial
 from itertools import groupby
-from typing import List
+from typing import Callable, Dict, List, Sequence, Tuple
 
 from rich.console import Console
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -22,6 +24,55 @@ from testaudit.score import below_threshold
 from testaudit.source import read_lines
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
+_Paint = Callable[[str, str], str]
+_TAB = 8  # rich's default tab size
+
+
+def _plain(text: str, style: str) -> str:
+    return text
+
+
+def _painter(console: Console) -> _Paint:
+    """Text in a style, with the escape sequences rich would write for it on ``console``."""
+    codes: Dict[str, Tuple[str, str]] = {}
+
+    def paint(text: str, style: str) -> str:
+        if not style or not text:
+            return text
+        around = codes.get(style)
+        if around is None:
+            before, _, after = Style.parse(style).render("\0", color_system=console._color_system).partition("\0")
+            around = codes[style] = (before, after)
+        return f"{around[0]}{text}{around[1]}"
+
+    return paint
+
+
+def _line(out: List[str], paint: _Paint, *segments: Tuple[str, str]) -> None:
+    """One printed line of (text, style) segments, tabs expanded to every 8th cell as rich does."""
+    if any("\t" in text for text, _ in segments):
+        segments = tuple(_expand_tabs(segments))
+    out.extend(paint(text, style) for text, style in segments)
+    out.append("\n")
+
+
+def _expand_tabs(segments: Sequence[Tuple[str, str]]) -> List[Tuple[str, str]]:
+    """Each tab becomes the spaces to the next multiple of 8 cells; like rich, a segment is cut
+    after each of its tabs (so colour codes repeat there)."""
+    from rich.cells import cell_len
+
+    column = 0
+    expanded: List[Tuple[str, str]] = []
+    for text, style in segments:
+        *tabbed, last = text.split("\t")
+        for part in tabbed:
+            column += cell_len(part)
+            width = _TAB - column % _TAB
+            column += width
+            expanded.append((part + " " * width, style))
+        column += cell_len(last)
+        expanded.append((last, style))
+    return expanded
 
 
 class TextReporter(Reporter):
@@ -32,38 +83,43 @@ class TextReporter(Reporter):
         console = Console(file=buf, force_terminal=self.color, no_color=not self.color, width=self.width,
                           highlight=False, soft_wrap=True)
         if not self.quiet:
-            self._findings(console, result)
+            buf.write(self._findings(result, _painter(console) if self.color else _plain))
         self._summary(console, result)
         return buf.getvalue()
 
-    def _findings(self, console: Console, result: RunResult) -> None:
+    @staticmethod
+    def _findings(result: RunResult, paint: "_Paint") -> str:
+        """The findings as rich would print them, one ``Text`` per line (tabs expanded, spans
+        styled), written directly: rich's per-call machinery took 17 s for the reference corpus's
+        33,000 findings."""
+        out: List[str] = []
+        line = partial(_line, out, paint)
         for path, group in groupby(result.findings, key=lambda f: f.path):
             lines = read_lines(os.path.join(result.root, path))
-            console.print(Text(visible(path), style="bold underline"))
+            line((visible(path), "bold underline"))
             for f in group:
-                head = Text("  ")
-                head.append(f"{f.location.line}:{f.location.column}", style="cyan")
-                head.append("  ")
-                head.append(f.code, style=_SEVERITY_STYLE.get(f.severity.value, ""))
-                head.append(f" {visible(f.message)}")
+                head: List[Tuple[str, str]] = [("  ", ""), (f"{f.location.line}:{f.location.column}", "cyan"),
+                                               ("  ", ""), (f.code, _SEVERITY_STYLE.get(f.severity.value, "")),
+                                               (f" {visible(f.message)}", "")]
                 if f.fix is not None:
-                    head.append(f" {fix_label(f)}", style="green" if f.fix.safe else "yellow")
+                    head.append((f" {fix_label(f)}", "green" if f.fix.safe else "yellow"))
                 if f.category:
-                    head.append(f"  [{f.category}]", style="dim")
-                console.print(head)
+                    head.append((f"  [{f.category}]", "dim"))
+                line(*head)
                 if 0 < f.location.line <= len(lines):
                     raw = lines[f.location.line - 1]
                     src = visible(raw)
                     gutter = f"    {f.location.line:>5} | "
-                    console.print(Text(gutter, style="dim") + Text(src[:200]))
+                    line((gutter, "dim"), (src[:200], ""))
                     start = len(visible(raw[:f.location.column - 1]))  # escapes widen the line
                     end = len(visible(raw[:f.location.end_column - 1])) if f.location.end_line == f.location.line \
                         else len(src)
                     caret = " " * (len(gutter) + start) + "^" * min(max(1, end - start), 120)
-                    console.print(Text(caret, style=_SEVERITY_STYLE.get(f.severity.value, "")))
-            console.print()
+                    line((caret, _SEVERITY_STYLE.get(f.severity.value, "")))
+            line()
         for w in result.warnings:
-            console.print(Text(f"warning: {visible(w.path)}: {visible(w.message)}", style="yellow"))
+            line((f"warning: {visible(w.path)}: {visible(w.message)}", "yellow"))
+        return "".join(out)
 
     def _summary(self, console: Console, result: RunResult) -> None:
         s = summarize(result)
