@@ -11,6 +11,7 @@ score per category and per top-level directory. With nothing applicable at all t
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable, Dict, Iterable, Mapping, Sequence, Tuple
@@ -43,15 +44,12 @@ class Score:
 
 def compute(modules: Iterable[ModuleSummary], weights: Mapping[str, float]) -> Score:
     mods = list(modules)
-    applicable: Dict[str, int] = {code: 0 for code in weights}
-    failing: Dict[str, int] = {code: 0 for code in weights}
+    applicable: Counter[str] = Counter()
+    failing: Counter[str] = Counter()
     for m in mods:
-        for code in m.applicable:
-            if code in applicable:
-                applicable[code] += 1
-        for code in m.failing:
-            if code in failing and code in m.applicable:
-                failing[code] += 1
+        applicable.update(m.applicable)  # counted in C: a corpus run scores 6,300 modules 18 times
+        if m.failing:
+            failing.update([code for code in m.failing if code in m.applicable])
     rules = tuple(RuleScore(c, applicable[c], failing[c], float(weights[c])) for c in sorted(weights))
     total_w = sum(r.weight for r in rules if r.applicable)
     if total_w == 0:

@@ -1,6 +1,8 @@
 """``--format concise``: one line per finding, ``path:line:col: CODE [severity] message``."""
 from __future__ import annotations
 
+from typing import Dict
+
 from testaudit.model import RunResult
 from testaudit.report import Reporter
 from testaudit.report.escape import visible
@@ -11,8 +13,10 @@ class ConciseReporter(Reporter):
     NAME = "concise"
 
     def render(self, result: RunResult) -> str:
-        lines = [f"{visible(f.path)}:{f.location.line}:{f.location.column}: {f.code} [{f.severity.value}] "
-                 f"{visible(f.message)}" + (f" {fix_label(f)}" if f.fix is not None else "") for f in result.findings]
+        paths: Dict[str, str] = {}  # a file's findings are together: escape its path once
+        lines = [f"{paths.get(f.path) or paths.setdefault(f.path, visible(f.path))}:{f.location.line}:"
+                 f"{f.location.column}: {f.code} [{f.severity.value}] {visible(f.message)}"
+                 + (f" {fix_label(f)}" if f.fix is not None else "") for f in result.findings]
         for w in result.warnings:
             lines.append(f"{visible(w.path)}: warning: {visible(w.message)}")
         return "\n".join(lines) + ("\n" if lines else "")
