@@ -133,3 +133,33 @@ def test_sigint_during_badge_leaves_no_partial_badge(tmp_path: Path) -> None:
         if (root / "badge.svg").exists():
             assert (root / "badge.svg").read_bytes() == full
         assert not [p for p in root.iterdir() if p.name.endswith(".tmp")]
+
+
+def _console_script() -> List[str]:
+    script = Path(sys.executable).with_name("testaudit")
+    if not script.exists():
+        pytest.skip("no testaudit console script next to this interpreter")
+    return [str(script)]
+
+
+@pytest.mark.parametrize("command", [lambda: [sys.executable, "-m", "testaudit"], _console_script],
+                         ids=["python -m testaudit", "console script"])
+def test_sigint_while_the_cli_is_still_loading_ends_without_a_traceback(tmp_path: Path, command) -> None:  # type: ignore[no-untyped-def]
+    """The CLI's imports (click, the reporters' registry) take a tenth of a second or so: a
+    stand-in ``click`` that says when it is being imported and then waits holds the process there."""
+    slow = tmp_path / "slow" / "click"
+    slow.mkdir(parents=True)
+    loading = tmp_path / "loading"
+    (slow / "__init__.py").write_text(f"import pathlib, time\npathlib.Path({str(loading)!r}).touch()\ntime.sleep(60)\n",
+                                      encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(slow.parent)}
+    proc = subprocess.Popen([*command(), "--version"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not loading.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, out, err) == (130, "", "testaudit: interrupted\n")
