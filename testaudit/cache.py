@@ -32,7 +32,7 @@ from testaudit.model import FileResult, Outcome, RuleInfo, Warning_
 
 DIR = ".testaudit_cache"
 DB = "cache.sqlite3"
-SCHEMA = "4"
+SCHEMA = "5"
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS stats (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, digest TEXT)",
@@ -441,12 +441,20 @@ _FINDING_FIELDS = ("path", "code", "name", "severity", "message", "location", "c
 
 
 def encode_outcome(o: Outcome) -> List[Any]:
+    path = o.path
     findings = [[f.code, f.name, f.severity.value, f.message, f.location.line, f.location.column,
-                 f.location.end_line, f.location.end_column, f.category, f.node_id, list(f.chain), f.stmt_line,
-                 list(f.tags), f.scope, f.source_hash, f.fix]  # a Fix: encode() writes it
+                 f.location.end_line, f.location.end_column, f.category, _within(f.node_id, path), list(f.chain),
+                 f.stmt_line, list(f.tags), 0 if f.scope == f.node_id else _within(f.scope, path), f.source_hash,
+                 f.fix]  # a Fix: encode() writes it
                 for f in o.findings]
     module = None if o.module is None else [o.module.category, list(o.module.applicable), list(o.module.failing)]
-    return [o.path, findings, module, o.suppressed, [[w.path, w.message] for w in o.warnings]]
+    return [path, findings, module, o.suppressed, [[w.path, w.message] for w in o.warnings]]
+
+
+def _within(node_id: str, path: str) -> str:
+    """A test id written without its file's path, which it nearly always starts with (node ids and
+    scopes were half of a corpus run record): NUL, which no path holds, then the rest."""
+    return "\0" + node_id[len(path):] if node_id and node_id.startswith(path) else node_id
 
 
 _SEVERITIES = {s.value: s for s in model.Severity}
@@ -459,6 +467,12 @@ def decode_outcome(value: List[Any]) -> Outcome:
     new, Finding, Location = object.__new__, model.Finding, model.Location
     for (code, name, severity, message, line, column, end_line, end_column, category, node_id, chain, stmt_line,
          tags, scope, source_hash, fix) in raw:
+        if node_id and node_id[0] == "\0":
+            node_id = path + node_id[1:]
+        if scope == 0:
+            scope = node_id
+        elif scope and scope[0] == "\0":
+            scope = path + scope[1:]
         loc: Any = new(Location)
         loc.__dict__.update(line=line, column=column, end_line=end_line, end_column=end_column)
         f: Any = new(Finding)

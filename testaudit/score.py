@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable, Dict, Iterable, Mapping, Sequence, Tuple
 
@@ -44,12 +45,9 @@ class Score:
 
 def compute(modules: Iterable[ModuleSummary], weights: Mapping[str, float]) -> Score:
     mods = list(modules)
-    applicable: Counter[str] = Counter()
-    failing: Counter[str] = Counter()
-    for m in mods:
-        applicable.update(m.applicable)  # counted in C: a corpus run scores 6,300 modules 18 times
-        if m.failing:
-            failing.update([code for code in m.failing if code in m.applicable])
+    # counted in C, one Counter per figure: a corpus run scores 6,300 modules 18 times
+    applicable = Counter(chain.from_iterable(m.applicable for m in mods))
+    failing = Counter(code for m in mods if m.failing for code in m.failing if code in m.applicable)
     rules = tuple(RuleScore(c, applicable[c], failing[c], float(weights[c])) for c in sorted(weights))
     total_w = sum(r.weight for r in rules if r.applicable)
     if total_w == 0:

@@ -295,3 +295,26 @@ def test_every_fixture_result_survives_the_cache_codec() -> None:
         back = decode(json.loads(encode(res)))
         assert back == res
         assert all(type(f.severity) is Severity for f in back.findings)
+
+
+def test_outcomes_survive_the_run_record_codec_whatever_their_ids() -> None:
+    """Run records write node ids and scopes without their file's path (the common case); every
+    other shape of id comes back as it was."""
+    from dataclasses import replace
+
+    from testaudit.cache import decode_outcome, encode, encode_outcome
+    from testaudit.engine import Outcome
+    from testaudit.model import Finding, Location, ModuleSummary, Severity, Warning_
+
+    path = "tests/unit/test_a.py"
+    base = Finding(path, "TA101", "mock-in-integration", Severity.ERROR, "msg", Location(3, 5, 3, 9))
+    ids = [None, "", path, f"{path}::test_x", f"{path}::C::test_y[a-b]", f"{path}x::t", "tests/unit/test_b.py::t",
+           "::odd", "test_a.py::t"]
+    findings = tuple(replace(base, node_id=node_id, scope=scope, location=Location(i + 1, 1, i + 1, 2))
+                     for i, (node_id, scope) in enumerate(
+                         [(n, s) for n in ids for s in ("", path, n or "", f"{path}::C", "elsewhere.py::f")]))
+    outcome = Outcome(path, findings, ModuleSummary(path, "unit", ("TA101",), ("TA101",)), 2,
+                      (Warning_(path, "w"),))
+    text = encode(encode_outcome(outcome))
+    assert decode_outcome(json.loads(text)) == outcome
+    assert f"{path}::test_x" not in text and f"{path}::C" not in text  # written without the path
