@@ -135,6 +135,16 @@ def test_sigint_during_badge_leaves_no_partial_badge(tmp_path: Path) -> None:
         assert not [p for p in root.iterdir() if p.name.endswith(".tmp")]
 
 
+def _appears(path: Path, proc: "subprocess.Popen[str]", timeout: float = 60) -> bool:
+    """Whether ``path`` is created while ``proc`` still runs (polled: the process gives no other sign)."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def _console_script() -> List[str]:
     script = Path(sys.executable).with_name("testaudit")
     if not script.exists():
@@ -152,14 +162,10 @@ def test_sigint_while_the_cli_is_still_loading_ends_without_a_traceback(tmp_path
     loading = tmp_path / "loading"
     (slow / "__init__.py").write_text(f"import pathlib, time\npathlib.Path({str(loading)!r}).touch()\ntime.sleep(60)\n",
                                       encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(slow.parent)}
+    env = {**os.environ, "PYTHONPATH": str(slow.parent)}  # testaudit: ignore[TA301] (subprocess env)
     proc = subprocess.Popen([*command(), "--version"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while not loading.exists():
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+    assert _appears(loading, proc), proc.communicate()
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert (proc.returncode, out, err) == (130, "", "testaudit: interrupted\n")
