@@ -451,7 +451,7 @@ def encode_outcome(o: Outcome) -> List[Any]:
     return [path, findings, module, o.suppressed, [[w.path, w.message] for w in o.warnings]]
 
 
-def _within(node_id: str, path: str) -> str:
+def _within(node_id: Optional[str], path: str) -> Optional[str]:
     """A test id written without its file's path, which it nearly always starts with (node ids and
     scopes were half of a corpus run record): NUL, which no path holds, then the rest."""
     return "\0" + node_id[len(path):] if node_id and node_id.startswith(path) else node_id
