@@ -11,6 +11,7 @@ from functools import partial
 from itertools import groupby
 from typing import Callable, Dict, List, Sequence, Tuple
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.style import Style
 from rich.table import Table
@@ -59,8 +60,6 @@ def _line(out: List[str], paint: _Paint, *segments: Tuple[str, str]) -> None:
 def _expand_tabs(segments: Sequence[Tuple[str, str]]) -> List[Tuple[str, str]]:
     """Each tab becomes the spaces to the next multiple of 8 cells; like rich, a segment is cut
     after each of its tabs (so colour codes repeat there)."""
-    from rich.cells import cell_len
-
     column = 0
     expanded: List[Tuple[str, str]] = []
     for text, style in segments:
