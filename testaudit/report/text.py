@@ -12,7 +12,7 @@ from itertools import groupby
 from typing import Callable, Dict, List, Sequence, Tuple
 
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import COLOR_SYSTEMS, Console
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -36,13 +36,14 @@ def _plain(text: str, style: str) -> str:
 def _painter(console: Console) -> _Paint:
     """Text in a style, with the escape sequences rich would write for it on ``console``."""
     codes: Dict[str, Tuple[str, str]] = {}
+    system = COLOR_SYSTEMS.get(console.color_system or "")  # None: no colour, as rich would print
 
     def paint(text: str, style: str) -> str:
         if not style or not text:
             return text
         around = codes.get(style)
         if around is None:
-            before, _, after = Style.parse(style).render("\0", color_system=console._color_system).partition("\0")
+            before, _, after = Style.parse(style).render("\0", color_system=system).partition("\0")
             around = codes[style] = (before, after)
         return f"{around[0]}{text}{around[1]}"
 
