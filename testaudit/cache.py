@@ -32,7 +32,7 @@ from testaudit.model import FileResult, Outcome, RuleInfo, Warning_
 
 DIR = ".testaudit_cache"
 DB = "cache.sqlite3"
-SCHEMA = "5"
+SCHEMA = "6"
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS stats (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, digest TEXT)",
@@ -215,7 +215,7 @@ class Cache:
         for rel, sig, value in rows:
             if sig is not None and sigs.get(rel) == sig:
                 try:
-                    out[rel] = decode_outcome(json.loads(value))
+                    out[rel] = decode_outcomes(json.loads(value))[0]
                 except (ValueError, TypeError, KeyError, IndexError) as exc:
                     self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for {rel} unreadable, ignored: {exc}"))
         return out
@@ -224,7 +224,7 @@ class Cache:
         for o in outcomes:
             if sigs.get(o.path):
                 self._writes.append(("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?)",
-                                     (o.path, key, sigs[o.path], encode(encode_outcome(o)))))
+                                     (o.path, key, sigs[o.path], encode(encode_outcomes([o])))))
 
     def memo(self, run_key: str) -> Optional[Tuple[Dict[str, str], Dict[str, List[str]], Dict[str, bool],
                                                    Callable[[], List[Outcome]]]]:
@@ -243,7 +243,7 @@ class Cache:
 
             def load() -> List[Outcome]:
                 try:
-                    return [decode_outcome(o) for o in outcomes]
+                    return decode_outcomes(outcomes)
                 except (ValueError, TypeError, KeyError, IndexError) as exc:
                     self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for the last run unreadable, "
                                                                  f"ignored: {exc}"))
@@ -253,7 +253,7 @@ class Cache:
 
     def put_memo(self, run_key: str, files: Mapping[str, Optional[str]], chains: Mapping[str, List[str]],
                  probes: Mapping[str, bool], outcomes: Sequence[Outcome]) -> None:
-        value = encode([dict(files), dict(chains), dict(probes), [encode_outcome(o) for o in outcomes]])
+        value = encode([dict(files), dict(chains), dict(probes), encode_outcomes(outcomes)])
         self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"run:{run_key}", value)))
 
     def rules(self, key: str) -> Optional[Tuple[RuleInfo, ...]]:
@@ -436,18 +436,42 @@ _CONTAINERS = frozenset({list, dict})
 
 
 # -- a compact codec for outcomes: the one thing a warm run loads for every checked file -------
-_FINDING_FIELDS = ("path", "code", "name", "severity", "message", "location", "category", "node_id", "chain",
-                   "stmt_line", "tags", "scope", "source_hash", "fix")
+# Outcomes are written as ``[values, outcomes]``: every rule code, name, severity, message,
+# category, chain, tag list and score summary is written once in ``values`` and referred to by
+# its index (33,000 findings of a corpus run share 8,700 messages and 20 names; the run record
+# shrank from 11.5 to 4 MB and loads with a tenth of the string objects).
+class _Values:
+    """The shared-values table an encoding fills: value → index, first come first numbered."""
+
+    def __init__(self) -> None:
+        self.index: Dict[Any, int] = {}
+
+    def __call__(self, value: Any) -> int:
+        index = self.index.get(value)
+        if index is None:
+            index = self.index[value] = len(self.index)
+        return index
+
+    def table(self) -> List[Any]:
+        return list(self.index)  # dicts keep insertion order: position == index
 
 
-def encode_outcome(o: Outcome) -> List[Any]:
+def encode_outcomes(outcomes: Iterable[Outcome]) -> List[Any]:
+    """``[values, [outcome, …]]`` for :func:`encode`; :func:`decode_outcomes` reverses it."""
+    ref = _Values()
+    encoded = [_encode_outcome(o, ref) for o in outcomes]
+    return [ref.table(), encoded]
+
+
+def _encode_outcome(o: Outcome, ref: Callable[[Any], int]) -> List[Any]:
     path = o.path
-    findings = [[f.code, f.name, f.severity.value, f.message, f.location.line, f.location.column,
-                 f.location.end_line, f.location.end_column, f.category, _within(f.node_id, path), list(f.chain),
-                 f.stmt_line, list(f.tags), 0 if f.scope == f.node_id else _within(f.scope, path), f.source_hash,
+    findings = [[ref(f.code), ref(f.name), ref(f.severity.value), ref(f.message), f.location.line,
+                 f.location.column, f.location.end_line, f.location.end_column, ref(f.category),
+                 _within(f.node_id, path), ref(f.chain), f.stmt_line, ref(f.tags),
+                 0 if f.scope == f.node_id else _within(f.scope, path), f.source_hash,
                  f.fix]  # a Fix: encode() writes it
                 for f in o.findings]
-    module = None if o.module is None else [o.module.category, list(o.module.applicable), list(o.module.failing)]
+    module = None if o.module is None else [ref(o.module.category), ref(o.module.applicable), ref(o.module.failing)]
     return [path, findings, module, o.suppressed, [[w.path, w.message] for w in o.warnings]]
 
 
@@ -458,13 +482,21 @@ def _within(node_id: Optional[str], path: str) -> Optional[str]:
 
 
 _SEVERITIES = {s.value: s for s in model.Severity}
+_set = object.__setattr__
 
 
-def decode_outcome(value: List[Any]) -> Outcome:
+def decode_outcomes(value: List[Any]) -> List[Outcome]:
+    """The outcomes :func:`encode_outcomes` wrote (after ``json.loads``)."""
+    table, encoded = value
+    values = [tuple(v) if type(v) is list else v for v in table]  # chains, tags, rule lists: tuples
+    return [_decode_outcome(o, values) for o in encoded]
+
+
+def _decode_outcome(value: List[Any], values: List[Any]) -> Outcome:
     path, raw, module, suppressed, warnings = value
     severities = _SEVERITIES
-    findings = []
-    new, Finding, Location = object.__new__, model.Finding, model.Location
+    findings: List[model.Finding] = []
+    append, new, Finding, Location, set_ = findings.append, object.__new__, model.Finding, model.Location, _set
     for (code, name, severity, message, line, column, end_line, end_column, category, node_id, chain, stmt_line,
          tags, scope, source_hash, fix) in raw:
         if node_id and node_id[0] == "\0":
@@ -473,12 +505,14 @@ def decode_outcome(value: List[Any]) -> Outcome:
             scope = node_id
         elif scope and scope[0] == "\0":
             scope = path + scope[1:]
-        loc: Any = new(Location)
-        loc.__dict__.update(line=line, column=column, end_line=end_line, end_column=end_column)
-        f: Any = new(Finding)
-        f.__dict__.update(zip(_FINDING_FIELDS, (path, code, name, severities[severity], message, loc, category,
-                                                node_id, tuple(chain), stmt_line, tuple(tags), scope,
-                                                source_hash, decode(fix) if fix is not None else None)))
-        findings.append(f)
-    summary = None if module is None else model.ModuleSummary(path, module[0], tuple(module[1]), tuple(module[2]))
+        loc = new(Location)  # the frozen dataclasses' own __init__ is a Python call per field
+        set_(loc, "__dict__", {"line": line, "column": column, "end_line": end_line, "end_column": end_column})
+        f = new(Finding)
+        set_(f, "__dict__", {
+            "path": path, "code": values[code], "name": values[name], "severity": severities[values[severity]],
+            "message": values[message], "location": loc, "category": values[category], "node_id": node_id,
+            "chain": values[chain], "stmt_line": stmt_line, "tags": values[tags], "scope": scope,
+            "source_hash": source_hash, "fix": None if fix is None else decode(fix)})
+        append(f)
+    summary = None if module is None else model.ModuleSummary(path, *(values[i] for i in module))
     return Outcome(path, tuple(findings), summary, suppressed, tuple(Warning_(p, m) for p, m in warnings))

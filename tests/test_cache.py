@@ -190,13 +190,15 @@ def test_concurrent_runs_do_not_corrupt_the_cache(tmp_path: Path) -> None:
 
 
 def test_a_warm_run_with_nothing_changed_imports_neither_libcst_nor_networkx(tmp_path: Path) -> None:
+    """Nor the process pool's machinery: a warm run starts no workers."""
     root = copy_fixtures(tmp_path)
     run_project(root, cache=True)
     code = ("import sys\nfrom testaudit.api import check_paths, load\n"
-            f"result = check_paths([{str(root)!r}], load([{str(root)!r}]), jobs=1, cache=True)\n"
-            "print(len(result.findings), 'libcst' in sys.modules, 'networkx' in sys.modules)")
+            f"result = check_paths([{str(root)!r}], load([{str(root)!r}]), jobs=2, cache=True)\n"
+            "print(len(result.findings), 'libcst' in sys.modules, 'networkx' in sys.modules,"
+            " 'concurrent.futures.process' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out == [str(len(run_project(root).findings)), "False", "False"]
+    assert out == [str(len(run_project(root).findings)), "False", "False", "False"]
 
 
 def _named_file_project(tmp_path: Path) -> Path:
@@ -302,7 +304,7 @@ def test_outcomes_survive_the_run_record_codec_whatever_their_ids() -> None:
     other shape of id comes back as it was."""
     from dataclasses import replace
 
-    from testaudit.cache import decode_outcome, encode, encode_outcome
+    from testaudit.cache import decode_outcomes, encode, encode_outcomes
     from testaudit.engine import Outcome
     from testaudit.model import Finding, Location, ModuleSummary, Severity, Warning_
 
@@ -315,6 +317,44 @@ def test_outcomes_survive_the_run_record_codec_whatever_their_ids() -> None:
                          [(n, s) for n in ids for s in ("", path, n or "", f"{path}::C", "elsewhere.py::f")]))
     outcome = Outcome(path, findings, ModuleSummary(path, "unit", ("TA101",), ("TA101",)), 2,
                       (Warning_(path, "w"),))
-    text = encode(encode_outcome(outcome))
-    assert decode_outcome(json.loads(text)) == outcome
+    text = encode(encode_outcomes([outcome]))
+    assert decode_outcomes(json.loads(text)) == [outcome]
     assert f"{path}::test_x" not in text and f"{path}::C" not in text  # written without the path
+
+
+def test_outcomes_write_each_shared_value_once() -> None:
+    """Codes, names, messages, categories, chains, tags and rule lists are written once per
+    encoding and referred to by index; they come back as the same types (tuples, severities)."""
+    from testaudit.cache import decode_outcomes, encode, encode_outcomes
+    from testaudit.engine import Outcome
+    from testaudit.model import Finding, Location, ModuleSummary, Severity
+
+    message = "direct environment access `os.environ`; use `get_env()`"
+    outcomes = [Outcome(f"tests/test_{i}.py", tuple(
+        Finding(f"tests/test_{i}.py", "TA301", "os-environ-access", Severity.ERROR, message, Location(n, 1, n, 9),
+                category="unit", chain=("a.b", "c.d"), tags=("env",), scope=f"tests/test_{i}.py::test_x")
+        for n in range(1, 4)), ModuleSummary(f"tests/test_{i}.py", "unit", ("TA301", "TA101"), ("TA301",)), 0, ())
+        for i in range(3)]
+    text = encode(encode_outcomes(outcomes))
+    for shared in (message, "os-environ-access", '"unit"', "a.b", '"env"', '"TA101"'):
+        assert text.count(shared) == 1, shared
+    back = decode_outcomes(json.loads(text))
+    assert back == outcomes
+    finding = back[2].findings[1]
+    assert type(finding.severity) is Severity and type(finding.chain) is tuple and type(finding.tags) is tuple
+    assert back[0].module is not None and type(back[0].module.applicable) is tuple
+
+
+def test_a_run_record_pointing_outside_its_values_is_ignored(tmp_path: Path) -> None:
+    files = {f"tests/test_{i}.py": TEST for i in range(60)}
+    root = write_project(tmp_path, files)
+    expected = _json(run_project(root))["findings"]
+    run_project(root, cache=True)
+    with sqlite3.connect(root / DIR / DB) as conn:
+        key, value = conn.execute("SELECT key, value FROM meta WHERE key LIKE 'run:%'").fetchone()
+        record = json.loads(value)
+        record[3][0] = record[3][0][:1]  # the shared values, cut short: indexes now point past them
+        conn.execute("UPDATE meta SET value = ? WHERE key = ?", (json.dumps(record), key))
+    result = run_project(root, cache=True)
+    assert _json(result)["findings"] == expected
+    assert any("last run unreadable, ignored" in w.message for w in result.warnings)
