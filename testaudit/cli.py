@@ -106,7 +106,7 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
     from testaudit.atomic import write_text_atomic
     from testaudit.errors import ConfigError
     from testaudit.report import get_reporter
-    from testaudit.report.summary import summarize
+    from testaudit.report.summary import overall as overall_score
     from testaudit.score import below_threshold, format_score
 
     def run() -> int:
@@ -167,7 +167,7 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
             click.echo(text, nl=False)
         if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
             _append_step_summary(os.environ["GITHUB_STEP_SUMMARY"], result, threshold or "")
-        score = summarize(result).overall
+        score = overall_score(result)
         below = bool(threshold) and below_threshold(score.value, threshold or "0")
         if below and (fmt != "text" or output):
             click.echo(f"testaudit: FAILED: compliance score {score.text} is below --fail-under {threshold}",
@@ -493,12 +493,12 @@ def badge(paths: Tuple[str, ...], fmt: str, output: Optional[str], from_json: Op
 
 def _score_of(paths: Tuple[str, ...], config_file: Optional[str], jobs: Optional[int]) -> float:
     from testaudit import api
-    from testaudit.report.summary import summarize
+    from testaudit.report.summary import overall as overall_score
 
     config = api.load(list(paths), config_file)
     with _progress_display(enabled=True) as progress:
         result = api.check_paths(list(paths), config, jobs=jobs, progress=progress, cache=True)
-    return summarize(result).overall.value
+    return overall_score(result).value
 
 
 def _score_from_json(path: str) -> float:

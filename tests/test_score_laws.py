@@ -16,7 +16,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from testaudit.model import ModuleSummary
-from testaudit.score import below_threshold, compute, compute_by, format_score, top_directory
+from testaudit.score import below_threshold, combine, compute, compute_by, format_score, top_directory
 
 CODES = ("TA101", "TA201", "TA401", "TA403", "TA501")
 CATEGORIES = ("unit", "integration", "e2e")
@@ -91,6 +91,13 @@ def test_the_formula(mods: List[ModuleSummary], w: Dict[str, float]) -> None:
         den += weight
     expected = 100.0 if den == 0 else 100.0 * num / den
     assert abs(compute(mods, w).value - expected) < 1e-9
+
+
+@given(modules(), weights)
+def test_the_groups_combine_to_the_whole(mods: List[ModuleSummary], w: Dict[str, float]) -> None:
+    """The overall score the summaries show is combined from the per-category scores."""
+    for key in (lambda m: m.category, top_directory):
+        assert combine(compute_by(mods, w, key).values(), w) == compute(mods, w)
 
 
 def test_subset_scores_use_the_same_formula() -> None:

@@ -34,13 +34,19 @@ class ModuleRank:
 def summarize(result: RunResult) -> Summary:
     weights = dict(result.weights)
     counts = Counter(f.code for f in result.findings)
+    categories = scoring.compute_by(result.modules, weights, lambda m: m.category)
     return Summary(
         counts={code: counts[code] for code in sorted(counts)},
-        overall=scoring.compute(result.modules, weights),
-        categories=scoring.compute_by(result.modules, weights, lambda m: m.category),
+        overall=scoring.combine(categories.values(), weights),  # every module has one category
+        categories=categories,
         directories=scoring.compute_by(result.modules, weights, scoring.top_directory),
         names=dict(result.rule_names),
     )
+
+
+def overall(result: RunResult) -> scoring.Score:
+    """The run's score alone (what :func:`summarize` computes as ``overall``)."""
+    return scoring.compute(result.modules, dict(result.weights))
 
 
 def fix_label(f: Finding) -> str:
