@@ -13,9 +13,10 @@ class ConciseReporter(Reporter):
     NAME = "concise"
 
     def render(self, result: RunResult) -> str:
-        paths: Dict[str, str] = {}  # a file's findings are together: escape its path once
-        lines = [f"{paths.get(f.path) or paths.setdefault(f.path, visible(f.path))}:{f.location.line}:"
-                 f"{f.location.column}: {f.code} [{f.severity.value}] {visible(f.message)}"
+        seen: Dict[str, str] = {}  # escape each path and message once (33,000 findings, 8,700 messages)
+        lines = [f"{seen.get(f.path) or seen.setdefault(f.path, visible(f.path))}:{f.location.line}:"
+                 f"{f.location.column}: {f.code} [{f.severity.value}] "
+                 f"{seen.get(f.message) or seen.setdefault(f.message, visible(f.message))}"
                  + (f" {fix_label(f)}" if f.fix is not None else "") for f in result.findings]
         for w in result.warnings:
             lines.append(f"{visible(w.path)}: warning: {visible(w.message)}")
