@@ -15,8 +15,6 @@ from __future__ import annotations
 import copy
 import gc
 import os
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
@@ -31,6 +29,7 @@ from testaudit.model import (
 
 if TYPE_CHECKING:  # the heavy modules are imported only on the heavy path
     import multiprocessing.context
+    from concurrent.futures import Future, ProcessPoolExecutor
     from testaudit.project import Project
     from testaudit.registry import RuleSet
 
@@ -471,7 +470,7 @@ class _Workers:
 
         self.config, self.ruleset, self.progress = config, ruleset, progress
         self.count = jobs or config.jobs or default_jobs()
-        self.pool: Optional[ProcessPoolExecutor] = None
+        self.pool: Optional["ProcessPoolExecutor"] = None
         self.running: Dict["Future[List[FileResult]]", Tuple[str, Sequence[SourceFile]]] = {}
         self.ready: List[Tuple[str, FileResult]] = []
         self.done = {CHECK: 0, FACTS: 0}
@@ -508,7 +507,9 @@ class _Workers:
             chunk = files[i:i + size]
             self.running[self.pool.submit(analyze_files, chunk, role)] = (role, chunk)
 
-    def _new_pool(self, count: int) -> ProcessPoolExecutor:
+    def _new_pool(self, count: int) -> "ProcessPoolExecutor":
+        from concurrent.futures import ProcessPoolExecutor  # a warm run never starts a pool (15 ms to import)
+
         from testaudit.analyze import init_pool_worker
 
         return ProcessPoolExecutor(max_workers=count, initializer=init_pool_worker, mp_context=_quiet_context(),
@@ -518,6 +519,9 @@ class _Workers:
         """Results not yet collected, waiting for at least one when ``block``; empty when nothing
         is left (or, without ``block``, nothing has finished yet)."""
         if not self.ready and self.running:
+            from concurrent.futures import FIRST_COMPLETED, wait
+            from concurrent.futures.process import BrokenProcessPool
+
             finished, _ = wait(self.running, timeout=None if block else 0, return_when=FIRST_COMPLETED)
             lost: List[Tuple[str, Sequence[SourceFile]]] = []
             for future in sorted(finished, key=lambda fut: self.running[fut][0]):
@@ -540,6 +544,8 @@ class _Workers:
         the broken pool held, ``count`` files at a time in a fresh pool; when a pool breaks
         again, redo those files one by one, and the file that kills its worker alone becomes a
         TA001 internal-error finding (a warning when only its facts were wanted). The run goes on."""
+        from concurrent.futures.process import BrokenProcessPool
+
         from testaudit.analyze import analyze_files, crashed_result
 
         for future, (role, chunk) in list(self.running.items()):  # the rest of the broken pool
