@@ -24,7 +24,7 @@ from testaudit.discover import SourceFile, is_test_file, module_name
 from testaudit.facts import FactsCollector, unparsed_facts
 from testaudit.model import CHECK, FACTS, Finding, FileFacts, FileResult, Location, Severity, Suppression
 from testaudit.names import ImportTable
-from testaudit.positions import Positions
+from testaudit.positions import StatementPositions
 from testaudit.registry import RuleSet
 from testaudit.rule import FileContext, Rule
 from testaudit.source import decode, encoding_of
@@ -110,7 +110,7 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
                 _safely(rule.check_text, rule, findings, src.rel)
     else:
         try:
-            facts = _visit(parsed, ctx, rules)
+            facts = _visit(parsed, data, ctx, rules)
         except Exception as exc:  # noqa: BLE001 - never let one file crash the run
             facts = unparsed_facts(ctx)
             findings.append(_internal_finding(src.rel, exc))
@@ -130,8 +130,8 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
     return FileResult(src.rel, tuple(sorted(findings, key=lambda f: f.sort_key)), facts, suppressions)
 
 
-def _visit(parsed: cst.Module, ctx: FileContext, rules: Sequence[Rule]) -> FileFacts:
-    ctx.positions = Positions(parsed)
+def _visit(parsed: cst.Module, data: bytes, ctx: FileContext, rules: Sequence[Rule]) -> FileFacts:
+    ctx.positions = StatementPositions(parsed, data, ctx.source, ctx.stmt_stack, ctx.visited_in)
     collector = FactsCollector(ctx)
     stack = ctx.stmt_stack
     methods: Dict[str, List[Callable[[cst.CSTNode], None]]] = {}
@@ -139,9 +139,9 @@ def _visit(parsed: cst.Module, ctx: FileContext, rules: Sequence[Rule]) -> FileF
         for name in _handler_names(type(visitor)):
             methods.setdefault(name, []).append(getattr(visitor, name))
     if any(name.count("_") >= 2 for name in methods) or not _walk_supported():
-        parsed.visit(_Batched(methods, stack))  # libcst's own traversal
+        parsed.visit(_Batched(methods, stack, ctx.visited_in))  # libcst's own traversal
     else:
-        _walk(parsed, methods, stack)
+        _walk(parsed, methods, stack, ctx.visited_in)
     assert collector.facts is not None
     return collector.facts
 
@@ -192,7 +192,7 @@ _Handlers = Tuple[Callable[[cst.CSTNode], None], ...]
 
 
 def _walk(root: cst.CSTNode, methods: Dict[str, List[Callable[[cst.CSTNode], None]]],
-          stmt_stack: List[cst.CSTNode]) -> None:
+          stmt_stack: List[cst.CSTNode], visited_in: Optional[Dict[int, cst.CSTNode]] = None) -> None:
     """The traversal of ``CSTNode.visit`` — same nodes, same order, same visit/leave pairing —
     without rebuilding every node on the way out (libcst's visitor reconstructs and re-validates
     the whole tree even for read-only visitors, about half of a check's time). Iterative, so
@@ -200,7 +200,10 @@ def _walk(root: cst.CSTNode, methods: Dict[str, List[Callable[[cst.CSTNode], Non
 
     Leaves nobody handles (whitespace, newlines: about half the nodes) are never pushed, and a
     leave entry is pushed only for nodes with leave handlers or on the statement stack.
+    ``visited_in`` receives, for each node visited inside a statement, the innermost one.
     """
+    if visited_in is None:
+        visited_in = {}
     plans: Dict[type, Tuple[_Handlers, _Handlers, bool, Tuple[str, ...]]] = {}
     pushed: Dict[type, bool] = {}  # value type → is it a node worth visiting
 
@@ -232,6 +235,8 @@ def _walk(root: cst.CSTNode, methods: Dict[str, List[Callable[[cst.CSTNode], Non
         visit, leave, is_statement, fields = plans.get(cls) or plan(cls)
         if is_statement:  # an exact-type test: ABC isinstance costs ~5% per file
             stmt_stack.append(node)
+        if stmt_stack:
+            visited_in[id(node)] = stmt_stack[-1]
         for fn in visit:
             fn(node)
         if leave or is_statement:
@@ -251,14 +256,18 @@ def _walk(root: cst.CSTNode, methods: Dict[str, List[Callable[[cst.CSTNode], Non
 class _Batched(cst.CSTVisitor):
     """libcst's own traversal, for visitors with ``visit_<Node>_<attribute>`` handlers."""
 
-    def __init__(self, methods: Dict[str, List[Callable[[cst.CSTNode], None]]], stmt_stack: List[cst.CSTNode]) -> None:
+    def __init__(self, methods: Dict[str, List[Callable[[cst.CSTNode], None]]], stmt_stack: List[cst.CSTNode],
+                 visited_in: Dict[int, cst.CSTNode]) -> None:
         super().__init__()
         self.methods = methods
         self.stmt_stack = stmt_stack
+        self.visited_in = visited_in
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if type(node) in _STATEMENTS:
             self.stmt_stack.append(node)
+        if self.stmt_stack:
+            self.visited_in[id(node)] = self.stmt_stack[-1]
         for fn in self.methods.get("visit_" + type(node).__name__, ()):
             fn(node)
         return True

@@ -308,7 +308,7 @@ class FactsCollector(cst.BatchableCSTVisitor):
         if self.current is not None:
             name = callee(node)
             if name:
-                self.current.calls.append((name, self.ctx.line_of(node)))
+                self.current.calls.append((name, self.ctx.line_of(node, visiting=True)))
 
     def visit_Decorator(self, node: cst.Decorator) -> None:
         # bare decorators (`@patch_everything`) are calls of the decorated function too

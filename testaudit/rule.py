@@ -84,6 +84,9 @@ class FileContext:
         self.imports = imports
         self.positions = positions
         self.stmt_stack: List[cst.CSTNode] = []
+        # id(node) → the innermost statement it was visited in (filled by the visit), so a node
+        # located later (a rule's finish) is placed by generating that statement alone
+        self.visited_in: Dict[int, cst.CSTNode] = {}
         # line -> column of the `#` starting a real comment that mentions testaudit (filled by
         # the facts collector), so a suppression inside a string literal is not one
         self.comment_columns: Dict[int, int] = {}
@@ -99,7 +102,15 @@ class FileContext:
         rng = self.positions[node]
         return Location(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
 
-    def line_of(self, node: cst.CSTNode) -> int:
+    def line_of(self, node: cst.CSTNode, *, visiting: bool = False) -> int:
+        """``visiting``: ``node`` is the node being visited, so it lies in the innermost statement
+        being visited; when that statement is on one line, that is its line (a check asks the
+        line of every call: most are found this way, without generating any code)."""
+        if visiting and self.stmt_stack:
+            one_line = getattr(self.positions, "one_line", None)
+            line = one_line(self.stmt_stack[-1]) if one_line is not None else 0
+            if line:
+                return line
         return self.location(node).line
 
     def stmt_line(self) -> int:

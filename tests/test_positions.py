@@ -40,3 +40,103 @@ def test_fixture_positions(path) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("name", sorted(EXTRA))
 def test_unusual_text_positions(name: str) -> None:
     _compare(cst.parse_module(EXTRA[name]))
+
+
+# -- StatementPositions: statements from ast, other nodes by generating one statement ---------
+STATEMENTS_EXTRA = {
+    **EXTRA,
+    "bom": "\ufeff# comment\nx = 'é'; y = f(1)\n",
+    "shapes": (
+        "import os, sys; from a import (b,\n    c)\n"
+        "@dec  # why\n\n# between\n@pkg.mark(\n    1)\nasync def tést(x: 'ü' = g(2)) -> None:\n"
+        "    '''doc\n    string'''\n    if a: b(); c()\n    elif d(\n        e):\n        pass\n"
+        "    elif f:  # c\n        pass\n    else:\n        (h)\n"
+        "    async with k() as l, m(): n = [\n        o(p) for p in q]\n"
+        "    async for r in s():\n        continue\n    else:\n        t = u \\\n            + v()\n"
+        "    while w(): break\n"
+        "    try:\n        x()\n    except (A, B) as exc:\n        y()\n    except C:\n        pass\n"
+        "    else:\n        z = 1\n    finally:\n        zz()\n"
+        "class K(Base, metaclass=M):\n\tdef m(self):\n\t\treturn {'ü': [1,\n\t\t\t2]}\n"
+        "match cmd:\n    case [a, *rest] if a > 0:\n        go(a)\n    case _:\n        pass\n"
+        "try:\n    pass\nexcept* ValueError:\n    pass\n"
+        "# trailing comment\n"
+    ),
+    "newer_syntax_than_ast": "type Alias = list[int]\ndef f[T](x: T) -> T:\n    return g(x)\n",
+}
+
+
+def _visit_everything(module: cst.Module, data: bytes) -> None:
+    """Ask for every node while visiting it (with the visit's statement stack), then for every
+    node again after the visit (as a rule's ``finish`` does); both against PositionProvider."""
+    from testaudit.analyze import _STATEMENTS
+    from testaudit.positions import StatementPositions
+    from testaudit.source import decode
+
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    stack: list = []
+    visited_in: dict = {}
+    ours = StatementPositions(module, data, decode(data), stack, visited_in)
+    bad = []
+
+    def visit(node: cst.CSTNode) -> None:
+        statement = type(node) in _STATEMENTS
+        if statement:
+            stack.append(node)
+        if stack:
+            visited_in[id(node)] = stack[-1]
+        if ours[node] != expected[node]:
+            bad.append((type(node).__name__, expected[node], ours[node]))
+        for child in node.children:
+            visit(child)
+        if statement:
+            stack.pop()
+
+    for child in module.children:
+        visit(child)
+    assert not bad, bad[:5]
+    later = StatementPositions(module, data, decode(data), [], visited_in if module.body else {})
+    bad = [(type(n).__name__, r, later[n]) for n, r in expected.items() if later[n] != r]
+    assert not bad, bad[:5]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(FIXTURES).as_posix())
+def test_statement_positions_on_fixtures(path) -> None:  # type: ignore[no-untyped-def]
+    data = path.read_bytes()
+    _visit_everything(cst.parse_module(data), data)
+
+
+@pytest.mark.parametrize("name", sorted(STATEMENTS_EXTRA))
+def test_statement_positions_on_unusual_code(name: str) -> None:
+    data = STATEMENTS_EXTRA[name].encode("utf-8")
+    try:
+        module = cst.parse_module(data)
+    except cst.ParserSyntaxError:
+        pytest.skip("this libcst does not parse it")
+    _visit_everything(module, data)
+
+
+def test_statement_positions_generate_only_what_is_asked() -> None:
+    """Statements come from ast and a node from its own statement: the rest of the module is
+    never generated (the whole-module pass is what this replaces)."""
+    from testaudit.positions import StatementPositions
+
+    source = "import os\n\n\ndef test_a():\n    x = f(1)\n    assert x\n" + "def g():\n    return [1, 2, 3]\n" * 50
+    module = cst.parse_module(source)
+    test_a = module.body[1]
+    assign = test_a.body.body[0]
+    call = assign.body[0].value
+    ours = StatementPositions(module, source.encode(), source, [test_a, assign])
+    assert ours[test_a].start.line == 4 and ours[assign].start.line == 5
+    assert (ours[call].start.line, ours[call].start.column, ours[call].end.column) == (5, 8, 12)
+    assert ours._full is None and len(ours._spans) < 20
+    assert StatementPositions(module, source.encode(), source, []).one_line(assign) == 5
+
+
+def test_statement_positions_fall_back_to_the_whole_module_when_ast_disagrees() -> None:
+    from testaudit.positions import StatementPositions
+
+    source = "x = 1\n"
+    ours = StatementPositions(cst.parse_module(source), b"x = 1\ny = 2\n", source, [])  # not the same code
+    assert ours._full is not None
+    module = cst.parse_module(source)
+    assert StatementPositions(module, b"x = 1\ny = 2\n", source, [])[module.body[0]].start.line == 1

@@ -54,19 +54,23 @@ SPARSE = ("visit_Comment", "visit_Call", "visit_Name", "visit_SimpleString", "le
           "leave_With", "leave_Module", "visit_ClassDef", "leave_ClassDef")
 
 
-def _events(module: cst.Module, walker: str, sparse: bool = False) -> List[Tuple[str, int, int]]:
-    seen: List[Tuple[str, int, int]] = []
+def _events(module: cst.Module, walker: str, sparse: bool = False) -> List[Tuple[str, int, int, int]]:
+    """Each handler call: which, on what node, the statement stack's depth and the statement
+    the node was recorded as visited in."""
+    seen: List[Tuple[str, int, int, int]] = []
     stack: List[cst.CSTNode] = []
+    visited_in: Dict[int, cst.CSTNode] = {}
     methods: Dict[str, List[Callable[[cst.CSTNode], None]]] = {}
     for name in NODE_TYPES:
         for event in ("visit_", "leave_"):
             key = event + name
             if not sparse or key in SPARSE:
-                methods[key] = [lambda node, key=key: seen.append((key, id(node), len(stack)))]
+                methods[key] = [lambda node, key=key: seen.append(
+                    (key, id(node), len(stack), id(visited_in.get(id(node)))))]
     if walker == "libcst":
-        module.visit(_Batched(methods, stack))
+        module.visit(_Batched(methods, stack, visited_in))
     else:
-        _walk(module, methods, stack)
+        _walk(module, methods, stack, visited_in)
     assert stack == []  # every statement pushed was popped
     return seen
 
@@ -87,8 +91,8 @@ def test_same_visits_on_every_kind_of_node() -> None:
     events = _events(module, "fast")
     assert events == _events(module, "libcst")
     assert _events(module, "fast", sparse=True) == _events(module, "libcst", sparse=True)
-    assert any(key == "visit_Comment" for key, _, _ in _events(module, "fast", sparse=True))
-    kinds = {key.split("_", 1)[1] for key, _, _ in events}
+    assert any(key == "visit_Comment" for key, _, _, _ in _events(module, "fast", sparse=True))
+    kinds = {key.split("_", 1)[1] for key, _, _, _ in events}
     assert {"Match", "TypeAlias", "NamedExpr", "FormattedString", "Lambda", "Comment"} <= kinds
 
 
@@ -96,7 +100,7 @@ def test_deep_nesting_does_not_overflow() -> None:
     depth = 2500
     module = cst.Module(body=[cst.SimpleStatementLine([cst.Expr(_nested(depth))])])
     events = _events(module, "fast")
-    assert sum(1 for key, _, _ in events if key == "visit_List") == depth
+    assert sum(1 for key, _, _, _ in events if key == "visit_List") == depth
 
 
 def _nested(depth: int) -> cst.BaseExpression:
