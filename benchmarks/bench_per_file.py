@@ -4,13 +4,16 @@
 
 Reports the median over --repeat runs, in ms per file, of: libcst parse (the reference),
 testaudit's parse (``cst_parse``: no re-validation), libcst's PositionProvider, testaudit's
-Positions, a walk with no handlers, and a whole `analyze_file` with every rule;
-each as a ratio to the parse measured in the same run. The machine may be shared: only the
+Positions (the whole-module codegen pass), StatementPositions' set-up (``ast`` parse and pairing),
+a walk with no handlers, and a whole `analyze_file` with every rule: as a run does it
+(StatementPositions) and with the whole-module pass instead; each as a ratio to the parse
+measured in the same run, with the garbage collector tuned as a run's workers tune it. The machine may be shared: only the
 ratios are comparable between runs.
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import statistics
 import time
@@ -24,8 +27,9 @@ from testaudit import analyze
 from testaudit.cst_parse import parse_module
 from testaudit.config import Config
 from testaudit.discover import SourceFile
-from testaudit.positions import Positions
+from testaudit.positions import Positions, StatementPositions
 from testaudit.registry import build_ruleset
+from testaudit.source import decode
 
 
 def main() -> None:
@@ -41,11 +45,16 @@ def main() -> None:
     sample = random.sample(candidates, min(args.files, len(candidates)))
     datas = [p.read_bytes() for p in sample]
     modules: List[cst.Module] = []
+    parsed: List[bytes] = []
     for d in datas:
         try:
             modules.append(cst.parse_module(d))
+            parsed.append(d)
         except Exception:  # noqa: BLE001 - broken files are part of real corpora
             pass
+    from testaudit.engine import GC_THRESHOLDS
+
+    gc.set_threshold(*GC_THRESHOLDS)
     config = Config(root=str(root))
     analyze.init_worker(config, build_ruleset(config))
     sources = [SourceFile(str(p), p.relative_to(root).as_posix()) for p in sample]
@@ -56,6 +65,14 @@ def main() -> None:
                 cst.parse_module(d)
             except Exception:  # noqa: BLE001
                 pass
+
+    def whole_module_positions() -> None:
+        analyze.StatementPositions = lambda module, *_: Positions(module)  # type: ignore
+        try:
+            for s in sources:
+                analyze.analyze_file(s)
+        finally:
+            analyze.StatementPositions = StatementPositions  # type: ignore[misc]
 
     def fast_parse() -> None:
         for d in datas:
@@ -70,8 +87,11 @@ def main() -> None:
         ("PositionProvider", lambda: [MetadataWrapper(m, unsafe_skip_copy=True).resolve(PositionProvider)
                                       for m in modules], len(modules)),
         ("Positions", lambda: [Positions(m) for m in modules], len(modules)),
+        ("StatementPositions set-up", lambda: [StatementPositions(m, d, decode(d), [])
+                                               for m, d in zip(modules, parsed)], len(modules)),
         ("walk, no handlers", lambda: [analyze._walk(m, {}, []) for m in modules], len(modules)),
         ("analyze_file, all rules", lambda: [analyze.analyze_file(s) for s in sources], len(sources)),
+        ("  with Positions instead", whole_module_positions, len(sources)),
     ]
     runs: Dict[str, List[float]] = {name: [] for name, _, _ in cases}
     for _ in range(args.repeat):  # interleaved, so a noisy moment hits every case alike

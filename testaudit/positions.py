@@ -312,7 +312,7 @@ class StatementPositions:
             pairing = _Pairing(module, LINE_BREAK.split(source))
             pairing.body(module.body, tree.body, ())
             self._anchors = pairing.anchors
-        except (SyntaxError, ValueError, RecursionError, MemoryError, _Unpaired):
+        except Exception:  # noqa: BLE001 - SyntaxError, RecursionError, _Unpaired: the whole pass answers
             self._full = Positions(module)
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
