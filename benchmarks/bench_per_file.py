@@ -29,7 +29,7 @@ from testaudit.config import Config
 from testaudit.discover import SourceFile
 from testaudit.positions import Positions, StatementPositions
 from testaudit.registry import build_ruleset
-from testaudit.source import decode
+from testaudit.source import decode, split_lines
 
 
 def main() -> None:
@@ -87,7 +87,7 @@ def main() -> None:
         ("PositionProvider", lambda: [MetadataWrapper(m, unsafe_skip_copy=True).resolve(PositionProvider)
                                       for m in modules], len(modules)),
         ("Positions", lambda: [Positions(m) for m in modules], len(modules)),
-        ("StatementPositions set-up", lambda: [StatementPositions(m, d, decode(d), [])
+        ("StatementPositions set-up", lambda: [StatementPositions(m, d, split_lines(decode(d)), [])
                                                for m, d in zip(modules, parsed)], len(modules)),
         ("walk, no handlers", lambda: [analyze._walk(m, {}, []) for m in modules], len(modules)),
         ("analyze_file, all rules", lambda: [analyze.analyze_file(s) for s in sources], len(sources)),

@@ -131,7 +131,7 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
 
 
 def _visit(parsed: cst.Module, data: bytes, ctx: FileContext, rules: Sequence[Rule]) -> FileFacts:
-    ctx.positions = StatementPositions(parsed, data, ctx.source, ctx.stmt_stack, ctx.visited_in)
+    ctx.positions = StatementPositions(parsed, data, ctx.lines, ctx.stmt_stack, ctx.visited_in)
     collector = FactsCollector(ctx)
     stack = ctx.stmt_stack
     methods: Dict[str, List[Callable[[cst.CSTNode], None]]] = {}

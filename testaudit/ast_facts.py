@@ -28,6 +28,7 @@ from testaudit.facts import (
 from testaudit.model import FileFacts
 from testaudit.pytest_model import is_test_function_name, requested_params
 from testaudit.rule import LINE_BREAK, FileContext
+from testaudit.source import code_points
 
 _Def = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -284,7 +285,7 @@ class _Extractor:
         if self._lines is None:
             self._lines = LINE_BREAK.split(self.ctx.source)
         text = self._lines[node.lineno - 1] if node.lineno <= len(self._lines) else ""
-        match = pattern.match(text, _code_points(text, node.col_offset))
+        match = pattern.match(text, code_points(text, node.col_offset))
         if match is None or match.group(1) != node.name:
             raise _Unsure(node.name)
         return node.lineno, match.start(1) + 1, match.end(1) + 1
@@ -294,7 +295,7 @@ class _Extractor:
         if self._lines is None:
             self._lines = LINE_BREAK.split(self.ctx.source)
         text = self._lines[alias.lineno - 1] if alias.lineno <= len(self._lines) else ""
-        start = _code_points(text, alias.col_offset)
+        start = code_points(text, alias.col_offset)
         if text[start:start + len(alias.name)] != alias.name:  # `a . b`, a line continuation…
             raise _Unsure(alias.name)
         return alias.lineno, start + 1, start + 1 + len(alias.name)
@@ -333,8 +334,3 @@ def _order(node: Any) -> Tuple[int, int, int, int]:
     """Pre-order position key: start ascending, then the larger (enclosing) range first."""
     return (node.lineno, node.col_offset, -(node.end_lineno or 0), -(node.end_col_offset or 0))
 
-
-def _code_points(line: str, utf8_offset: int) -> int:
-    if line.isascii():
-        return utf8_offset
-    return len(line.encode("utf-8")[:utf8_offset].decode("utf-8", errors="replace"))

@@ -24,7 +24,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst._position import CodePosition, CodeRange
 
-from testaudit.rule import LINE_BREAK
+from testaudit.source import code_points
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
@@ -185,16 +185,13 @@ if hasattr(ast, "Match"):
 class _Pairing:
     """Walks the libcst statements and the ast statements together (both in source order)."""
 
-    def __init__(self, module: cst.Module, lines: List[str]) -> None:
+    def __init__(self, module: cst.Module, lines: Sequence[str]) -> None:
         self.default_indent = module.default_indent
         self.lines = lines
         self.anchors: Dict[int, _Anchor] = {}
 
     def column(self, line: int, utf8_offset: int) -> int:
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        if text.isascii():
-            return utf8_offset
-        return len(text.encode("utf-8")[:utf8_offset].decode("utf-8", errors="replace"))
+        return code_points(self.lines[line - 1] if 0 < line <= len(self.lines) else "", utf8_offset)
 
     def add(self, node: cst.CSTNode, first: ast.stmt, last: ast.stmt, indent: Tuple[str, ...],
             is_elif: bool = False) -> None:
@@ -295,7 +292,7 @@ class StatementPositions:
     statement stack (``FileContext.stmt_stack``) and ``visited_in`` where each node was visited
     (``FileContext.visited_in``): they say which statement to generate."""
 
-    def __init__(self, module: cst.Module, data: bytes, source: str, stack: Sequence[cst.CSTNode],
+    def __init__(self, module: cst.Module, data: bytes, lines: Sequence[str], stack: Sequence[cst.CSTNode],
                  visited_in: Optional[Mapping[int, cst.CSTNode]] = None) -> None:
         self._module = module
         self._stack = stack
@@ -309,7 +306,7 @@ class StatementPositions:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 tree = ast.parse(data)
-            pairing = _Pairing(module, LINE_BREAK.split(source))
+            pairing = _Pairing(module, lines)
             pairing.body(module.body, tree.body, ())
             self._anchors = pairing.anchors
         except Exception:  # noqa: BLE001 - SyntaxError, RecursionError, _Unpaired: the whole pass answers

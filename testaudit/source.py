@@ -32,6 +32,13 @@ def split_lines(text: str) -> List[str]:
     return lines
 
 
+def code_points(line: str, utf8_offset: int) -> int:
+    """The column, in code points, of a UTF-8 byte offset into ``line`` (``ast``'s columns)."""
+    if line.isascii():
+        return utf8_offset
+    return len(line.encode("utf-8")[:utf8_offset].decode("utf-8", errors="replace"))
+
+
 def decode(data: bytes) -> str:
     """Source text: the declared (or BOM-detected) encoding, undecodable bytes replaced."""
     encoding, bom = encoding_of(data)

@@ -28,7 +28,8 @@ ALLOWED: Dict[str, Set[str]] = {
                            "testaudit.__version__", "testaudit"},
     "testaudit.fixes": {"testaudit.model", "testaudit.atomic", "testaudit.source"},
     "testaudit.gitrev": {"testaudit.config", "testaudit.errors"},
-    "testaudit.ast_facts": {"testaudit.facts", "testaudit.model", "testaudit.pytest_model", "testaudit.rule"},
+    "testaudit.ast_facts": {"testaudit.facts", "testaudit.model", "testaudit.pytest_model", "testaudit.rule",
+                            "testaudit.source"},
     "testaudit.report": {"testaudit.model", "testaudit.score", "testaudit.source", "testaudit.report",
                          "testaudit.badge",  # the badge's colour table, so the HTML score wears the badge's colour
                          "testaudit.__version__", "testaudit"},

@@ -70,12 +70,12 @@ def _visit_everything(module: cst.Module, data: bytes) -> None:
     node again after the visit (as a rule's ``finish`` does); both against PositionProvider."""
     from testaudit.analyze import _STATEMENTS
     from testaudit.positions import StatementPositions
-    from testaudit.source import decode
+    from testaudit.source import decode, split_lines
 
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     stack: list = []
     visited_in: dict = {}
-    ours = StatementPositions(module, data, decode(data), stack, visited_in)
+    ours = StatementPositions(module, data, split_lines(decode(data)), stack, visited_in)
     bad = []
 
     def visit(node: cst.CSTNode) -> None:
@@ -94,7 +94,7 @@ def _visit_everything(module: cst.Module, data: bytes) -> None:
     for child in module.children:
         visit(child)
     assert not bad, bad[:5]
-    later = StatementPositions(module, data, decode(data), [], visited_in if module.body else {})
+    later = StatementPositions(module, data, split_lines(decode(data)), [], visited_in if module.body else {})
     bad = [(type(n).__name__, r, later[n]) for n, r in expected.items() if later[n] != r]
     assert not bad, bad[:5]
 
@@ -125,18 +125,18 @@ def test_statement_positions_generate_only_what_is_asked() -> None:
     test_a = module.body[1]
     assign = test_a.body.body[0]
     call = assign.body[0].value
-    ours = StatementPositions(module, source.encode(), source, [test_a, assign])
+    ours = StatementPositions(module, source.encode(), source.split("\n"), [test_a, assign])
     assert ours[test_a].start.line == 4 and ours[assign].start.line == 5
     assert (ours[call].start.line, ours[call].start.column, ours[call].end.column) == (5, 8, 12)
     assert ours._full is None and len(ours._spans) < 20
-    assert StatementPositions(module, source.encode(), source, []).one_line(assign) == 5
+    assert StatementPositions(module, source.encode(), source.split("\n"), []).one_line(assign) == 5
 
 
 def test_statement_positions_fall_back_to_the_whole_module_when_ast_disagrees() -> None:
     from testaudit.positions import StatementPositions
 
     source = "x = 1\n"
-    ours = StatementPositions(cst.parse_module(source), b"x = 1\ny = 2\n", source, [])  # not the same code
+    ours = StatementPositions(cst.parse_module(source), b"x = 1\ny = 2\n", [source], [])  # not the same code
     assert ours._full is not None
     module = cst.parse_module(source)
-    assert StatementPositions(module, b"x = 1\ny = 2\n", source, [])[module.body[0]].start.line == 1
+    assert StatementPositions(module, b"x = 1\ny = 2\n", [source], [])[module.body[0]].start.line == 1
