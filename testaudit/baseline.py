@@ -177,10 +177,10 @@ def write_file(path: str, result: RunResult, allow_new: bool, prune_only: bool) 
     """Create or update the baseline file at ``path`` from a run; written (atomically) only when
     its text changes. Returns the update and whether the file was written."""
     from testaudit.atomic import write_text_atomic
-    from testaudit.score import compute
+    from testaudit.score import overall
 
     old = load(path) if os.path.exists(path) else None
-    score = float(format_score(compute(result.modules, dict(result.weights)).value))
+    score = float(format_score(overall(result).value))
     upd = update(result, old, score, allow_new=allow_new, prune_only=prune_only)
     text = render(upd.baseline)
     current = None

@@ -439,7 +439,7 @@ _CONTAINERS = frozenset({list, dict})
 # Outcomes are written as ``[values, outcomes]``: every rule code, name, severity, message,
 # category, chain, tag list and score summary is written once in ``values`` and referred to by
 # its index (33,000 findings of a corpus run share 8,700 messages and 20 names; the run record
-# shrank from 11.5 to 4 MB and loads with a tenth of the string objects).
+# shrank from 11.8 to 7.5 MB, its outcomes from 396,000 strings to 92,000).
 class _Values:
     """The shared-values table an encoding fills: value → index, first come first numbered."""
 

@@ -106,7 +106,7 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
     from testaudit.atomic import write_text_atomic
     from testaudit.errors import ConfigError
     from testaudit.report import get_reporter
-    from testaudit.report.summary import overall as overall_score
+    from testaudit.score import overall as overall_score
     from testaudit.score import below_threshold, format_score
 
     def run() -> int:
@@ -493,7 +493,7 @@ def badge(paths: Tuple[str, ...], fmt: str, output: Optional[str], from_json: Op
 
 def _score_of(paths: Tuple[str, ...], config_file: Optional[str], jobs: Optional[int]) -> float:
     from testaudit import api
-    from testaudit.report.summary import overall as overall_score
+    from testaudit.score import overall as overall_score
 
     config = api.load(list(paths), config_file)
     with _progress_display(enabled=True) as progress:

@@ -24,7 +24,7 @@ Progress = Callable[[int, int], None]
 def point_of(commit: str, date: str, subject: str, result: RunResult) -> TrendPoint:
     from testaudit import score
 
-    value = score.compute(result.modules, dict(result.weights))
+    value = score.overall(result)
     rules = tuple((r.code, round(r.compliance * 100, 1)) for r in value.rules if r.applicable)
     return TrendPoint(commit, date, subject, value.value, len(result.modules), len(result.findings), rules)
 

@@ -83,16 +83,8 @@ class Positions:
         state = _SpanState(default_indent=module.default_indent, default_newline=module.default_newline)
         module._codegen(state)
         self._spans = state.spans
-        tokens = state.tokens
-        self._offsets = [0, *accumulate(map(len, tokens))]
-        code = "".join(tokens)
-        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(code)]
+        self._position = _Run(state.tokens, 1).position
         self._cache: Dict[int, CodeRange] = {}
-
-    def _position(self, token_index: int) -> CodePosition:
-        offset = self._offsets[min(token_index, len(self._offsets) - 1)]
-        line = bisect_right(self._line_starts, offset) - 1
-        return CodePosition(line + 1, offset - self._line_starts[line])
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         key = id(node)

@@ -17,7 +17,7 @@ from itertools import chain
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable, Dict, Iterable, Mapping, Sequence, Tuple
 
-from testaudit.model import ModuleSummary
+from testaudit.model import ModuleSummary, RunResult
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,11 @@ def compute(modules: Iterable[ModuleSummary], weights: Mapping[str, float]) -> S
     applicable = Counter(chain.from_iterable(m.applicable for m in mods))
     failing = Counter(code for m in mods if m.failing for code in m.failing if code in m.applicable)
     return _score(applicable, failing, len(mods), weights)
+
+
+def overall(result: RunResult) -> Score:
+    """A run's score: every module it scored, with its rules' weights."""
+    return compute(result.modules, dict(result.weights))
 
 
 def combine(scores: Iterable[Score], weights: Mapping[str, float]) -> Score:

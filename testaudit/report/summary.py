@@ -44,11 +44,6 @@ def summarize(result: RunResult) -> Summary:
     )
 
 
-def overall(result: RunResult) -> scoring.Score:
-    """The run's score alone (what :func:`summarize` computes as ``overall``)."""
-    return scoring.compute(result.modules, dict(result.weights))
-
-
 def fix_label(f: Finding) -> str:
     """How a finding's fix is marked in every format: ``[fix]`` (safe), ``[unsafe fix]`` or ''."""
     if f.fix is None:
