@@ -129,7 +129,9 @@ def test_sigint_during_badge_leaves_no_partial_badge(tmp_path: Path) -> None:
     shutil.rmtree(root / DIR, ignore_errors=True)
     for fraction in (0.3, 0.8, 0.99):
         code, err, _ = run(root, ["badge", ".", "-o", "badge.svg"], interrupt_after=took * fraction)
-        assert code in (0, 130) and "Traceback" not in err, err
+        assert code in (0, 130, -signal.SIGINT) and "Traceback" not in err, err
+        if code == -signal.SIGINT:  # arrived as the interpreter was exiting: all its work was done
+            assert (root / "badge.svg").exists(), err
         if (root / "badge.svg").exists():
             assert (root / "badge.svg").read_bytes() == full
         assert not [p for p in root.iterdir() if p.name.endswith(".tmp")]
