@@ -131,10 +131,11 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
 
 
 def _visit(parsed: cst.Module, data: bytes, ctx: FileContext, rules: Sequence[Rule]) -> FileFacts:
-    ctx.positions = StatementPositions(parsed, data, ctx.lines, ctx.stmt_stack, ctx.visited_in)
+    positions = ctx.positions = StatementPositions(parsed, data, ctx.lines, ctx.stmt_stack, ctx.visited_in)
     collector = FactsCollector(ctx)
     stack = ctx.stmt_stack
-    methods: Dict[str, List[Callable[[cst.CSTNode], None]]] = {}
+    # positions first: it numbers each statement's calls, which the others may ask about
+    methods: Dict[str, List[Callable[[cst.CSTNode], None]]] = {"visit_Call": [positions.visit_Call]}  # type: ignore[list-item]
     for visitor in (collector, *rules):
         for name in _handler_names(type(visitor)):
             methods.setdefault(name, []).append(getattr(visitor, name))

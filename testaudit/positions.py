@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import warnings
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -181,6 +182,10 @@ class _Pairing:
         self.default_indent = module.default_indent
         self.lines = lines
         self.anchors: Dict[int, _Anchor] = {}
+        self.ast_of: Dict[int, Sequence[ast.AST]] = {}  # statement → its ast statement(s)
+        self.import_names: Dict[int, ast.alias] = {}  # a name an import binds (or its `*`) → ast's alias
+        self.def_names: Dict[int, cst.CSTNode] = {}  # a def's or class's name → the statement
+        self.decorators: Dict[int, ast.expr] = {}  # a decorator → ast's expression after its `@`
 
     def column(self, line: int, utf8_offset: int) -> int:
         return code_points(self.lines[line - 1] if 0 < line <= len(self.lines) else "", utf8_offset)
@@ -201,8 +206,11 @@ class _Pairing:
                 if count == 0 or i + count > len(nodes):
                     raise _Unpaired(stmt)
                 self.add(stmt, nodes[i], nodes[i + count - 1], indent)
+                self.ast_of[id(stmt)] = nodes[i:i + count]
                 for small, node in zip(stmt.body, nodes[i:i + count]):  # `import a; b = 1`: each its own
                     self.add(small, node, node, indent)
+                    if type(small) is cst.ImportFrom or type(small) is cst.Import:
+                        self.aliases(small, node)
                 i += count
                 continue
             if i >= len(nodes):
@@ -217,6 +225,12 @@ class _Pairing:
         if kinds is None or type(node) not in kinds:
             raise _Unpaired(stmt)
         self.add(stmt, node, node, indent, is_elif)
+        self.ast_of[id(stmt)] = (node,)
+        if type(stmt) is cst.FunctionDef or type(stmt) is cst.ClassDef:
+            self.def_names[id(stmt.name)] = stmt
+            if len(stmt.decorators) == len(node.decorator_list):
+                for decorator, expr in zip(stmt.decorators, node.decorator_list):
+                    self.decorators[id(decorator)] = expr
         if type(stmt) in (cst.Try, cst.TryStar):
             self.suite(stmt.body, node.body, indent)
             if len(stmt.handlers) != len(node.handlers):
@@ -240,6 +254,20 @@ class _Pairing:
                 self.compound(orelse, node.orelse[0], indent, is_elif=True)
             elif hasattr(node, "orelse"):
                 self.orelse(orelse, node.orelse, indent)
+
+    def aliases(self, small: Any, node: Any) -> None:
+        """Pair an import's names with ast's aliases (which have positions from Python 3.10)."""
+        if not isinstance(node, (ast.Import, ast.ImportFrom)) or not node.names:
+            return
+        if type(small.names) is cst.ImportStar:
+            pairs = [(small.names, node.names[0])]
+        elif len(small.names) == len(node.names):
+            pairs = [(alias.name, a) for alias, a in zip(small.names, node.names)]
+        else:
+            return
+        for name, a in pairs:
+            if getattr(a, "lineno", None) is not None:
+                self.import_names[id(name)] = a
 
     def orelse(self, clause: Optional[cst.CSTNode], nodes: List[ast.stmt], indent: Tuple[str, ...]) -> None:
         if clause is None:
@@ -279,6 +307,64 @@ class _Run:
         return CodePosition(self.first_line + line, column)
 
 
+# Before 3.12, CPython places expressions inside f-strings by re-parsing them, sometimes wrongly
+_FSTRING_POSITIONS = sys.version_info >= (3, 12)
+
+
+def _ast_calls(nodes: Optional[Sequence[ast.AST]]) -> Optional[List[ast.Call]]:
+    """The calls in ``nodes`` outside the statements they hold, in libcst's visiting order; None
+    when ast cannot be trusted to place them."""
+    if nodes is None:
+        return None
+    calls: List[ast.Call] = []
+    todo: List[Tuple[ast.AST, bool]] = [(n, False) for n in nodes]
+    fields = _AST_FIELDS.get
+    while todo:
+        node, in_fstring = todo.pop()
+        for name in fields(type(node)) or _ast_fields(type(node)):
+            value = getattr(node, name, None)
+            for child in value if type(value) is list else (value,):
+                if not isinstance(child, ast.AST) or isinstance(child, ast.stmt):
+                    continue
+                inside = in_fstring or type(child) is ast.JoinedStr
+                if type(child) is ast.Call:
+                    if inside and not _FSTRING_POSITIONS:
+                        return None
+                    calls.append(cast(ast.Call, child))
+                todo.append((child, inside))
+    calls.sort(key=lambda c: (c.lineno, c.col_offset, -(c.end_lineno or 0), -(c.end_col_offset or 0)))
+    return calls
+
+
+_AST_FIELDS: Dict[type, Tuple[str, ...]] = {}
+_SCALARS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "name", "names", "module", "level", "asname",
+                      "kind", "conversion", "is_async", "type_comment", "type_ignores"})
+
+
+def _ast_fields(cls: type) -> Tuple[str, ...]:
+    """The fields of an ast node type that can hold expressions (not its names, operators or
+    load/store contexts: a third of the nodes)."""
+    fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in _SCALARS)
+    _AST_FIELDS[cls] = fields or ("",)  # ("",): known, nothing to read (getattr gives None)
+    return fields
+
+
+def _head(call: cst.Call) -> str:
+    """What the call's code starts with: its callee's leftmost name, or ``(``."""
+    node: cst.CSTNode = call.func
+    while True:
+        if getattr(node, "lpar", ()):
+            return "("
+        if type(node) is cst.Attribute or type(node) is cst.Subscript:
+            node = node.value  # type: ignore[attr-defined]
+        elif type(node) is cst.Call:
+            node = node.func  # type: ignore[attr-defined]
+        elif type(node) is cst.Name:
+            return node.value  # type: ignore[attr-defined,no-any-return]
+        else:
+            return ""
+
+
 class StatementPositions:
     """The mapping :class:`Positions` is, computed as described above. ``stack`` is the visit's
     statement stack (``FileContext.stmt_stack``) and ``visited_in`` where each node was visited
@@ -294,13 +380,17 @@ class StatementPositions:
         self._done: Set[int] = set()  # statements generated whole: what they hold is in _spans
         self._full: Optional[Positions] = None
         self._anchors: Dict[int, _Anchor] = {}
+        self._lines = lines
+        self._calls_seen: Dict[int, Tuple[cst.CSTNode, int]] = {}  # call → (its statement, ordinal)
+        self._call_count: Dict[int, int] = {}
+        self._calls: Dict[int, Optional[List[ast.Call]]] = {}  # statement → ast's calls in source order
+        self._pairing = _Pairing(module, lines)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 tree = ast.parse(data)
-            pairing = _Pairing(module, lines)
-            pairing.body(module.body, tree.body, ())
-            self._anchors = pairing.anchors
+            self._pairing.body(module.body, tree.body, ())
+            self._anchors = self._pairing.anchors
         except Exception:  # noqa: BLE001 - SyntaxError, RecursionError, _Unpaired: the whole pass answers
             self._full = Positions(module)
 
@@ -312,9 +402,12 @@ class StatementPositions:
         if self._full is not None:
             return self._full[node]
         anchor = self._anchors.get(key)
+        rng: Optional[CodeRange]
         if anchor is not None:
             rng = CodeRange(CodePosition(*anchor.start), CodePosition(*anchor.end))
         else:
+            rng = None if key in self._spans else self._from_ast(node)
+        if rng is None:
             span = self._spans.get(key) or self._generate(node)
             if span is None:
                 self._full = Positions(self._module)
@@ -323,6 +416,91 @@ class StatementPositions:
             rng = CodeRange(run.position(start), run.position(end))
         self._cache[key] = rng
         return rng
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """Number the calls of each statement as the walk meets them (in source order, an outer
+        call before the calls it holds: ast's calls sorted by start, the longest first)."""
+        if self._stack:
+            stmt = self._stack[-1]
+            ordinal = self._call_count.get(id(stmt), 0)
+            self._call_count[id(stmt)] = ordinal + 1
+            self._calls_seen[id(node)] = (stmt, ordinal)
+
+    # -- nodes ast places: calls, the names an import binds, a def's or class's name -------------
+    def _from_ast(self, node: cst.CSTNode) -> Optional[CodeRange]:
+        kind = type(node)
+        if kind is cst.Call:
+            seen = self._calls_seen.get(id(node))
+            return self._call(cast(cst.Call, node), *seen) if seen is not None else None
+        alias = self._pairing.import_names.get(id(node))
+        if alias is not None:
+            return self._span(alias.lineno, alias.col_offset, alias.name)
+        stmt = self._pairing.def_names.get(id(node))
+        if stmt is not None:
+            return self._def_name(stmt)
+        expr = self._pairing.decorators.get(id(node))
+        if expr is not None:
+            return self._decorator(cast(cst.Decorator, node), expr)
+        return None
+
+    def _decorator(self, node: cst.Decorator, expr: ast.expr) -> Optional[CodeRange]:
+        """From its ``@`` to the end of its expression."""
+        end = self._end(expr)
+        if getattr(node.decorator, "lpar", ()) or end is None:
+            return None  # ast's range leaves out the parentheses
+        code = self._code(expr.lineno)
+        column = code_points(code, expr.col_offset)
+        at = code.rfind("@", 0, column)
+        if at < 0 or code[at + 1:column].strip(" \t"):
+            return None
+        return CodeRange(CodePosition(expr.lineno, at), end)
+
+    def _span(self, line: int, utf8_offset: int, text: str) -> Optional[CodeRange]:
+        """``text`` on ``line`` from ``utf8_offset``, if it is there."""
+        code = self._code(line)
+        column = code_points(code, utf8_offset)
+        if code[column:column + len(text)] != text:
+            return None
+        return CodeRange(CodePosition(line, column), CodePosition(line, column + len(text)))
+
+    def _def_name(self, stmt: Any) -> Optional[CodeRange]:
+        anchor = self._anchors.get(id(stmt))
+        if anchor is None:
+            return None
+        line, column = anchor.start
+        if type(stmt) is cst.ClassDef:
+            column += len("class") + len(stmt.whitespace_after_class.value)
+        else:
+            if stmt.asynchronous is not None:
+                column += len("async") + len(stmt.asynchronous.whitespace_after.value)
+            column += len("def") + len(stmt.whitespace_after_def.value)
+        name = stmt.name.value
+        code = self._code(line)
+        if code[column:column + len(name)] != name:  # a backslash continuation, say
+            return None
+        return CodeRange(CodePosition(line, column), CodePosition(line, column + len(name)))
+
+    def _call(self, node: cst.Call, stmt: cst.CSTNode, ordinal: int) -> Optional[CodeRange]:
+        calls = self._calls.get(id(stmt), ())
+        if calls == ():
+            calls = self._calls[id(stmt)] = _ast_calls(self._pairing.ast_of.get(id(stmt)))
+        if calls is None or ordinal >= len(calls):
+            return None
+        call = calls[ordinal]
+        start = self._span(call.lineno, call.col_offset, _head(node))
+        end = self._end(call)
+        if start is None or end is None:  # not the same call: trust none of this statement's
+            self._calls[id(stmt)] = None
+            return None
+        return CodeRange(start.start, end)
+
+    def _code(self, line: int) -> str:
+        return self._lines[line - 1] if 0 < line <= len(self._lines) else ""
+
+    def _end(self, node: ast.expr) -> Optional[CodePosition]:
+        if node.end_lineno is None or node.end_col_offset is None:
+            return None
+        return CodePosition(node.end_lineno, code_points(self._code(node.end_lineno), node.end_col_offset))
 
     def one_line(self, statement: cst.CSTNode) -> int:
         """The line of a simple statement written on one line (what any node being visited in it

@@ -61,6 +61,12 @@ STATEMENTS_EXTRA = {
         "try:\n    pass\nexcept* ValueError:\n    pass\n"
         "# trailing comment\n"
     ),
+    "calls_in_fstrings": "x = f'{g(1)}' + h(\n    f'{k(2)!r:>{w()}}')\nassert y(\n    z), f'{m()}'\n",
+    "calls_everywhere": (
+        "@a.b(c(1))\n@d\nclass K(e(2), metaclass=f()):\n    @g(\n        h())\n    async def  m(self, x=i(3)) -> j():\n"
+        "        return (k)(l(4))(5)[6](\n            lambda: n(o()))\nv = [p(q) for q in r(s(7)) if t(q)]\n"
+        "from u import (a as b,\n    c)\nimport v.w as x, y\nfrom z import *\n"
+    ),
     "newer_syntax_than_ast": "type Alias = list[int]\ndef f[T](x: T) -> T:\n    return g(x)\n",
 }
 
@@ -84,6 +90,8 @@ def _visit_everything(module: cst.Module, data: bytes) -> None:
             stack.append(node)
         if stack:
             visited_in[id(node)] = stack[-1]
+        if type(node) is cst.Call:
+            ours.visit_Call(node)  # as the walk does, before any other handler
         if ours[node] != expected[node]:
             bad.append((type(node).__name__, expected[node], ours[node]))
         for child in node.children:
@@ -140,3 +148,60 @@ def test_statement_positions_fall_back_to_the_whole_module_when_ast_disagrees() 
     assert ours._full is not None
     module = cst.parse_module(source)
     assert StatementPositions(module, b"x = 1\ny = 2\n", [source], [])[module.body[0]].start.line == 1
+
+
+def test_calls_decorators_and_bound_names_come_from_ast_without_codegen() -> None:
+    """Calls (numbered as the walk meets them), decorators, the names imports bind and the names of
+    defs and classes are placed from ast: nothing is generated for them."""
+    from testaudit.positions import StatementPositions
+
+    source = STATEMENTS_EXTRA["calls_everywhere"]
+    module = cst.parse_module(source)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    stack: list = []
+    ours = StatementPositions(module, source.encode(), source.split("\n"), stack)
+    asked = []
+
+    class Walk(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                stack.append(node)
+            if type(node) is cst.Call:
+                ours.visit_Call(node)
+                asked.append(node)
+            elif type(node) is cst.Decorator:
+                asked.append(node)
+            elif type(node) in (cst.FunctionDef, cst.ClassDef):
+                asked.append(node.name)
+            elif type(node) is cst.ImportAlias:
+                asked.append(node.name)
+            elif type(node) is cst.ImportStar:
+                asked.append(node)
+            return True
+
+        def on_leave(self, node: cst.CSTNode) -> None:
+            if stack and stack[-1] is node:
+                stack.pop()
+
+    module.visit(Walk())
+    assert len(asked) == 28  # 18 calls, 3 decorators, 2 names defined, 5 imported
+    wrong = [(type(n).__name__, expected[n], ours[n]) for n in asked if ours[n] != expected[n]]
+    assert not wrong, wrong[:3]
+    assert ours._full is None and not ours._spans, "generated code for a node ast places"
+
+
+def test_calls_numbered_out_of_order_are_placed_by_codegen() -> None:
+    """If the numbering ever disagreed with ast's order, the callee check catches it and the
+    statement's calls are generated instead of misplaced."""
+    from testaudit.positions import StatementPositions
+
+    source = "x = (a(1),\n     b(2))\n"
+    module = cst.parse_module(source)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    line = module.body[0]
+    calls = [e.value for e in line.body[0].value.elements]
+    ours = StatementPositions(module, source.encode(), source.split("\n"), [line])
+    for call in reversed(calls):  # b numbered 0, a numbered 1
+        ours.visit_Call(call)
+    assert [ours[c] for c in calls] == [expected[c] for c in calls]
+    assert ours._calls[id(line)] is None  # distrusted after the first mismatch
