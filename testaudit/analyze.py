@@ -13,7 +13,7 @@ import signal
 import sys
 import warnings
 from functools import lru_cache
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, cast
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -211,7 +211,7 @@ def _walk(root: cst.CSTNode, methods: Dict[str, List[Callable[[cst.CSTNode], Non
     def plan(cls: type) -> Tuple[_Handlers, _Handlers, bool, Tuple[str, ...]]:
         visit = tuple(methods.get("visit_" + cls.__name__, ()))
         leave = tuple(methods.get("leave_" + cls.__name__, ()))
-        plans[cls] = (visit, leave, cls in _STATEMENTS, _child_fields(cls))
+        plans[cls] = (visit, leave, cls in _STATEMENTS, _child_fields(cls)[::-1])
         return plans[cls]
 
     def worth(cls: type) -> bool:
@@ -220,20 +220,21 @@ def _walk(root: cst.CSTNode, methods: Dict[str, List[Callable[[cst.CSTNode], Non
                 _child_fields(cls) or methods.get("visit_" + cls.__name__) or methods.get("leave_" + cls.__name__))
         return pushed[cls]
 
-    work: List[object] = [root]
+    # the work stack holds nodes to visit and 1-tuples of nodes to leave; children are pushed
+    # last field first, each field's items last first, so they pop in libcst's order
+    work: List[Any] = [root]
     pop, push = work.pop, work.append
+    worth_it = pushed.get
     while work:
-        entry = pop()
-        if type(entry) is tuple:  # leaving a node
-            node = cast(Tuple[cst.CSTNode], entry)[0]
+        node = pop()
+        if type(node) is tuple:  # leaving a node
+            node = node[0]
             for fn in plans[type(node)][1]:
                 fn(node)
             if stmt_stack and stmt_stack[-1] is node:
                 stmt_stack.pop()
             continue
-        node = cast(cst.CSTNode, entry)
-        cls = type(node)
-        visit, leave, is_statement, fields = plans.get(cls) or plan(cls)
+        visit, leave, is_statement, fields = plans.get(type(node)) or plan(type(node))
         if is_statement:  # an exact-type test: ABC isinstance costs ~5% per file
             stmt_stack.append(node)
         if stmt_stack:
@@ -242,16 +243,15 @@ def _walk(root: cst.CSTNode, methods: Dict[str, List[Callable[[cst.CSTNode], Non
             fn(node)
         if leave or is_statement:
             push((node,))
-        children: List[cst.CSTNode] = []
         for name in fields:
             value = getattr(node, name)
             kind = type(value)
             if kind is tuple or kind is list:
-                children.extend(v for v in value if pushed.get(type(v)) or (type(v) not in pushed and worth(type(v))))
-            elif pushed.get(kind) or (kind not in pushed and worth(kind)):
-                children.append(value)
-        children.reverse()
-        work.extend(children)
+                for item in reversed(value):
+                    if worth_it(type(item)) or (type(item) not in pushed and worth(type(item))):
+                        push(item)
+            elif worth_it(kind) or (kind not in pushed and worth(kind)):
+                push(value)
 
 
 class _Batched(cst.CSTVisitor):
