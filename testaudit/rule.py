@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterable, List, Optional, Protocol, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Hashable, Iterable, List, Optional, Protocol, Sequence, Tuple
 
 import libcst as cst
 
@@ -90,6 +90,9 @@ class FileContext:
         # line -> column of the `#` starting a real comment that mentions testaudit (filled by
         # the facts collector), so a suppression inside a string literal is not one
         self.comment_columns: Dict[int, int] = {}
+        # what several rules derive from the file alike, computed by the first that asks
+        # (TA601 and TA602 scan the same comments): key → value
+        self.shared: Dict[Hashable, Any] = {}
 
     @cached_property
     def lines(self) -> List[str]:

@@ -91,6 +91,20 @@ def test_ta601_not_run_on_support_modules(tmp_path: Path) -> None:
     assert _findings(tmp_path, files, "TA601") == []
 
 
+def test_ta601_and_ta602_share_one_scan_of_the_comments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both rules read the same classified comments: the file's lines are classified once, and each
+    rule still reports what it reports alone."""
+    import testaudit.rules.commented_out_test as ta601
+
+    scans = []
+    real = ta601.classify_lines
+    monkeypatch.setattr(ta601, "classify_lines", lambda lines, markers: scans.append(len(lines)) or real(lines, markers))
+    write_project(tmp_path, {"tests/test_gone.py": BVJ + "\n# def test_total():\n#     assert total(1) == 1\n"})
+    result = run_project(tmp_path, jobs=1, cache=False)
+    assert sorted(f.code for f in result.findings if f.code in ("TA601", "TA602")) == ["TA601", "TA602"]
+    assert scans == [7]
+
+
 # -- TA602 ---------------------------------------------------------------------------------
 def test_ta602_only_when_no_live_tests(tmp_path: Path) -> None:
     files = {

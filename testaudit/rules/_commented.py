@@ -68,12 +68,16 @@ class CommentedTest:
     methods: Tuple[str, ...] = ()   # for a class: the commented-out test methods it holds
 
 
+_BLANK = TextLine(blank=True, comment=False)
+_CODE = TextLine(blank=False, comment=False)
+
+
 def classify(line: str, markers: Sequence[str]) -> TextLine:
-    stripped = line.strip()
+    stripped = line.lstrip()
     if not stripped:
-        return TextLine(blank=True, comment=False)
-    if not stripped.startswith("#"):
-        return TextLine(blank=False, comment=False)
+        return _BLANK
+    if stripped[0] != "#":
+        return _CODE
     match = _COMMENT.match(line)
     assert match is not None
     hashes = match.group(2)

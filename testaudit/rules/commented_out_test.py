@@ -66,10 +66,16 @@ class Options:
 
 
 def commented_tests(rule: Rule) -> Tuple[List[CommentedTest], List[TextLine]]:
-    """The commented-out tests of the rule's file and its classified lines."""
-    lines = classify_lines(rule.ctx.lines, rule.options.disable_markers)
-    config = rule.ctx.config
-    return find_commented_tests(lines, config.python_functions, config.python_classes), lines
+    """The commented-out tests of the rule's file and its classified lines (computed once per file
+    and set of markers: TA601 and TA602 both ask)."""
+    key = ("commented-tests", rule.options.disable_markers)
+    found = rule.ctx.shared.get(key)
+    if found is None:
+        lines = classify_lines(rule.ctx.lines, rule.options.disable_markers)
+        config = rule.ctx.config
+        found = rule.ctx.shared[key] = (find_commented_tests(lines, config.python_functions, config.python_classes),
+                                         lines)
+    return found  # type: ignore[no-any-return]
 
 
 class CommentedOutTest(Rule):
