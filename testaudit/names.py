@@ -11,32 +11,39 @@ NamePos = Tuple[int, int, int]  # line, column, end column (1-based) of an impor
 NOWHERE: NamePos = (0, 0, 0)
 
 
+# Exact-type tests in the helpers every rule calls on every node: libcst's node classes are ABCs,
+# so an isinstance() that fails goes through ABCMeta.__instancecheck__, a Python-level call
+# (385,000 of them on 200 corpus files, from dotted() alone). Node classes are never subclassed.
 def dotted(node: cst.BaseExpression) -> Optional[str]:
     """``a.b.c`` for a Name/Attribute chain, else None (calls, subscripts, literals…)."""
+    kind = type(node)
+    if kind is cst.Name:
+        return node.value  # type: ignore[attr-defined,no-any-return]
     parts: List[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if isinstance(node, cst.Name):
-        parts.append(node.value)
+    while kind is cst.Attribute:
+        parts.append(node.attr.value)  # type: ignore[attr-defined]
+        node = node.value  # type: ignore[attr-defined]
+        kind = type(node)
+    if kind is cst.Name:
+        parts.append(node.value)  # type: ignore[attr-defined]
         return ".".join(reversed(parts))
     return None
 
 
 def callee(node: cst.BaseExpression) -> Optional[str]:
     """The dotted name of what a decorator or call invokes (``@pytest.fixture(...)`` → pytest.fixture)."""
-    if isinstance(node, cst.Call):
-        node = node.func
+    if type(node) is cst.Call:
+        node = node.func  # type: ignore[attr-defined]
     return dotted(node)
 
 
 def string_value(node: cst.BaseExpression) -> Optional[str]:
     """The value of a plain or implicitly concatenated string literal (no f-strings)."""
-    if isinstance(node, cst.SimpleString):
-        quick = _plain_value(node.value)
+    if type(node) is cst.SimpleString:
+        quick = _plain_value(node.value)  # type: ignore[attr-defined]
         if quick is not None:
             return quick
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+    if type(node) is cst.SimpleString or type(node) is cst.ConcatenatedString:
         try:
             value = node.evaluated_value
         except Exception:  # noqa: BLE001 - malformed escapes; treat as not a literal
