@@ -676,6 +676,7 @@ class _Reach:
     def __init__(self, config: Config, tree: _Tree) -> None:
         self.src, self.tree = config.src, tree
         self.modules: Dict[str, List[str]] = {}
+        self.names: Dict[str, Set[str]] = {}  # a dotted name → the files of it and its parents
         self.chains: Dict[str, List[str]] = {}
 
     def chain(self, rel: str) -> List[str]:
@@ -690,10 +691,15 @@ class _Reach:
         for fn in facts.functions:
             names.update(call.target for call in fn.calls)
         found: Set[str] = set()
-        for mod in _module_and_parents(names):
-            if mod not in self.modules:
-                self.modules[mod] = module_paths(mod, self.src, self.tree.listed)
-            found.update(self.modules[mod])
+        for name in names:  # the same names recur in thousands of files: each is resolved once
+            files = self.names.get(name)
+            if files is None:
+                files = self.names[name] = set()
+                for mod in _module_and_parents((name,)):
+                    if mod not in self.modules:
+                        self.modules[mod] = module_paths(mod, self.src, self.tree.listed)
+                    files.update(self.modules[mod])
+            found |= files
         return sorted(found)
 
 

@@ -21,6 +21,7 @@ class Project:
         self.checked: Set[str] = set(checked)
         self._classes: Dict[str, Dict[str, ClassFact]] = {}
         self._module_cat: Dict[str, str] = {}
+        self._test_cat: Dict[int, str] = {}  # id of a test's FunctionFact (alive as long as its file's facts)
 
     def file(self, rel: str) -> Optional[FileFacts]:
         """Facts of a root-relative file (read now if need be); None when there is no such file."""
@@ -54,11 +55,15 @@ class Project:
 
     # -- categories --------------------------------------------------------------------------
     def test_category(self, facts: FileFacts, fn: FunctionFact) -> str:
-        cls = self.class_of(facts, fn.class_name)
-        return self.categorizer.decide(
-            facts.path, fn.markers, cls.markers if cls else (), facts.module_markers,
-            self.ancestry(facts, cls).ancestors if cls else (),
-        )
+        """Decided once per test: every finding in it asks (33,000 findings on the reference corpus)."""
+        cached = self._test_cat.get(id(fn))
+        if cached is None:
+            cls = self.class_of(facts, fn.class_name)
+            cached = self._test_cat[id(fn)] = self.categorizer.decide(
+                facts.path, fn.markers, cls.markers if cls else (), facts.module_markers,
+                self.ancestry(facts, cls).ancestors if cls else (),
+            )
+        return cached
 
     def class_category(self, facts: FileFacts, cls: ClassFact, use_bases: bool = True) -> str:
         return self.categorizer.decide(
