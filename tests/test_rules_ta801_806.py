@@ -147,3 +147,15 @@ def test_ta806_reports_the_handler_and_what_it_catches(tmp_path: Path) -> None:
     (finding,) = run_project(tmp_path, select=["TA806"]).findings
     assert finding.location.line == 4
     assert "swallows `(KeyError, ValueError)`" in finding.message
+
+
+def test_string_rules_see_through_escapes(tmp_path: Path) -> None:
+    """TA805 and TA301 skip a string literal whose text cannot hold what they look for (no colon,
+    no `os.`), but only when it has no escape: an escaped colon or dot is still read."""
+    files = {"tests/test_a.py": (
+        "from unittest import mock\n\n\n"
+        "def test_a(client):\n    assert client.get('http://localhost\\x3a8080/health')\n"
+        "    with mock.patch.dict('os\\x2eenviron', {'MODE': 'test'}):\n        assert client\n"
+        "    assert client.get('http://localhost/health')\n")}
+    assert _found(tmp_path, files, "TA805") == [("tests/test_a.py", 5)]
+    assert _found(tmp_path, files, "TA301") == [("tests/test_a.py", 6)]

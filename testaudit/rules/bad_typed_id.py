@@ -320,6 +320,10 @@ class BadTypedId(Rule):
             any(k.lower() in lowered for m in self.matchers for k in m.keys)
         self.scopes: List[str] = []
         self.raises_blocks: Set[int] = set()
+        # what a call must have to concern any ID type (visit_Call's quick exits): a constructor's
+        # last name, or a keyword among the keys
+        self.constructor_names = {c.rsplit(".", 1)[-1] for m in self.matchers for c in m.constructors}
+        self.all_keys = {k for m in self.matchers for k in m.keys}
 
     # -- context ---------------------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -360,14 +364,15 @@ class BadTypedId(Rule):
         name = callee(node)
         if name:
             resolved = self.ctx.imports.resolve(name) or name
-            for m in self.matchers:
-                if any(self._is_constructor(c, resolved) for c in m.constructors):
-                    first = next((a for a in node.args if a.keyword is None and not a.star), None)
-                    if first is not None:
-                        self._check(first.value, m, f"passed to `{name}()`")
-                    break
+            if resolved.rsplit(".", 1)[-1] in self.constructor_names:
+                for m in self.matchers:
+                    if any(self._is_constructor(c, resolved) for c in m.constructors):
+                        first = next((a for a in node.args if a.keyword is None and not a.star), None)
+                        if first is not None:
+                            self._check(first.value, m, f"passed to `{name}()`")
+                        break
         for arg in node.args:
-            if arg.keyword is not None:
+            if arg.keyword is not None and arg.keyword.value in self.all_keys:
                 for m in self.matchers:
                     if arg.keyword.value in m.keys:
                         self._check(arg.value, m, f"passed as `{arg.keyword.value}=`")

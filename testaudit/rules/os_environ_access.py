@@ -146,7 +146,7 @@ class OsEnvironAccess(Rule):
                 self.import_sites[local.value] = (alias, self.ctx.stmt_line(), f"os.{dotted(alias.name)}")
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if self.active:
+        if self.active and ("os." in node.value or "\\" in node.value):  # no escape: the value is in the text
             value = string_value(node)
             if value and env_target(value):
                 self.report(node, self._message(f'"{value}"'))
