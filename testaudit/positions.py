@@ -191,7 +191,7 @@ class _Pairing:
         self.decorators: Dict[int, ast.expr] = {}  # a decorator → ast's expression after its `@`
 
     def column(self, line: int, utf8_offset: int) -> int:
-        return code_points(self.lines[line - 1] if 0 < line <= len(self.lines) else "", utf8_offset)
+        return code_points(_line(self.lines, line), utf8_offset)
 
     def add(self, node: cst.CSTNode, first: ast.stmt, last: ast.stmt, indent: Tuple[str, ...],
             is_elif: bool = False) -> None:
@@ -321,10 +321,9 @@ def _ast_calls(nodes: Optional[Sequence[ast.AST]]) -> Optional[List[ast.Call]]:
         return None
     calls: List[ast.Call] = []
     todo: List[Tuple[ast.AST, bool]] = [(n, False) for n in nodes]
-    fields = _AST_FIELDS.get
     while todo:
         node, in_fstring = todo.pop()
-        for name in fields(type(node)) or _ast_fields(type(node)):
+        for name in _AST_FIELDS.get(type(node)) or _ast_fields(type(node)):
             value = getattr(node, name, None)
             for child in value if type(value) is list else (value,):
                 if not isinstance(child, ast.AST) or isinstance(child, ast.stmt):
@@ -347,9 +346,14 @@ _SCALARS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "name", "names", 
 def _ast_fields(cls: type) -> Tuple[str, ...]:
     """The fields of an ast node type that can hold expressions (not its names, operators or
     load/store contexts: a third of the nodes)."""
-    fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in _SCALARS)
-    _AST_FIELDS[cls] = fields or ("",)  # ("",): known, nothing to read (getattr gives None)
+    fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in _SCALARS) or ("",)  # "": reads None
+    _AST_FIELDS[cls] = fields
     return fields
+
+
+def _line(lines: Sequence[str], line: int) -> str:
+    """A 1-based line's text ('' outside the file)."""
+    return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 def _head(call: cst.Call) -> str:
@@ -498,7 +502,7 @@ class StatementPositions:
         return CodeRange(start.start, end)
 
     def _code(self, line: int) -> str:
-        return self._lines[line - 1] if 0 < line <= len(self._lines) else ""
+        return _line(self._lines, line)
 
     def _end(self, node: ast.expr) -> Optional[CodePosition]:
         if node.end_lineno is None or node.end_col_offset is None:
