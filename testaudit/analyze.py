@@ -12,6 +12,7 @@ import re
 import signal
 import sys
 import warnings
+from contextlib import nullcontext
 from functools import lru_cache
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -19,7 +20,7 @@ import libcst as cst
 
 from testaudit.ast_facts import ast_facts
 from testaudit.config import Config
-from testaudit.cst_parse import parse_module
+from testaudit.cst_parse import parse_module, plain_nodes
 from testaudit.discover import SourceFile, is_test_file, module_name
 from testaudit.facts import FactsCollector, unparsed_facts
 from testaudit.model import CHECK, FACTS, Finding, FileFacts, FileResult, Location, Severity, Suppression
@@ -56,9 +57,15 @@ def init_pool_worker(config: Config, ruleset: RuleSet) -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
+PLAIN_MIN_FILES = 8
+
+
 def analyze_files(files: Sequence[SourceFile], role: str = CHECK) -> List[FileResult]:
-    """:func:`analyze_file` over a chunk of files (one task, one message back)."""
-    return [analyze_file(f, role) for f in files]
+    """:func:`analyze_file` over a chunk of files (one task, one message back); a chunk of
+    :data:`PLAIN_MIN_FILES` or more is analysed with libcst's node classes switched to their plain
+    constructors (``cst_parse.plain_nodes``: a sixth of a parse, for 130 ms once per process)."""
+    with plain_nodes() if len(files) >= PLAIN_MIN_FILES else nullcontext():
+        return [analyze_file(f, role) for f in files]
 
 
 def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import gc
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
@@ -492,13 +492,15 @@ class _Workers:
     def submit(self, files: Sequence[SourceFile], role: str) -> None:
         """Queue ``files``, in chunks: one task per file costs the main process a wake-up and a
         message per file (a tenth of a cold full run on a 2-core machine)."""
-        from testaudit.analyze import analyze_file, analyze_files
+        from testaudit.analyze import PLAIN_MIN_FILES, analyze_file, analyze_files
+        from testaudit.cst_parse import plain_nodes
 
         self.total[role] += len(files)
         if self.count <= 1 or (len(files) == 1 and not self.running):
-            for f in files:
-                self.ready.append((role, analyze_file(f, role)))
-                self._tick(role)
+            with plain_nodes() if len(files) >= PLAIN_MIN_FILES else nullcontext():  # as analyze_files does
+                for f in files:
+                    self.ready.append((role, analyze_file(f, role)))
+                    self._tick(role)
             return
         if self.pool is None:
             self.pool = self._new_pool(self.count)
