@@ -90,7 +90,7 @@ def _twin_init(cls: type) -> Optional[Callable[..., None]]:
             default["default_factory"] = f.default_factory
         specs.append((f.name, object, dataclasses.field(**default)))
     twin = dataclasses.make_dataclass(f"_Plain{cls.__name__}", specs, repr=False, eq=False)
-    return twin.__init__  # type: ignore[no-any-return]
+    return twin.__dict__["__init__"]  # type: ignore[no-any-return]
 
 
 def _twins() -> List[Tuple[type, Callable[..., None], Any, Any]]:
