@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, Iterator,
 
 from testaudit.cache import Cache, closure_signatures, key_of
 from testaudit.config import Config, relpath
-from testaudit.discover import SourceFile, discover, module_paths
+from testaudit.discover import SourceFile, discover, may_have_submodules, module_paths
 from testaudit.project_files import FILE, ProjectFiles
 from testaudit.model import (
     CHECK, FACTS, WHOLE_MODULE, FileFacts, FileResult, Finding, ModuleSummary, Outcome, RuleInfo, RunResult, Warning_,
@@ -679,6 +679,7 @@ class _Reach:
         self.src, self.tree = config.src, tree
         self.modules: Dict[str, List[str]] = {}
         self.names: Dict[str, Set[str]] = {}  # a dotted name → the files of it and its parents
+        self.dirs: Dict[str, bool] = {}  # a module → is there a directory for its submodules
         self.chains: Dict[str, List[str]] = {}
 
     def chain(self, rel: str) -> List[str]:
@@ -696,13 +697,31 @@ class _Reach:
         for name in names:  # the same names recur in thousands of files: each is resolved once
             files = self.names.get(name)
             if files is None:
-                files = self.names[name] = set()
-                for mod in _module_and_parents((name,)):
-                    if mod not in self.modules:
-                        self.modules[mod] = module_paths(mod, self.src, self.tree.listed)
-                    files.update(self.modules[mod])
+                files = self.names[name] = self._files_of(name)
             found |= files
         return sorted(found)
+
+    def _files_of(self, name: str) -> Set[str]:
+        """The files of module ``name`` and of its parents. Shortest first, and no further than
+        a directory exists for: ``a.b`` can only be ``a/b.py`` or ``a/b/__init__.py`` under some
+        root (most names a file calls, ``self.client.get``, stop at their first part)."""
+        files: Set[str] = set()
+        if not name:
+            return files
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):
+            mod = ".".join(parts[:i])
+            paths = self.modules.get(mod)
+            if paths is None:
+                paths = self.modules[mod] = module_paths(mod, self.src, self.tree.listed)
+            files.update(paths)
+            if i < len(parts):
+                below = self.dirs.get(mod)
+                if below is None:
+                    below = self.dirs[mod] = may_have_submodules(mod, self.src, self.tree.isdir)
+                if not below:
+                    break
+        return files
 
 
 class _Loader:
@@ -724,17 +743,6 @@ class _Loader:
             self.store.put_results((res,), self.keys[FACTS], FACTS)
             self.store.put_deps({rel: self.reach.targets(res.facts)}, self.keys[FACTS])
         return res.facts
-
-
-def _module_and_parents(names: Iterable[str]) -> List[str]:
-    out: Set[str] = set()
-    for name in names:
-        if not name:
-            continue
-        parts = name.split(".")
-        for i in range(1, len(parts) + 1):
-            out.add(".".join(parts[:i]))
-    return sorted(out)
 
 
 def _conftest_chain(rel: str, isfile: Callable[[str], bool], memo: Dict[str, List[str]]) -> List[str]:

@@ -67,11 +67,16 @@ class ProjectGraph:
     def _split(self, dotted: str) -> Tuple[Optional[str], str]:
         """Longest project module prefix of ``dotted`` and the rest."""
         parts = dotted.split(".")
-        for i in range(len(parts), 0, -1):
+        longest = 0
+        for i in range(1, len(parts) + 1):  # shortest first: most names (``self.client.get``) stop at once
             mod = ".".join(parts[:i])
             if self.files.has_module(mod):
-                return mod, ".".join(parts[i:])
-        return None, dotted
+                longest = i
+            if i < len(parts) and not self.files.may_have_submodules(mod):
+                break
+        if not longest:
+            return None, dotted
+        return ".".join(parts[:longest]), ".".join(parts[longest:])
 
     def resolve(self, dotted: str, _depth: int = 0) -> Optional[str]:
         """Canonical qualified name of a class reference, following re-exports.

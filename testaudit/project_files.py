@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Mapping, Optional, Sequence
 
-from testaudit.discover import module_paths
+from testaudit.discover import may_have_submodules, module_paths
 from testaudit.model import FileFacts
 
 FILE, DIR = "f:", "d:"  # probe kinds: a file exists, a directory exists
@@ -81,6 +81,10 @@ class ProjectFiles:
             base = src.replace("\\", "/").strip("/")
             out.append(path if base in ("", ".") else f"{base}/{path}")
         return out
+
+    def may_have_submodules(self, module: str) -> bool:
+        """Whether some ``module.x`` could be a project module (see :func:`may_have_submodules`)."""
+        return may_have_submodules(module, self.src, self.is_dir)
 
     def is_project_top(self, name: str) -> bool:
         """Whether a top-level name belongs to the project: a module of its own, or a directory

@@ -179,3 +179,37 @@ def test_after_a_full_run_a_few_files_come_from_their_closure_signatures(project
     analysed.clear()
     few = run_project(project, CHECKED, cache=True)
     assert analysed == [] and of(few, CHECKED) == of(full, CHECKED)
+
+
+SUBMODULES = {"ns/sub/mod.py": "def helper():\n    pass\n",  # a namespace package: no __init__.py
+              "src/pkg/__init__.py": "", "src/pkg/deep/leaf.py": "def f():\n    pass\n", "self.py": ""}
+
+
+def test_module_lookups_stop_where_no_directory_could_hold_a_submodule(tmp_path: Path) -> None:
+    """What a name reaches (the closure) and its longest module prefix (the project phase) are
+    looked up shortest first, and stop at the first part with no directory under any root:
+    ``self.client.get`` asks about ``self`` alone, while a namespace package's modules are found."""
+    from testaudit.api import load
+    from testaudit.graph import ProjectGraph
+    from testaudit.project_files import DIR as DIR_PROBE, FILE, ProjectFiles
+
+    root = write_project(tmp_path, SUBMODULES, 'src = ["src", "."]\n')
+    config = load([str(root)])
+    tree = engine._Tree(config.root)
+    asked: List[str] = []
+    listed = tree.listed
+    tree.listed = lambda rel: asked.append(rel) or listed(rel)  # type: ignore[method-assign]
+    reach = engine._Reach(config, tree)
+    assert reach._files_of("ns.sub.mod.helper") == {"ns/sub/mod.py"}
+    assert reach._files_of("pkg.deep.leaf.f") == {"src/pkg/__init__.py", "src/pkg/deep/leaf.py"}
+    assert reach._files_of("self.client.get") == {"self.py"}
+    assert "self.py" in asked and not any("self/client" in a for a in asked)
+
+    files = ProjectFiles(config.src, tree.listed, tree.isdir, lambda rel: pytest.fail(f"read {rel}"))
+    graph = ProjectGraph(files)
+    assert graph._split("ns.sub.mod.helper") == ("ns.sub.mod", "helper")
+    assert graph._split("pkg.deep.leaf.f") == ("pkg.deep.leaf", "f")
+    assert graph._split("self.client.get") == ("self", "client.get")
+    assert graph._split("requests.get") == (None, "requests.get")
+    probed = {key[len(FILE):] if key.startswith(FILE) else key[len(DIR_PROBE):] for key in files.probes}
+    assert "self.py" in probed and not any("self/client" in p or "requests/get" in p for p in probed)
