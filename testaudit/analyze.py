@@ -13,12 +13,14 @@ import signal
 import sys
 import warnings
 from contextlib import nullcontext
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from testaudit.ast_facts import ast_facts
+from testaudit.baseline import finding_hash
 from testaudit.config import Config
 from testaudit.cst_parse import parse_module, plain_nodes
 from testaudit.discover import SourceFile, is_test_file, module_name
@@ -134,6 +136,8 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
         if facts.parsed:  # only real comments suppress; text in a string literal does not
             suppressions = tuple(s for s in suppressions
                                  if s.line in ctx.comment_columns and s.column >= ctx.comment_columns[s.line])
+    if role == CHECK:  # hashed here, where the lines are at hand (the engine would read them again)
+        findings = [replace(f, source_hash=finding_hash(f, ctx.lines)) for f in findings]
     return FileResult(src.rel, tuple(sorted(findings, key=lambda f: f.sort_key)), facts, suppressions)
 
 

@@ -37,7 +37,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 
 from testaudit import __version__
 from testaudit.errors import ConfigError
-from testaudit.model import BaselineEntry, BaselineStatus, Finding, Location, RunResult
+from testaudit.model import WHOLE_MODULE, BaselineEntry, BaselineStatus, Finding, Location, RunResult
 from testaudit.score import format_score
 
 BASELINE_FILE = ".testaudit-baseline.json"
@@ -55,6 +55,13 @@ def source_hash(lines: Sequence[str], loc: Location) -> str:
     else:
         text = "\n".join([lines[first][loc.column - 1:], *lines[first + 1:last], lines[last][:loc.end_column - 1]])
     return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()[:16]
+
+
+def finding_hash(f: Finding, lines: Sequence[str]) -> str:
+    """``f.source_hash`` when it has one, else :func:`source_hash` of what it flags in ``lines``
+    (none for a whole-module finding). A worker hashes the findings of the file it analysed,
+    whose lines it holds; the engine only those of project rules."""
+    return f.source_hash or source_hash(() if WHOLE_MODULE in f.tags else lines, f.location)
 
 
 def entries_of(findings: Iterable[Finding]) -> List[BaselineEntry]:

@@ -17,14 +17,14 @@ import gc
 import os
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from testaudit.cache import Cache, closure_signatures, key_of
 from testaudit.config import Config, relpath
 from testaudit.discover import SourceFile, discover, may_have_submodules, module_paths
 from testaudit.project_files import FILE, ProjectFiles
 from testaudit.model import (
-    CHECK, FACTS, WHOLE_MODULE, FileFacts, FileResult, Finding, ModuleSummary, Outcome, RuleInfo, RunResult, Warning_,
+    CHECK, FACTS, FileFacts, FileResult, Finding, ModuleSummary, Outcome, RuleInfo, RunResult, Warning_,
 )
 
 if TYPE_CHECKING:  # the heavy modules are imported only on the heavy path
@@ -326,7 +326,7 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
                                        idle=_import_project_phase)
     from testaudit.project import Project
     from testaudit.suppress import apply_suppressions, unused_location
-    from testaudit.baseline import source_hash
+    from testaudit.baseline import finding_hash
 
     crashed = [Warning_(r.path, r.error or "") for r in facts_only if r.path in workers.crashed]
     checked = {r.path for r in results}
@@ -335,19 +335,22 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
     project = Project(project_files, categorizer_for(config), checked)
     by_code = ruleset.by_code()
     per_file: Dict[str, List[Finding]] = {r.path: [] for r in results}
+    # id(finding) → its (category, node id), filled in with its scope and hash by one replace()
+    placed: Dict[int, Tuple[str, Optional[str]]] = {}
     for res in results:
         for f in res.findings:
-            cat, node = project.category_at(res.facts, f.location.line)
+            cat, node = placed[id(f)] = project.category_at(res.facts, f.location.line)
             active = by_code.get(f.code)
             if active is not None and not active.cls.keep(f, cat, active.options):
                 continue
-            per_file[res.path].append(replace(f, category=cat, node_id=node))
+            per_file[res.path].append(f)
     for active in ruleset.project_rules():
         rule = active.cls(active.options, active.severity)  # type: ignore[call-arg]
         for f in rule.check(project):  # type: ignore[attr-defined]
             if f.path in per_file:
                 cat, node = project.category_at(known[f.path], f.location.line)
-                per_file[f.path].append(replace(f, category=f.category or cat, node_id=f.node_id or node))
+                placed[id(f)] = (f.category or cat, f.node_id or node)
+                per_file[f.path].append(f)
     selected = set(ruleset.codes())
     expand = _expander()
     modules = _module_summaries(project, ruleset)
@@ -356,20 +359,18 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
         path = res.path
         split = apply_suppressions(per_file[path], res.suppressions, path, config.per_file_ignores, expand, selected)
         kept = list(split.kept)
-        lines = tree.lines(path) if kept or ("TA002" in by_code and split.unused) else []
-        if "TA002" in by_code and split.unused:
-            for sup in split.unused:
-                codes = ", ".join(sup.codes)
-                what = f"`# testaudit: ignore[{codes}]`" if codes else "`# testaudit: ignore`"
-                cat, node = project.category_at(res.facts, sup.line)
-                kept.append(Finding(path, "TA002", by_code["TA002"].cls.NAME, by_code["TA002"].severity,
-                                    f"unused suppression {what}: nothing is reported here",
-                                    unused_location(sup, lines), category=cat, node_id=node))
+        unused = split.unused if "TA002" in by_code else []
+        lines = tree.lines(path) if unused or not all(f.source_hash for f in kept) else []
+        for sup in unused:
+            codes = ", ".join(sup.codes)
+            what = f"`# testaudit: ignore[{codes}]`" if codes else "`# testaudit: ignore`"
+            unused_sup = Finding(path, "TA002", by_code["TA002"].cls.NAME, by_code["TA002"].severity,
+                                 f"unused suppression {what}: nothing is reported here", unused_location(sup, lines))
+            placed[id(unused_sup)] = project.category_at(res.facts, sup.line)
+            kept.append(unused_sup)
         kept.sort(key=lambda f: f.sort_key)
-        if kept:
-            kept = [replace(f, scope=project.scope_at(res.facts, f.location.line),
-                            source_hash=source_hash(() if WHOLE_MODULE in f.tags else lines, f.location))
-                    for f in kept]
+        kept = [replace(f, category=placed[id(f)][0], node_id=placed[id(f)][1], scope=project.scope_at(res.facts, f.location.line),
+                        source_hash=finding_hash(f, lines)) for f in kept]
         module = modules.get(path)
         if module is not None:
             module = _failing(module, kept)

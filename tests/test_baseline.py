@@ -243,3 +243,32 @@ def test_findings_about_the_whole_module_survive_lines_added_above(tmp_path: Pat
         path.write_text("\n" * 5 + path.read_text(encoding="utf-8"), encoding="utf-8")
     res = check(root)
     assert res.exit_code == 0, res.output
+
+
+def test_hashes_come_from_the_worker_and_only_project_findings_read_the_file_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker hashes its file's findings from the lines it holds; the engine reads a file again
+    only for findings it makes itself (project rules, unused suppressions). Every hash is the
+    one :func:`source_hash` gives for the flagged text."""
+    from conftest import run_project
+    from testaudit import engine
+    from testaudit.baseline import source_hash
+    from testaudit.model import WHOLE_MODULE
+    from testaudit.source import read_lines
+
+    root = write_project(tmp_path, {
+        "app/__init__.py": "",
+        "tests/unit/test_local.py": "import os\n\n\ndef test_env():\n    assert os.environ['HOME']\n",
+        "tests/unit/test_project.py": "from app.missing import thing\n\n\ndef test_it():\n    assert thing\n",
+        "tests/unit/test_unused.py": "def test_fine():\n    assert 1  # testaudit: ignore[TA301]\n",
+    })
+    read: List[str] = []
+    real = engine._Tree.lines
+    monkeypatch.setattr(engine._Tree, "lines", lambda self, rel: read.append(rel) or real(self, rel))
+    result = run_project(root, jobs=1)
+    codes = {(f.path, f.code) for f in result.findings}
+    assert ("tests/unit/test_local.py", "TA301") in codes and ("tests/unit/test_project.py", "TA202") in codes
+    assert ("tests/unit/test_unused.py", "TA002") in codes
+    assert sorted(read) == ["tests/unit/test_project.py", "tests/unit/test_unused.py"]
+    for f in result.findings:  # a finding about the whole module hashes no text
+        assert f.source_hash == source_hash(() if WHOLE_MODULE in f.tags else read_lines(str(root / f.path)), f.location)
