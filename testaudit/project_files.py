@@ -28,6 +28,7 @@ class ProjectFiles:
         self._is_file, self._is_dir, self._load = is_file, is_dir, load
         self._facts: Dict[str, FileFacts] = dict(known)
         self._modules: Dict[str, Optional[str]] = {}
+        self._parents: Dict[str, bool] = {}  # module → may_have_submodules
         self.read: Dict[str, None] = {}  # files whose facts were asked for (an ordered set)
         self.probes: Dict[str, bool] = {}  # FILE/DIR + root-relative path → the tree's answer
 
@@ -84,7 +85,10 @@ class ProjectFiles:
 
     def may_have_submodules(self, module: str) -> bool:
         """Whether some ``module.x`` could be a project module (see :func:`may_have_submodules`)."""
-        return may_have_submodules(module, self.src, self.is_dir)
+        found = self._parents.get(module)
+        if found is None:
+            found = self._parents[module] = may_have_submodules(module, self.src, self.is_dir)
+        return found
 
     def is_project_top(self, name: str) -> bool:
         """Whether a top-level name belongs to the project: a module of its own, or a directory
