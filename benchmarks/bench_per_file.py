@@ -3,9 +3,10 @@
     python benchmarks/bench_per_file.py DIR [--files 60] [--repeat 5] [--seed 1]
 
 Reports the median over --repeat runs, in ms per file, of: libcst parse (the reference),
-testaudit's parse (``cst_parse``: no re-validation), libcst's PositionProvider, testaudit's
+testaudit's parse (``cst_parse``: no re-validation; a worker's chunk inside one ``plain_nodes``
+scope, and lone files), libcst's PositionProvider, testaudit's
 Positions (the whole-module codegen pass), StatementPositions' set-up (``ast`` parse and pairing),
-a walk with no handlers, and a whole `analyze_file` with every rule: as a run does it
+a walk with no handlers, and a whole chunk's ``analyze_files`` with every rule: as a run does it
 (StatementPositions) and with the whole-module pass instead; each as a ratio to the parse
 measured in the same run, with the garbage collector tuned as a run's workers tune it. The machine may be shared: only the
 ratios are comparable between runs.
@@ -24,7 +25,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from testaudit import analyze
-from testaudit.cst_parse import parse_module
+from testaudit.cst_parse import parse_module, plain_nodes
 from testaudit.config import Config
 from testaudit.discover import SourceFile
 from testaudit.positions import Positions, StatementPositions
@@ -76,8 +77,7 @@ def main() -> None:
     def whole_module_positions() -> None:
         analyze.StatementPositions = WholeModule  # type: ignore
         try:
-            for s in sources:
-                analyze.analyze_file(s)
+            analyze.analyze_files(sources)
         finally:
             analyze.StatementPositions = StatementPositions  # type: ignore[misc]
 
@@ -88,16 +88,21 @@ def main() -> None:
             except Exception:  # noqa: BLE001
                 pass
 
+    def chunk_parse() -> None:  # as a worker parses: the whole chunk inside one plain_nodes scope
+        with plain_nodes():
+            fast_parse()
+
     cases: List[tuple] = [
         ("parse (reference)", parse, len(datas)),
-        ("testaudit parse", fast_parse, len(datas)),
+        ("testaudit parse, a chunk", chunk_parse, len(datas)),
+        ("testaudit parse, lone", fast_parse, len(datas)),
         ("PositionProvider", lambda: [MetadataWrapper(m, unsafe_skip_copy=True).resolve(PositionProvider)
                                       for m in modules], len(modules)),
         ("Positions", lambda: [Positions(m) for m in modules], len(modules)),
         ("StatementPositions set-up", lambda: [StatementPositions(m, d, split_lines(decode(d)), [])
                                                for m, d in zip(modules, parsed)], len(modules)),
         ("walk, no handlers", lambda: [analyze._walk(m, {}, []) for m in modules], len(modules)),
-        ("analyze_file, all rules", lambda: [analyze.analyze_file(s) for s in sources], len(sources)),
+        ("analyze_files, all rules", lambda: analyze.analyze_files(sources), len(sources)),
         ("  with Positions instead", whole_module_positions, len(sources)),
     ]
     runs: Dict[str, List[float]] = {name: [] for name, _, _ in cases}

@@ -369,8 +369,9 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
             placed[id(unused_sup)] = project.category_at(res.facts, sup.line)
             kept.append(unused_sup)
         kept.sort(key=lambda f: f.sort_key)
-        kept = [replace(f, category=placed[id(f)][0], node_id=placed[id(f)][1], scope=project.scope_at(res.facts, f.location.line),
-                        source_hash=finding_hash(f, lines)) for f in kept]
+        kept = [replace(f, category=placed[id(f)][0], node_id=placed[id(f)][1],
+                        scope=project.scope_at(res.facts, f.location.line), source_hash=finding_hash(f, lines))
+                for f in kept]
         module = modules.get(path)
         if module is not None:
             module = _failing(module, kept)
