@@ -199,7 +199,7 @@ def module_name(rel: str, src_roots: Sequence[str]) -> str:
 
 
 @lru_cache(maxsize=None)
-def src_prefix(src: str) -> str:
+def _src_prefix(src: str) -> str:
     """``src`` as a root-relative path prefix (``""`` for the root); asked for every module name
     a run resolves (hundreds of thousands in a full corpus run), so never rebuilt."""
     base = Path(src).as_posix().strip("/")
@@ -213,7 +213,7 @@ def module_files(module: str, root: str, src_roots: Sequence[str],
     out = []
     path = module.replace(".", "/")
     for src in src_roots:
-        prefix = src_prefix(src)
+        prefix = _src_prefix(src)
         for cand in (f"{prefix}{path}.py", f"{prefix}{path}/__init__.py"):
             if exists(cand) if exists is not None else os.path.isfile(os.path.join(root, cand)):
                 out.append(cand)
@@ -239,4 +239,4 @@ def may_have_submodules(module: str, src_roots: Sequence[str], is_dir: Callable[
     """Whether a directory that could hold ``module``'s submodules exists where :func:`module_paths`
     looks (under a ``src`` root or the project root): without one, no ``module.x`` has a file."""
     path = module.replace(".", "/")
-    return any(is_dir(src_prefix(src) + path) for src in dict.fromkeys((*src_roots, ".")))
+    return any(is_dir(_src_prefix(src) + path) for src in dict.fromkeys((*src_roots, ".")))
