@@ -116,3 +116,13 @@ def test_the_whole_report_starts_with_the_findings_and_ends_with_the_summary(awk
     out = TextReporter().render(result)
     assert out.startswith(rich_rendering(result, False))
     assert out.rstrip().splitlines()[-1].startswith("Compliance score: ")
+
+
+@pytest.mark.parametrize("text", ["a\nb\r\nc\rd\n\ne", "x\n", "", "\n\n\n", "one", "a\r\n\r\nb\r"])
+def test_split_lines_up_to_a_limit_is_a_prefix_of_the_whole_split(text: str) -> None:
+    """The text report splits a file only up to the last line it shows."""
+    from testaudit.source import split_lines
+
+    whole = split_lines(text)
+    for limit in range(0, len(whole) + 3):
+        assert split_lines(text, limit) == whole[:limit]

@@ -94,8 +94,9 @@ class TextReporter(Reporter):
         33,000 findings."""
         out: List[str] = []
         line = partial(_line, out, paint)
-        for path, group in groupby(result.findings, key=lambda f: f.path):
-            lines = read_lines(os.path.join(result.root, path))
+        for path, in_file in groupby(result.findings, key=lambda f: f.path):
+            group = list(in_file)  # only the lines up to the last one shown are split
+            lines = read_lines(os.path.join(result.root, path), max(f.location.line for f in group))
             line((visible(path), "bold underline"))
             for f in group:
                 head: List[Tuple[str, str]] = [("  ", ""), (f"{f.location.line}:{f.location.column}", "cyan"),
