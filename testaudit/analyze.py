@@ -15,7 +15,7 @@ import warnings
 from contextlib import nullcontext
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, ContextManager, Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -62,11 +62,16 @@ def init_pool_worker(config: Config, ruleset: RuleSet) -> None:
 PLAIN_MIN_FILES = 8
 
 
+def batch(count: int) -> ContextManager[None]:
+    """The scope to analyse ``count`` files in, one after another: from :data:`PLAIN_MIN_FILES`
+    files on, libcst's node classes switched to their plain constructors
+    (``cst_parse.plain_nodes``: a sixth of a parse, for 130 ms once per process)."""
+    return plain_nodes() if count >= PLAIN_MIN_FILES else nullcontext()
+
+
 def analyze_files(files: Sequence[SourceFile], role: str = CHECK) -> List[FileResult]:
-    """:func:`analyze_file` over a chunk of files (one task, one message back); a chunk of
-    :data:`PLAIN_MIN_FILES` or more is analysed with libcst's node classes switched to their plain
-    constructors (``cst_parse.plain_nodes``: a sixth of a parse, for 130 ms once per process)."""
-    with plain_nodes() if len(files) >= PLAIN_MIN_FILES else nullcontext():
+    """:func:`analyze_file` over a chunk of files (one task, one message back), in one :func:`batch`."""
+    with batch(len(files)):
         return [analyze_file(f, role) for f in files]
 
 

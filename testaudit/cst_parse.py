@@ -49,7 +49,7 @@ def _stock_hook() -> Optional[Callable[[CSTNode], None]]:
 
 _HOOK = _stock_hook()
 _ABSENT = object()
-# class → (its twin's plain __init__, its own __init__, its own __setattr__ or _ABSENT); built once
+# (class, its twin's plain __init__, its own __init__, its own __setattr__ or _ABSENT); built once
 _TWINS: Optional[List[Tuple[type, Callable[..., None], Any, Any]]] = None
 _depth = 0
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import gc
 import os
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
@@ -494,12 +494,11 @@ class _Workers:
     def submit(self, files: Sequence[SourceFile], role: str) -> None:
         """Queue ``files``, in chunks: one task per file costs the main process a wake-up and a
         message per file (a tenth of a cold full run on a 2-core machine)."""
-        from testaudit.analyze import PLAIN_MIN_FILES, analyze_file, analyze_files
-        from testaudit.cst_parse import plain_nodes
+        from testaudit.analyze import analyze_file, analyze_files, batch
 
         self.total[role] += len(files)
         if self.count <= 1 or (len(files) == 1 and not self.running):
-            with plain_nodes() if len(files) >= PLAIN_MIN_FILES else nullcontext():  # as analyze_files does
+            with batch(len(files)):  # as analyze_files does in a worker
                 for f in files:
                     self.ready.append((role, analyze_file(f, role)))
                     self._tick(role)
