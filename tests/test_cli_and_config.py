@@ -187,3 +187,39 @@ def test_version_does_not_import_libcst() -> None:
             "print('libcst' in sys.modules, 'rich' in sys.modules, 'networkx' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("False False False"), out
+
+
+def _entry_point(root: Path, script: str, *args: str) -> "subprocess.CompletedProcess[str]":
+    """Run ``script`` (which ends by calling the console script's ``main``) as its own process,
+    with an exit handler that prints ``torn down`` if the interpreter is torn down."""
+    import subprocess
+    import sys
+
+    code = ("import atexit, sys\nfrom testaudit.__main__ import main\n"
+            "atexit.register(lambda: print('torn down', file=sys.stderr))\n" + script)
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=root, capture_output=True, text=True)
+
+
+def test_the_command_exits_without_tearing_down_and_loses_no_output(tmp_path: Path) -> None:
+    files = {f"tests/integration/test_m{i}.py": ENV for i in range(40)}
+    write_project(tmp_path, files)
+    res = _entry_point(tmp_path, "sys.argv = ['testaudit', *sys.argv[1:]]\nmain()\n",
+                       "check", ".", "--format", "concise", "-j", "1")
+    assert res.returncode == 1, res.stderr  # TA001 findings are errors
+    assert "torn down" not in res.stderr
+    lines = res.stdout.splitlines()
+    assert len(lines) == 40 * sum(1 for line in lines if "test_m0.py:" in line) and lines, res.stdout
+    assert all(f"test_m{i}.py:" in res.stdout for i in range(40))
+    ok = _entry_point(tmp_path, "sys.argv = ['testaudit', *sys.argv[1:]]\nmain()\n",
+                      "check", ".", "--format", "concise", "--exit-zero", "-o", "out.txt")
+    assert ok.returncode == 0 and "torn down" not in ok.stderr
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8").splitlines() == lines
+
+
+def test_an_exit_with_a_message_still_takes_pythons_way_out(tmp_path: Path) -> None:
+    script = ("import click, testaudit.cli\n"
+              "@testaudit.cli.main.command('boom')\ndef boom():\n    sys.exit('gone wrong')\n"
+              "sys.argv = ['testaudit', 'boom']\nmain()\n")
+    res = _entry_point(tmp_path, script)
+    assert res.returncode == 1
+    assert res.stderr.splitlines() == ["gone wrong", "torn down"]
