@@ -253,8 +253,7 @@ def _put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[st
     the project phase read and every answer the file tree gave it, which is all they depend on."""
     sigs, chains = signatures
     paths = set(sigs) | set(demand.read if demand else ())
-    files = {rel: store.digest(rel) for rel in sorted(paths)}
-    store.put_memo(run_key, files, chains, dict(demand.probes) if demand else {}, [outcomes[rel] for rel in rels])
+    store.put_memo(run_key, sorted(paths), chains, dict(demand.probes) if demand else {}, [outcomes[rel] for rel in rels])
 
 
 def _from_memo(store: Cache, run_key: str, tree: _Tree) -> Optional[Dict[str, Outcome]]:
@@ -262,7 +261,7 @@ def _from_memo(store: Cache, run_key: str, tree: _Tree) -> Optional[Dict[str, Ou
     if memo is None:
         return None
     files, chains, probes, outcomes = memo
-    if any(store.digest(rel) != digest for rel, digest in files.items()):
+    if not store.unchanged(files):
         return None
     for asked, answer in probes.items():
         kind, rel = asked[:len(FILE)], asked[len(FILE):]

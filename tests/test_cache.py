@@ -8,6 +8,7 @@ Business Value Justification (BVJ):
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sqlite3
@@ -300,26 +301,29 @@ def test_every_fixture_result_survives_the_cache_codec() -> None:
 
 
 def test_outcomes_survive_the_run_record_codec_whatever_their_ids() -> None:
-    """Run records write node ids and scopes without their file's path (the common case); every
-    other shape of id comes back as it was."""
+    """Run records write each node id and scope once, whatever its shape, and every finding
+    refers to it; they all come back as they were, fixes and hashes with their own findings."""
     from dataclasses import replace
 
     from testaudit.cache import decode_outcomes, encode, encode_outcomes
     from testaudit.engine import Outcome
-    from testaudit.model import Finding, Location, ModuleSummary, Severity, Warning_
+    from testaudit.model import Edit, Finding, Fix, Location, ModuleSummary, Severity, Warning_
 
     path = "tests/unit/test_a.py"
     base = Finding(path, "TA101", "mock-in-integration", Severity.ERROR, "msg", Location(3, 5, 3, 9))
     ids = [None, "", path, f"{path}::test_x", f"{path}::C::test_y[a-b]", f"{path}x::t", "tests/unit/test_b.py::t",
            "::odd", "test_a.py::t"]
-    findings = tuple(replace(base, node_id=node_id, scope=scope, location=Location(i + 1, 1, i + 1, 2))
+    fix = Fix(True, "drop it", (Edit(3, 5, 3, 9, ""),))
+    findings = tuple(replace(base, node_id=node_id, scope=scope, location=Location(i + 1, 1, i + 1, 2),
+                             source_hash=f"{i:016x}", stmt_line=i, fix=fix if i % 7 == 3 else None)
                      for i, (node_id, scope) in enumerate(
                          [(n, s) for n in ids for s in ("", path, n or "", f"{path}::C", "elsewhere.py::f")]))
     outcome = Outcome(path, findings, ModuleSummary(path, "unit", ("TA101",), ("TA101",)), 2,
                       (Warning_(path, "w"),))
-    text = encode(encode_outcomes([outcome]))
-    assert decode_outcomes(json.loads(text)) == [outcome]
-    assert f"{path}::test_x" not in text and f"{path}::C" not in text  # written without the path
+    empty = Outcome("tests/test_empty.py", (), None, 0, ())
+    text = encode(encode_outcomes([empty, outcome, empty]))
+    assert decode_outcomes(json.loads(text)) == [empty, outcome, empty]
+    assert text.count(f'"{path}::test_x"') == 1 and text.count(f'"{path}::C"') == 1  # once each
 
 
 def test_outcomes_write_each_shared_value_once() -> None:
@@ -345,16 +349,61 @@ def test_outcomes_write_each_shared_value_once() -> None:
     assert back[0].module is not None and type(back[0].module.applicable) is tuple
 
 
-def test_a_run_record_pointing_outside_its_values_is_ignored(tmp_path: Path) -> None:
-    files = {f"tests/test_{i}.py": TEST for i in range(60)}
-    root = write_project(tmp_path, files)
+def _cut_values(record: list) -> None:
+    record[3][0] = record[3][0][:1]  # the shared values, cut short: indexes now point past them
+
+
+def _cut_rows(record: list) -> None:
+    record[3][2] = base64.b64encode(base64.b64decode(record[3][2])[:-56]).decode()  # one finding short
+
+
+def _garble_rows(record: list) -> None:
+    record[3][2] = "not base64!"
+
+
+def _overcount(record: list) -> None:
+    record[3][1][0][1] += 1  # the first outcome claims a finding more than there are
+
+
+def _cut_hashes(record: list) -> None:
+    record[3][3].pop()
+
+
+def _garble_fingerprint(record: list) -> None:
+    first = sorted(record[0])[0]
+    record[0][first] = record[0][first][:2]
+
+
+@pytest.mark.parametrize("corrupt", [_cut_values, _cut_rows, _garble_rows, _overcount, _cut_hashes,
+                                     _garble_fingerprint])
+def test_a_run_record_that_does_not_add_up_is_ignored(tmp_path: Path, corrupt: Callable[[list], None]) -> None:
+    files = {f"tests/integration/test_{i}.py": TEST + "\n\ndef test_env():\n    import os\n    assert os.environ['X']\n"
+             for i in range(60)}
+    root = write_project(tmp_path, {**files, "tests/integration/conftest.py": MOCKING_CONFTEST})
     expected = _json(run_project(root))["findings"]
+    assert len(expected) >= 120
     run_project(root, cache=True)
     with sqlite3.connect(root / DIR / DB) as conn:
         key, value = conn.execute("SELECT key, value FROM meta WHERE key LIKE 'run:%'").fetchone()
         record = json.loads(value)
-        record[3][0] = record[3][0][:1]  # the shared values, cut short: indexes now point past them
+        corrupt(record)
         conn.execute("UPDATE meta SET value = ? WHERE key = ?", (json.dumps(record), key))
     result = run_project(root, cache=True)
     assert _json(result)["findings"] == expected
     assert any("last run unreadable, ignored" in w.message for w in result.warnings)
+
+
+def test_cache_values_are_ascii_and_keep_every_character() -> None:
+    """Non-ASCII text (emoji in test names and messages) is escaped, so a large record stays a
+    one-byte-per-character string, and comes back exactly."""
+    from testaudit.cache import decode_outcomes, encode, encode_outcomes
+    from testaudit.engine import Outcome
+    from testaudit.model import Finding, Location, Severity
+
+    path = "tests/test_ünïcode.py"
+    finding = Finding(path, "TA201", "missing-bvj", Severity.WARNING, "no BVJ in `test_🚀_launch` — ψ",
+                      Location(1, 1, 1, 2), node_id=f"{path}::test_🚀_launch", scope=f"{path}::test_🚀_launch")
+    outcomes = [Outcome(path, (finding,))]
+    text = encode(encode_outcomes(outcomes))
+    assert text.isascii()
+    assert decode_outcomes(json.loads(text)) == outcomes
