@@ -25,7 +25,7 @@ from testaudit.config import Config
 from testaudit.cst_parse import parse_module, plain_nodes
 from testaudit.discover import SourceFile, is_test_file, module_name
 from testaudit.facts import FactsCollector, unparsed_facts
-from testaudit.model import CHECK, FACTS, Finding, FileFacts, FileResult, Location, Severity, Suppression
+from testaudit.model import CHECK, FACTS, FINDING_ORDER, Finding, FileFacts, FileResult, Location, Severity, Suppression
 from testaudit.names import ImportTable
 from testaudit.positions import StatementPositions
 from testaudit.registry import RuleSet
@@ -143,7 +143,7 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
                                  if s.line in ctx.comment_columns and s.column >= ctx.comment_columns[s.line])
     if role == CHECK:  # hashed here, where the lines are at hand (the engine would read them again)
         findings = [replace(f, source_hash=finding_hash(f, ctx.lines)) for f in findings]
-    return FileResult(src.rel, tuple(sorted(findings, key=lambda f: f.sort_key)), facts, suppressions)
+    return FileResult(src.rel, tuple(sorted(findings, key=FINDING_ORDER)), facts, suppressions)
 
 
 def _visit(parsed: cst.Module, data: bytes, ctx: FileContext, rules: Sequence[Rule]) -> FileFacts:

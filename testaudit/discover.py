@@ -43,7 +43,11 @@ class Discovery:
 
 def matches_any(rel: str, patterns: Sequence[str], is_dir: bool = False) -> bool:
     """Gitignore-style match of a root-relative POSIX path against ``patterns``."""
-    by_name, by_path = _matchers(tuple(patterns), is_dir)
+    return _matches(rel, _matchers(tuple(patterns), is_dir))
+
+
+def _matches(rel: str, matchers: Tuple[Optional[Pattern[str]], Optional[Pattern[str]]]) -> bool:
+    by_name, by_path = matchers
     if by_name is not None and by_name.match(rel.rsplit("/", 1)[-1]):
         return True
     return by_path is not None and by_path.match(rel) is not None
@@ -104,8 +108,10 @@ def discover(paths: Sequence[str], config: Config) -> Discovery:
     warnings: List[Warning_] = []
     real_root = os.path.realpath(root)
 
+    matchers = {is_dir: _matchers(tuple(excludes), is_dir) for is_dir in (False, True)}  # once, not per entry
+
     def excluded(rel: str, is_dir: bool) -> bool:
-        if matches_any(rel, excludes, is_dir):
+        if _matches(rel, matchers[is_dir]):
             return True
         if ignored_set:
             if (rel + "/" if is_dir else rel) in ignored_set:

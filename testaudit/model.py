@@ -9,6 +9,7 @@ the column just after the last character, as in ruff's JSON output.
 from __future__ import annotations
 
 import enum
+import operator
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
@@ -89,7 +90,12 @@ class Finding:
 
     @property
     def sort_key(self) -> Tuple[str, int, int, str, str]:
-        return (self.path, self.location.line, self.location.column, self.code, self.message)
+        return FINDING_ORDER(self)
+
+
+# The order findings are reported in, as a C-level key function (sorting a corpus run's 33,000
+# findings through the property above cost 30 ms): path, line, column, code, message.
+FINDING_ORDER = operator.attrgetter("path", "location.line", "location.column", "code", "message")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Callable, Dict, Iterable, Mapping, Sequence, Tuple
 
@@ -45,9 +44,17 @@ class Score:
 
 def compute(modules: Iterable[ModuleSummary], weights: Mapping[str, float]) -> Score:
     mods = list(modules)
-    # counted in C, one Counter per figure: a corpus run scores 6,300 modules per grouping
-    applicable = Counter(chain.from_iterable(m.applicable for m in mods))
-    failing = Counter(code for m in mods if m.failing for code in m.failing if code in m.applicable)
+    # Modules come in few shapes (a corpus run: 6,300 modules, a few dozen distinct rule lists),
+    # so the lists are counted first (in C) and each distinct one is expanded once.
+    applicable: Counter = Counter()
+    for codes, count in Counter(m.applicable for m in mods).items():
+        for code in codes:
+            applicable[code] += count
+    failing: Counter = Counter()
+    for (codes, within), count in Counter((m.failing, m.applicable) for m in mods if m.failing).items():
+        for code in codes:
+            if code in within:
+                failing[code] += count
     return _score(applicable, failing, len(mods), weights)
 
 

@@ -9,6 +9,8 @@ Business Value Justification (BVJ):
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import List
 
@@ -192,9 +194,6 @@ def test_version_does_not_import_libcst() -> None:
 def _entry_point(root: Path, script: str, *args: str) -> "subprocess.CompletedProcess[str]":
     """Run ``script`` (which ends by calling the console script's ``main``) as its own process,
     with an exit handler that prints ``torn down`` if the interpreter is torn down."""
-    import subprocess
-    import sys
-
     code = ("import atexit, sys\nfrom testaudit.__main__ import main\n"
             "atexit.register(lambda: print('torn down', file=sys.stderr))\n" + script)
     return subprocess.run([sys.executable, "-c", code, *args], cwd=root, capture_output=True, text=True)

@@ -14,8 +14,9 @@ class ConciseReporter(Reporter):
 
     def render(self, result: RunResult) -> str:
         seen: Dict[str, str] = {}  # escape each path and message once (33,000 findings, 8,700 messages)
+        # ``_value_``, the member's plain attribute: ``.value`` is a descriptor call per finding
         lines = [f"{seen.get(f.path) or seen.setdefault(f.path, visible(f.path))}:{f.location.line}:"
-                 f"{f.location.column}: {f.code} [{f.severity.value}] "
+                 f"{f.location.column}: {f.code} [{f.severity._value_}] "
                  f"{seen.get(f.message) or seen.setdefault(f.message, visible(f.message))}"
                  + (f" {fix_label(f)}" if f.fix is not None else "") for f in result.findings]
         for w in result.warnings:

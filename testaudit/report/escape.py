@@ -29,6 +29,8 @@ def _escape(match: "re.Match[str]") -> str:
 
 def visible(text: str) -> str:
     """One line of audited text with every control or invisible format character escaped."""
+    if text.isascii() and text.isprintable():  # nearly every path and message: none to look for
+        return text
     return _UNSAFE.sub(_escape, text)
 
 
