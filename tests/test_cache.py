@@ -407,3 +407,26 @@ def test_cache_values_are_ascii_and_keep_every_character() -> None:
     text = encode(encode_outcomes(outcomes))
     assert text.isascii()
     assert decode_outcomes(json.loads(text)) == outcomes
+
+
+def test_findings_come_out_in_report_order_however_the_files_are_listed() -> None:
+    """Each outcome's findings are in report order; the run's are too, whether the files come in
+    path order (concatenated as they are) or not (sorted again)."""
+    from itertools import permutations
+
+    from testaudit.config import Config
+    from testaudit.engine import Outcome, _assemble
+    from testaudit.model import FINDING_ORDER, Finding, Location, ModuleSummary, Severity
+
+    def finding(path: str, line: int, code: str) -> Finding:
+        return Finding(path, code, "n", Severity.ERROR, "m", Location(line, 1, line, 2))
+
+    paths = ["tests/a.py", "tests/a/b.py", "tests/a_b.py", "tests/ab.py"]
+    outcomes = {p: Outcome(p, tuple(sorted((finding(p, n, c) for n in (3, 1, 2) for c in ("TA101", "TA001")),
+                                           key=FINDING_ORDER)), ModuleSummary(p, "unit", ("TA101",), ()))
+                for p in paths}
+    expected = sorted((f for o in outcomes.values() for f in o.findings), key=FINDING_ORDER)
+    for order in permutations(paths):
+        result = _assemble(Config(root="/p"), list(order), outcomes, (), [])
+        assert list(result.findings) == expected, order
+        assert [m.path for m in result.modules] == sorted(paths)
