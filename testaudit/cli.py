@@ -103,7 +103,6 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
     """Check PATHS (default: the current directory) and report findings and the score."""
     from testaudit import api
     from testaudit import baseline as baselines
-    from testaudit.atomic import write_text_atomic
     from testaudit.errors import ConfigError
     from testaudit.report import get_reporter
     from testaudit.score import overall as overall_score
@@ -162,6 +161,8 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
                                      statistics=statistics, quiet=quiet)
         text = reporter.render(result)
         if output:
+            from testaudit.atomic import write_text_atomic  # tempfile and shutil: only when writing a file
+
             write_text_atomic(output, text)
         else:
             click.echo(text, nl=False)

@@ -8,7 +8,6 @@ registry, which knows each rule's ``Options``.
 """
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -102,6 +101,8 @@ _CATEGORY_KEYS = {"markers", "paths", "bases", "rank"}
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    import difflib  # only a misspelt key or name gets here
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
 

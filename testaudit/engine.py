@@ -62,6 +62,22 @@ def _collector_tuned() -> Iterator[None]:
         gc.unfreeze()
 
 
+@contextmanager
+def _set_aside() -> Iterator[None]:
+    """Inside :func:`_collector_tuned`, for decoding what the run keeps (a corpus run record:
+    ~250,000 objects, none in a cycle): no collection meanwhile — one young collection traversed
+    them all to free nothing, 46–57 ms of a 0.8 s warm run — and what was built is then set aside
+    with the rest (``gc.freeze``), so later collections skip it too until the run ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = None,
         ignore: Sequence[str] = (), jobs: Optional[int] = None, progress: Optional[Progress] = None,
         cache: bool = False, overlay: Optional[Mapping[str, Optional[bytes]]] = None) -> RunResult:
@@ -93,7 +109,8 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
         memo_hit = bool(outcomes) or not rels
         if not memo_hit:
             lookup = _signatures(rels, tree, store, keys[FACTS])
-            outcomes = store.outcomes(keys[CHECK], lookup[0])
+            with _set_aside():
+                outcomes = store.outcomes(keys[CHECK], lookup[0])
     todo = [f for f in files if f.rel not in outcomes]
     demand: Optional[_Demand] = None
     try:
@@ -272,7 +289,8 @@ def _from_memo(store: Cache, run_key: str, tree: _Tree) -> Optional[Dict[str, Ou
     for directory, chain in chains.items():
         if _conftest_chain(f"{directory}/x" if directory else "x", tree.isfile, probe) != chain:
             return None
-    return {o.path: o for o in outcomes()}
+    with _set_aside():
+        return {o.path: o for o in outcomes()}
 
 
 def _assemble(config: Config, rels: Sequence[str], outcomes: Dict[str, Outcome], rules: Tuple[RuleInfo, ...],

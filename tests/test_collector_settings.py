@@ -70,3 +70,45 @@ def test_a_failing_run_restores_the_callers_settings(tmp_path: Path, monkeypatch
         run_project(root)
     assert gc.get_threshold() == caller_settings
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("edit", [False, True], ids=["run record", "per-file outcomes"])
+def test_cached_outcomes_are_decoded_without_a_collection_and_set_aside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: bool) -> None:
+    """Decoding cached outcomes builds many objects the run keeps and none in a cycle: no
+    collection runs meanwhile (even with a threshold of 50 allocations), the collector is on
+    again afterwards, and nothing stays frozen once the run is over."""
+    from testaudit import cache
+
+    files = {f"tests/integration/test_{n}.py": TEST.format(n=n) + "\n\ndef test_env():\n    import os\n"
+             "    assert os.environ['X']\n" for n in range(60)}
+    root = write_project(tmp_path / "p", files)
+    expected = run_project(root, cache=True)
+    assert len(expected.findings) >= 60
+    if edit:  # the run record no longer holds: outcomes come from the per-file table
+        (root / "tests/integration/test_0.py").write_text(files["tests/integration/test_0.py"] + "\n")
+    monkeypatch.setattr(engine, "GC_THRESHOLDS", (50, 10, 10))
+    decoding = []
+    collections: List[bool] = []
+    real = cache.decode_outcomes
+
+    def watched(value):  # type: ignore[no-untyped-def]
+        decoding.append(True)
+        try:
+            return real(value)
+        finally:
+            decoding.pop()
+
+    def callback(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(bool(decoding))
+
+    monkeypatch.setattr(cache, "decode_outcomes", watched)
+    gc.callbacks.append(callback)
+    try:
+        result = run_project(root, cache=True)
+    finally:
+        gc.callbacks.remove(callback)
+    assert [f.message for f in result.findings] == [f.message for f in expected.findings]
+    assert collections and not any(collections)  # the run collected, just never while decoding
+    assert gc.isenabled() and gc.get_freeze_count() == 0
