@@ -550,7 +550,7 @@ def decode_outcomes(value: List[Any]) -> List[Outcome]:
     fixed = {number: decode(fix) for number, fix in fixes}
     unpacked = _ROW.iter_unpack(data)
     severities = _SEVERITIES
-    new, Finding, Location, set_ = object.__new__, model.Finding, model.Location, _set
+    new, Finding, Location, Summary, set_ = object.__new__, model.Finding, model.Location, model.ModuleSummary, _set
     number = 0
     outcomes: List[Outcome] = []
     for path, count, module, suppressed, warnings in heads:
@@ -568,6 +568,15 @@ def decode_outcomes(value: List[Any]) -> List[Outcome]:
                 "scope": values[scope], "source_hash": hashes[number], "fix": fixed.get(number) if fixed else None})
             append(f)
             number += 1
-        summary = None if module is None else model.ModuleSummary(path, *(values[i] for i in module))
-        outcomes.append(Outcome(path, tuple(findings), summary, suppressed, tuple(Warning_(p, m) for p, m in warnings)))
+        summary = None
+        if module is not None:
+            category, applicable, failing = module
+            summary = new(Summary)
+            set_(summary, "__dict__", {"path": path, "category": values[category], "applicable": values[applicable],
+                                       "failing": values[failing]})
+        outcome = new(Outcome)
+        set_(outcome, "__dict__", {"path": path, "findings": tuple(findings), "module": summary,
+                                   "suppressed": suppressed,
+                                   "warnings": tuple([Warning_(p, m) for p, m in warnings]) if warnings else ()})
+        outcomes.append(outcome)
     return outcomes

@@ -164,8 +164,9 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
             from testaudit.atomic import write_text_atomic  # tempfile and shutil: only when writing a file
 
             write_text_atomic(output, text)
-        else:
-            click.echo(text, nl=False)
+        else:  # colour codes are in the text only when asked for (audited text is escaped by the
+            # reporters), so click's scan for codes to strip (a regex over the whole report) is skipped
+            click.echo(text, nl=False, color=True)
         if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
             _append_step_summary(os.environ["GITHUB_STEP_SUMMARY"], result, threshold or "")
         score = overall_score(result)

@@ -21,4 +21,6 @@ class ConciseReporter(Reporter):
                  + (f" {fix_label(f)}" if f.fix is not None else "") for f in result.findings]
         for w in result.warnings:
             lines.append(f"{visible(w.path)}: warning: {visible(w.message)}")
-        return "\n".join(lines) + ("\n" if lines else "")
+        if lines:
+            lines.append("")  # the final newline, without copying the whole text once more
+        return "\n".join(lines)
