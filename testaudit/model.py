@@ -93,8 +93,9 @@ class Finding:
         return FINDING_ORDER(self)
 
 
-# The order findings are reported in, as a C-level key function (sorting a corpus run's 33,000
-# findings through the property above cost 30 ms): path, line, column, code, message.
+# The order findings are reported in, as a C-level key function (a property and a lambda per
+# finding made sorting most of the 28 ms a warm corpus run took to assemble its 33,000
+# findings): path, line, column, code, message.
 FINDING_ORDER = operator.attrgetter("path", "location.line", "location.column", "code", "message")
 
 
