@@ -482,6 +482,33 @@ def _quiet_context() -> "multiprocessing.context.BaseContext":
     return context
 
 
+@contextmanager
+def _interrupt_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C back until the block ends, then deliver it as usual. A pool's normal
+    shutdown runs multiprocessing finalizers (closing a worker's pipes as it is dropped); a
+    KeyboardInterrupt raised inside one is printed as "Exception ignored ... Traceback" and
+    swallowed, so the run would go on as if never interrupted. Only the main thread may set
+    handlers; elsewhere the block runs as it is."""
+    import signal
+    import threading
+
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is None or threading.current_thread() is not threading.main_thread():
+        yield  # a handler not set from Python could not be put back
+        return
+    caught: List[object] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        if callable(previous):
+            previous(signal.SIGINT, None)
+        elif previous == signal.SIG_DFL:
+            signal.raise_signal(signal.SIGINT)
+
+
 class _Workers:
     """Per-file work for one run, handed out as it is discovered: in this process with one job
     (or for a lone file), else in one process pool kept for the whole run. Results come back in
@@ -509,8 +536,13 @@ class _Workers:
             if kind is not None:  # Ctrl-C or an error: stop now rather than finish queued chunks
                 for process in list(getattr(self.pool, "_processes", {}).values()):
                     process.terminate()
-            self.pool.shutdown(wait=kind is None, cancel_futures=True)
-            self.pool = None
+            if kind is None:
+                with _interrupt_deferred():  # see there: a Ctrl-C now would be swallowed
+                    self.pool.shutdown(wait=True, cancel_futures=True)
+                    self.pool = None
+            else:
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = None
 
     def submit(self, files: Sequence[SourceFile], role: str) -> None:
         """Queue ``files``, in chunks: one task per file costs the main process a wake-up and a

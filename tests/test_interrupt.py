@@ -26,7 +26,7 @@ from typing import Dict, List, Tuple
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run_project, write_project
 from testaudit.baseline import load
 from testaudit.cache import DB, DIR
 
@@ -135,6 +135,31 @@ def test_sigint_during_badge_leaves_no_partial_badge(tmp_path: Path) -> None:
         if (root / "badge.svg").exists():
             assert (root / "badge.svg").read_bytes() == full
         assert not [p for p in root.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_ctrl_c_during_the_pools_shutdown_is_raised_not_swallowed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """multiprocessing runs finalizers while a pool shuts down, and a KeyboardInterrupt raised in
+    one is printed ("Exception ignored ... Traceback") and dropped: the run went on as if never
+    interrupted. The stand-in shutdown is interrupted inside such a swallowing block."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    root = write_project(tmp_path / "p", {f"tests/unit/test_{n}.py": f'def test_{n}():\n    assert {n} == {n}\n'
+                                          for n in range(8)})
+    real, swallowed = ProcessPoolExecutor.shutdown, []
+
+    def shutdown(self, wait=True, *, cancel_futures=False):  # type: ignore[no-untyped-def]
+        try:  # as multiprocessing.util._run_finalizers does
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+        except KeyboardInterrupt:
+            swallowed.append(True)
+        real(self, wait, cancel_futures=cancel_futures)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "shutdown", shutdown)
+    with pytest.raises(KeyboardInterrupt):
+        run_project(root, jobs=2)
+    assert swallowed == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def _appears(path: Path, proc: "subprocess.Popen[str]", timeout: float = 60) -> bool:
