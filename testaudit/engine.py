@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import gc
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
@@ -536,12 +536,9 @@ class _Workers:
             if kind is not None:  # Ctrl-C or an error: stop now rather than finish queued chunks
                 for process in list(getattr(self.pool, "_processes", {}).values()):
                     process.terminate()
-            if kind is None:
-                with _interrupt_deferred():  # see there: a Ctrl-C now would be swallowed
-                    self.pool.shutdown(wait=True, cancel_futures=True)
-                    self.pool = None
-            else:
-                self.pool.shutdown(wait=False, cancel_futures=True)
+            # a normal shutdown defers a Ctrl-C (see _interrupt_deferred: it would be swallowed)
+            with _interrupt_deferred() if kind is None else nullcontext():
+                self.pool.shutdown(wait=kind is None, cancel_futures=True)
                 self.pool = None
 
     def submit(self, files: Sequence[SourceFile], role: str) -> None:
