@@ -496,8 +496,8 @@ def _interrupt_deferred() -> Iterator[None]:
     if previous is None or threading.current_thread() is not threading.main_thread():
         yield  # a handler not set from Python could not be put back
         return
-    caught: List[object] = []
-    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
+    caught: List[int] = []  # the signal number only: keeping the frame would keep it alive
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
     try:
         yield
     finally:
