@@ -99,7 +99,7 @@ def main() -> None:
         ("PositionProvider", lambda: [MetadataWrapper(m, unsafe_skip_copy=True).resolve(PositionProvider)
                                       for m in modules], len(modules)),
         ("Positions", lambda: [Positions(m) for m in modules], len(modules)),
-        ("StatementPositions set-up", lambda: [StatementPositions(m, d, split_lines(decode(d)), [])
+        ("StatementPositions set-up", lambda: [StatementPositions(m, decode(d), split_lines(decode(d)), [])
                                                for m, d in zip(modules, parsed)], len(modules)),
         ("walk, no handlers", lambda: [analyze._walk(m, {}, []) for m in modules], len(modules)),
         ("analyze_files, all rules", lambda: analyze.analyze_files(sources), len(sources)),

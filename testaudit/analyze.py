@@ -124,7 +124,7 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
                 _safely(rule.check_text, rule, findings, src.rel)
     else:
         try:
-            facts = _visit(parsed, data, ctx, rules)
+            facts = _visit(parsed, ctx, rules)
         except Exception as exc:  # noqa: BLE001 - never let one file crash the run
             facts = unparsed_facts(ctx)
             findings.append(_internal_finding(src.rel, exc))
@@ -146,8 +146,8 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
     return FileResult(src.rel, tuple(sorted(findings, key=FINDING_ORDER)), facts, suppressions)
 
 
-def _visit(parsed: cst.Module, data: bytes, ctx: FileContext, rules: Sequence[Rule]) -> FileFacts:
-    positions = ctx.positions = StatementPositions(parsed, data, ctx.lines, ctx.stmt_stack, ctx.visited_in)
+def _visit(parsed: cst.Module, ctx: FileContext, rules: Sequence[Rule]) -> FileFacts:
+    positions = ctx.positions = StatementPositions(parsed, ctx.source, ctx.lines, ctx.stmt_stack, ctx.visited_in)
     collector = FactsCollector(ctx)
     stack = ctx.stmt_stack
     # positions first: it numbers each statement's calls, which the others may ask about

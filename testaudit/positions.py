@@ -19,7 +19,7 @@ import warnings
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple, cast
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Union, cast
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -152,15 +152,15 @@ class _AnchorStart(_Syntactic):
 
 
 class _Anchor:
-    """A statement's range from ``ast`` (1-based lines, 0-based code-point columns) and what a
-    local pass needs to generate it as it stands in the module: the enclosing blocks' indents and
-    whether it is an ``elif``."""
+    """A statement's ast statements (its first and last: one, but a line of several simple
+    statements) and what a local pass needs to generate it as it stands in the module: the
+    enclosing blocks' indents and whether it is an ``elif``. Its range (1-based lines, 0-based
+    code-point columns) is computed when first asked: most statements are only asked their lines."""
 
-    __slots__ = ("start", "end", "indent", "is_elif")
+    __slots__ = ("first", "last", "indent", "is_elif")
 
-    def __init__(self, start: Tuple[int, int], end: Tuple[int, int], indent: Tuple[str, ...],
-                 is_elif: bool) -> None:
-        self.start, self.end, self.indent, self.is_elif = start, end, indent, is_elif
+    def __init__(self, first: ast.stmt, last: ast.stmt, indent: Tuple[str, ...], is_elif: bool) -> None:
+        self.first, self.last, self.indent, self.is_elif = first, last, indent, is_elif
 
 
 class _Unpaired(Exception):
@@ -181,9 +181,10 @@ if hasattr(ast, "Match"):
 class _Pairing:
     """Walks the libcst statements and the ast statements together (both in source order)."""
 
-    def __init__(self, module: cst.Module, lines: Sequence[str]) -> None:
+    def __init__(self, module: cst.Module, lines: Sequence[str], ascii: bool = False) -> None:
         self.default_indent = module.default_indent
         self.lines = lines
+        self.ascii = ascii  # every column is its UTF-8 offset
         self.anchors: Dict[int, _Anchor] = {}
         self.ast_of: Dict[int, Sequence[ast.AST]] = {}  # statement → its ast statement(s)
         self.import_names: Dict[int, ast.alias] = {}  # a name an import binds (or its `*`) → ast's alias
@@ -191,15 +192,13 @@ class _Pairing:
         self.decorators: Dict[int, ast.expr] = {}  # a decorator → ast's expression after its `@`
 
     def column(self, line: int, utf8_offset: int) -> int:
-        return code_points(_line(self.lines, line), utf8_offset)
+        return utf8_offset if self.ascii else code_points(_line(self.lines, line), utf8_offset)
 
     def add(self, node: cst.CSTNode, first: ast.stmt, last: ast.stmt, indent: Tuple[str, ...],
             is_elif: bool = False) -> None:
-        end_line, end_col = last.end_lineno, last.end_col_offset
-        if end_line is None or end_col is None:
+        if last.end_lineno is None or last.end_col_offset is None:
             raise _Unpaired(node)
-        self.anchors[id(node)] = _Anchor((first.lineno, self.column(first.lineno, first.col_offset)),
-                                         (end_line, self.column(end_line, end_col)), indent, is_elif)
+        self.anchors[id(node)] = _Anchor(first, last, indent, is_elif)
 
     def body(self, statements: Sequence[cst.BaseStatement], nodes: List[ast.stmt], indent: Tuple[str, ...]) -> None:
         i = 0
@@ -373,11 +372,13 @@ def _head(call: cst.Call) -> str:
 
 
 class StatementPositions:
-    """The mapping :class:`Positions` is, computed as described above. ``stack`` is the visit's
-    statement stack (``FileContext.stmt_stack``) and ``visited_in`` where each node was visited
-    (``FileContext.visited_in``): they say which statement to generate."""
+    """The mapping :class:`Positions` is, computed as described above. ``source`` is the module's
+    decoded text (``lines`` split from it; ``ast`` then reads all-ASCII text's columns as they
+    are) or its bytes. ``stack`` is the visit's statement stack (``FileContext.stmt_stack``) and
+    ``visited_in`` where each node was visited (``FileContext.visited_in``): they say which
+    statement to generate."""
 
-    def __init__(self, module: cst.Module, data: bytes, lines: Sequence[str], stack: Sequence[cst.CSTNode],
+    def __init__(self, module: cst.Module, source: Union[str, bytes], lines: Sequence[str], stack: Sequence[cst.CSTNode],
                  visited_in: Optional[Mapping[int, cst.CSTNode]] = None) -> None:
         self._module = module
         self._stack = stack
@@ -391,11 +392,11 @@ class StatementPositions:
         self._calls_seen: Dict[int, Tuple[cst.CSTNode, int]] = {}  # call → (its statement, ordinal)
         self._call_count: Dict[int, int] = {}
         self._calls: Dict[int, Optional[List[ast.Call]]] = {}  # statement → ast's calls in source order
-        self._pairing = _Pairing(module, lines)
+        self._pairing = _Pairing(module, lines, type(source) is str and source.isascii())
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                tree = ast.parse(data)
+                tree = ast.parse(source)
             self._pairing.body(module.body, tree.body, ())
             self._anchors = self._pairing.anchors
         except Exception:  # noqa: BLE001 - SyntaxError, RecursionError, _Unpaired: the whole pass answers
@@ -411,7 +412,8 @@ class StatementPositions:
         anchor = self._anchors.get(key)
         rng: Optional[CodeRange]
         if anchor is not None:
-            rng = CodeRange(CodePosition(*anchor.start), CodePosition(*anchor.end))
+            first, last = self._range(anchor)
+            rng = CodeRange(CodePosition(*first), CodePosition(*last))
         else:
             rng = None if key in self._spans else self._from_ast(node)
         if rng is None:
@@ -474,7 +476,7 @@ class StatementPositions:
         anchor = self._anchors.get(id(stmt))
         if anchor is None:
             return None
-        line, column = anchor.start
+        line, column = self._range(anchor)[0]
         if type(stmt) is cst.ClassDef:
             column += len("class") + len(stmt.whitespace_after_class.value)
         else:
@@ -509,13 +511,22 @@ class StatementPositions:
             return None
         return CodePosition(node.end_lineno, code_points(self._code(node.end_lineno), node.end_col_offset))
 
+    def _range(self, anchor: _Anchor) -> Tuple[Tuple[int, int], Tuple[int, int]]:
+        """An anchor's range: 1-based lines, 0-based code-point columns."""
+        first, last, column = anchor.first, anchor.last, self._pairing.column
+        return ((first.lineno, column(first.lineno, first.col_offset)),
+                (cast(int, last.end_lineno), column(cast(int, last.end_lineno), cast(int, last.end_col_offset))))
+
     def one_line(self, statement: cst.CSTNode) -> int:
         """The line of a simple statement written on one line (what any node being visited in it
         starts on), else 0."""
         if type(statement) is not cst.SimpleStatementLine or self._full is not None:
             return 0
         anchor = self._anchors.get(id(statement))
-        return anchor.start[0] if anchor is not None and anchor.start[0] == anchor.end[0] else 0
+        if anchor is None:
+            return 0
+        line = anchor.first.lineno
+        return line if line == anchor.last.end_lineno else 0
 
     def _generate(self, node: cst.CSTNode) -> Optional[Tuple[_Run, int, int]]:
         """Generate the innermost statement holding ``node``, up to ``node``: the one it was
@@ -544,9 +555,10 @@ class StatementPositions:
                 return None
             run = _Run(state.tokens, 0)
             line, column = run.local(state.anchor_start)
-            if column != anchor.start[1]:  # the pass did not start at the line's start: not ours to guess
+            begins = self._range(anchor)[0]
+            if column != begins[1]:  # the pass did not start at the line's start: not ours to guess
                 return None
-            run.first_line = anchor.start[0] - line
+            run.first_line = begins[0] - line
             spans = self._spans
             for key, (start, end) in state.spans.items():
                 if key not in spans:

@@ -73,15 +73,25 @@ STATEMENTS_EXTRA = {
 
 def _visit_everything(module: cst.Module, data: bytes) -> None:
     """Ask for every node while visiting it (with the visit's statement stack), then for every
-    node again after the visit (as a rule's ``finish`` does); both against PositionProvider."""
+    node again after the visit (as a rule's ``finish`` does); both against PositionProvider.
+    Given the decoded text (as the analysis gives it: all-ASCII text takes columns straight from
+    ``ast``) and given the bytes."""
+    from testaudit.source import decode
+
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    for source in (decode(data), data):
+        _visit_everything_from(module, source, expected)
+
+
+def _visit_everything_from(module: cst.Module, source: object, expected: object) -> None:
     from testaudit.analyze import _STATEMENTS
     from testaudit.positions import StatementPositions
     from testaudit.source import decode, split_lines
 
-    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    text = source if isinstance(source, str) else decode(source)  # type: ignore[arg-type]
     stack: list = []
     visited_in: dict = {}
-    ours = StatementPositions(module, data, split_lines(decode(data)), stack, visited_in)
+    ours = StatementPositions(module, source, split_lines(text), stack, visited_in)  # type: ignore[arg-type]
     bad = []
 
     def visit(node: cst.CSTNode) -> None:
@@ -92,8 +102,8 @@ def _visit_everything(module: cst.Module, data: bytes) -> None:
             visited_in[id(node)] = stack[-1]
         if type(node) is cst.Call:
             ours.visit_Call(node)  # as the walk does, before any other handler
-        if ours[node] != expected[node]:
-            bad.append((type(node).__name__, expected[node], ours[node]))
+        if ours[node] != expected[node]:  # type: ignore[index]
+            bad.append((type(node).__name__, expected[node], ours[node]))  # type: ignore[index]
         for child in node.children:
             visit(child)
         if statement:
@@ -102,8 +112,8 @@ def _visit_everything(module: cst.Module, data: bytes) -> None:
     for child in module.children:
         visit(child)
     assert not bad, bad[:5]
-    later = StatementPositions(module, data, split_lines(decode(data)), [], visited_in if module.body else {})
-    bad = [(type(n).__name__, r, later[n]) for n, r in expected.items() if later[n] != r]
+    later = StatementPositions(module, source, split_lines(text), [], visited_in if module.body else {})  # type: ignore[arg-type]
+    bad = [(type(n).__name__, r, later[n]) for n, r in expected.items() if later[n] != r]  # type: ignore[attr-defined]
     assert not bad, bad[:5]
 
 
