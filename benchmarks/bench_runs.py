@@ -16,6 +16,10 @@ min–max, each run a fresh process, and the table prints ratios measured in thi
 - ``ruff check --no-cache`` and cached ruff over the same PATHs (with testaudit's excludes),
   when ruff is installed.
 
+Below the table: the cold/floor ratio of each alternated pair, the CPU time of both (every
+process of the run), and how much CPU time the hypervisor stole meanwhile (``/proc/stat``),
+which tells a noisy run from a slow one.
+
 No project at hand? ``python benchmarks/make_project.py 2000 /tmp/synthetic`` writes one.
 The machine may be shared and noisy: compare ratios, not absolute times, between runs.
 """
@@ -42,22 +46,47 @@ def _testaudit() -> List[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "testaudit"]
 
 
-def timed(cmd: Sequence[str], cwd: Path) -> Tuple[float, int]:
-    """Wall seconds and the peak RSS (KiB) of the largest process in the command's tree."""
+def _cpu_ticks() -> Optional[Tuple[int, int]]:
+    """(all, stolen) clock ticks of the machine's CPUs so far, from ``/proc/stat`` (Linux)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = [int(v) for v in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return sum(fields[:8]), (fields[7] if len(fields) > 7 else 0)
+
+
+class Timing:
+    """One run: wall seconds, CPU seconds of the command and every process it waited for, the
+    peak RSS (KiB) of the largest of them, and the share of the machine's CPU time the
+    hypervisor took for others meanwhile (steal; None where unknown)."""
+
+    def __init__(self, wall: float, cpu: float, rss: int, steal: Optional[float]) -> None:
+        self.wall, self.cpu, self.rss, self.steal = wall, cpu, rss, steal
+
+
+def timed(cmd: Sequence[str], cwd: Path) -> Timing:
+    before = _cpu_ticks()
     start = time.perf_counter()
     proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
+    after = _cpu_ticks()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
-    return elapsed, usage.ru_maxrss
+    steal = None
+    if before is not None and after is not None and after[0] > before[0]:
+        steal = (after[1] - before[1]) / (after[0] - before[0])
+    return Timing(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, steal)
 
 
 class Row:
     def __init__(self, name: str) -> None:
         self.name = name
         self.times: List[float] = []
+        self.cpu: List[float] = []
+        self.steal: List[float] = []
 
     @property
     def median(self) -> float:
@@ -72,12 +101,22 @@ def measure(name: str, runs: int, prepare: Callable[[], None], cmd: Sequence[str
     row = Row(name)
     for _ in range(runs):
         prepare()
-        seconds, peak = timed(cmd, cwd)
-        row.times.append(seconds)
+        run = timed(cmd, cwd)
+        row.times.append(run.wall)
+        row.cpu.append(run.cpu)
+        if run.steal is not None:
+            row.steal.append(run.steal)
         if rss is not None:
-            rss.append(peak)
-        print(f"  {name}: {seconds:.2f} s", file=sys.stderr, flush=True)
+            rss.append(run.rss)
+        steal = f", steal {run.steal:.0%}" if run.steal is not None else ""
+        print(f"  {name}: {run.wall:.2f} s (CPU {run.cpu:.1f} s{steal})", file=sys.stderr, flush=True)
     return row
+
+
+def rows_added(row: Row, more: Row) -> None:
+    row.times += more.times
+    row.cpu += more.cpu
+    row.steal += more.steal
 
 
 def _parse(path: str) -> bool:
@@ -174,8 +213,8 @@ def main() -> None:
     floor_cmd = [sys.executable, __file__, str(project), "--parse-floor", jobs, str(listing)]
     rows["floor"] = measure(f"floor: libcst-parse the {len(floor_files)} files read", 1, nothing, floor_cmd, project)
     for _ in range(args.runs - 1):  # alternated, so a busy spell on a shared machine hits both
-        rows["cold"].times += measure("cold full run", 1, drop_cache, check, project, rss).times
-        rows["floor"].times += measure("floor", 1, nothing, floor_cmd, project).times
+        rows_added(rows["cold"], measure("cold full run", 1, drop_cache, check, project, rss))
+        rows_added(rows["floor"], measure("floor", 1, nothing, floor_cmd, project))
     rows["warm"] = measure("warm full run, nothing changed", args.runs, nothing, check, project)
     rows["touch"] = measure("warm full run after touching 1 file", args.runs, touch, check, project)
     try:
@@ -212,6 +251,15 @@ def main() -> None:
             ratio = f"{row.median / rows[ref].median:.2f} {unit}"
         print(f"| {row.name} | {row.cell().strip()} | {ratio} |")
     print(f"| peak RSS, largest process of a cold run | {max(rss) / 1024:.0f} MiB | |")
+    cold, floor = rows["cold"], rows["floor"]
+    pairs = [c / f for c, f in zip(cold.times, floor.times)]
+    print(f"\ncold against floor, run by run (alternated): {', '.join(f'{r:.2f}' for r in pairs)}; "
+          f"median {statistics.median(pairs):.2f}")
+    print(f"CPU time (all processes): cold {statistics.median(cold.cpu):.0f} s, floor {statistics.median(floor.cpu):.0f} s "
+          f"= {statistics.median(cold.cpu) / statistics.median(floor.cpu):.2f} × floor")
+    if cold.steal and floor.steal:
+        print(f"CPU stolen by the hypervisor meanwhile: cold runs {', '.join(f'{s:.0%}' for s in cold.steal)}; "
+              f"floor runs {', '.join(f'{s:.0%}' for s in floor.steal)}")
     print(f"\npre-commit files: {', '.join(three)}; edited/touched: {three[0]}")
 
 

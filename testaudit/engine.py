@@ -30,6 +30,7 @@ from testaudit.model import (
 
 if TYPE_CHECKING:  # the heavy modules are imported only on the heavy path
     import multiprocessing.context
+    import queue
     from concurrent.futures import Future, ProcessPoolExecutor
     from testaudit.project import Project
     from testaudit.registry import RuleSet
@@ -522,6 +523,9 @@ class _Workers:
         self.count = jobs or config.jobs or default_jobs()
         self.pool: Optional["ProcessPoolExecutor"] = None
         self.running: Dict["Future[List[FileResult]]", Tuple[str, Sequence[SourceFile]]] = {}
+        # futures as they finish (each puts itself here, from the pool's thread): waiting for any
+        # of a few hundred with concurrent.futures.wait locks every one of them on every call
+        self.finished: "Optional[queue.SimpleQueue[Future[List[FileResult]]]]" = None
         self.ready: List[Tuple[str, FileResult]] = []
         self.done = {CHECK: 0, FACTS: 0}
         self.total = {CHECK: 0, FACTS: 0}
@@ -554,11 +558,16 @@ class _Workers:
                     self._tick(role)
             return
         if self.pool is None:
+            import queue
+
             self.pool = self._new_pool(self.count)
+            self.finished = queue.SimpleQueue()
         size = max(1, min(32, len(files) // (self.count * 4)))
         for i in range(0, len(files), size):
             chunk = files[i:i + size]
-            self.running[self.pool.submit(analyze_files, chunk, role)] = (role, chunk)
+            future = self.pool.submit(analyze_files, chunk, role)
+            self.running[future] = (role, chunk)
+            future.add_done_callback(self.finished.put)  # type: ignore[union-attr]
 
     def _new_pool(self, count: int) -> "ProcessPoolExecutor":
         from concurrent.futures import ProcessPoolExecutor  # a warm run never starts a pool (15 ms to import)
@@ -572,10 +581,9 @@ class _Workers:
         """Results not yet collected, waiting for at least one when ``block``; empty when nothing
         is left (or, without ``block``, nothing has finished yet)."""
         if not self.ready and self.running:
-            from concurrent.futures import FIRST_COMPLETED, wait
             from concurrent.futures.process import BrokenProcessPool
 
-            finished, _ = wait(self.running, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+            finished = self._finished(block)
             lost: List[Tuple[str, Sequence[SourceFile]]] = []
             for future in sorted(finished, key=lambda fut: self.running[fut][0]):
                 role, chunk = self.running.pop(future)
@@ -590,6 +598,28 @@ class _Workers:
             if lost:
                 self._recover(lost)
         out, self.ready = self.ready, []
+        return out
+
+    def _finished(self, block: bool) -> List["Future[List[FileResult]]"]:
+        """The running futures that have finished, waiting for one when ``block`` (futures of a
+        pool given up on, left in the queue, are not running any more: skipped)."""
+        import queue
+
+        out: List["Future[List[FileResult]]"] = []
+        if self.finished is None:
+            return out
+        while not out:
+            try:
+                future = self.finished.get(block=block)
+            except queue.Empty:
+                break
+            while True:
+                if future in self.running:
+                    out.append(future)
+                try:
+                    future = self.finished.get_nowait()
+                except queue.Empty:
+                    break
         return out
 
     def _recover(self, lost: List[Tuple[str, Sequence[SourceFile]]]) -> None:
