@@ -155,7 +155,8 @@ class _Anchor:
     """A statement's ast statements (its first and last: one, but a line of several simple
     statements) and what a local pass needs to generate it as it stands in the module: the
     enclosing blocks' indents and whether it is an ``elif``. Its range (1-based lines, 0-based
-    code-point columns) is computed when first asked: most statements are only asked their lines."""
+    code-point columns) is computed only when asked (``StatementPositions._range``): most
+    statements are only asked their lines."""
 
     __slots__ = ("first", "last", "indent", "is_elif")
 
