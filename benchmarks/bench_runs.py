@@ -92,6 +92,11 @@ class Row:
     def median(self) -> float:
         return statistics.median(self.times)
 
+    def extend(self, more: "Row") -> None:
+        self.times += more.times
+        self.cpu += more.cpu
+        self.steal += more.steal
+
     def cell(self) -> str:
         return f"{self.median:8.2f} s  ({min(self.times):.2f}–{max(self.times):.2f})"
 
@@ -111,12 +116,6 @@ def measure(name: str, runs: int, prepare: Callable[[], None], cmd: Sequence[str
         steal = f", steal {run.steal:.0%}" if run.steal is not None else ""
         print(f"  {name}: {run.wall:.2f} s (CPU {run.cpu:.1f} s{steal})", file=sys.stderr, flush=True)
     return row
-
-
-def rows_added(row: Row, more: Row) -> None:
-    row.times += more.times
-    row.cpu += more.cpu
-    row.steal += more.steal
 
 
 def _parse(path: str) -> bool:
@@ -213,8 +212,8 @@ def main() -> None:
     floor_cmd = [sys.executable, __file__, str(project), "--parse-floor", jobs, str(listing)]
     rows["floor"] = measure(f"floor: libcst-parse the {len(floor_files)} files read", 1, nothing, floor_cmd, project)
     for _ in range(args.runs - 1):  # alternated, so a busy spell on a shared machine hits both
-        rows_added(rows["cold"], measure("cold full run", 1, drop_cache, check, project, rss))
-        rows_added(rows["floor"], measure("floor", 1, nothing, floor_cmd, project))
+        rows["cold"].extend(measure("cold full run", 1, drop_cache, check, project, rss))
+        rows["floor"].extend(measure("floor", 1, nothing, floor_cmd, project))
     rows["warm"] = measure("warm full run, nothing changed", args.runs, nothing, check, project)
     rows["touch"] = measure("warm full run after touching 1 file", args.runs, touch, check, project)
     try:

@@ -606,20 +606,13 @@ class _Workers:
         import queue
 
         out: List["Future[List[FileResult]]"] = []
-        if self.finished is None:
-            return out
-        while not out:
+        while self.finished is not None:
             try:
-                future = self.finished.get(block=block)
+                future = self.finished.get(block=block and not out)  # then take what else is there
             except queue.Empty:
                 break
-            while True:
-                if future in self.running:
-                    out.append(future)
-                try:
-                    future = self.finished.get_nowait()
-                except queue.Empty:
-                    break
+            if future in self.running:
+                out.append(future)
         return out
 
     def _recover(self, lost: List[Tuple[str, Sequence[SourceFile]]]) -> None:

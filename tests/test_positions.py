@@ -8,6 +8,8 @@ Business Value Justification (BVJ):
 """
 from __future__ import annotations
 
+from typing import Any, Mapping, Union
+
 import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -83,15 +85,15 @@ def _visit_everything(module: cst.Module, data: bytes) -> None:
         _visit_everything_from(module, source, expected)
 
 
-def _visit_everything_from(module: cst.Module, source: object, expected: object) -> None:
+def _visit_everything_from(module: cst.Module, source: Union[str, bytes], expected: Mapping[cst.CSTNode, Any]) -> None:
     from testaudit.analyze import _STATEMENTS
     from testaudit.positions import StatementPositions
     from testaudit.source import decode, split_lines
 
-    text = source if isinstance(source, str) else decode(source)  # type: ignore[arg-type]
+    text = source if isinstance(source, str) else decode(source)
     stack: list = []
     visited_in: dict = {}
-    ours = StatementPositions(module, source, split_lines(text), stack, visited_in)  # type: ignore[arg-type]
+    ours = StatementPositions(module, source, split_lines(text), stack, visited_in)
     bad = []
 
     def visit(node: cst.CSTNode) -> None:
@@ -102,8 +104,8 @@ def _visit_everything_from(module: cst.Module, source: object, expected: object)
             visited_in[id(node)] = stack[-1]
         if type(node) is cst.Call:
             ours.visit_Call(node)  # as the walk does, before any other handler
-        if ours[node] != expected[node]:  # type: ignore[index]
-            bad.append((type(node).__name__, expected[node], ours[node]))  # type: ignore[index]
+        if ours[node] != expected[node]:
+            bad.append((type(node).__name__, expected[node], ours[node]))
         for child in node.children:
             visit(child)
         if statement:
@@ -112,8 +114,8 @@ def _visit_everything_from(module: cst.Module, source: object, expected: object)
     for child in module.children:
         visit(child)
     assert not bad, bad[:5]
-    later = StatementPositions(module, source, split_lines(text), [], visited_in if module.body else {})  # type: ignore[arg-type]
-    bad = [(type(n).__name__, r, later[n]) for n, r in expected.items() if later[n] != r]  # type: ignore[attr-defined]
+    later = StatementPositions(module, source, split_lines(text), [], visited_in if module.body else {})
+    bad = [(type(n).__name__, r, later[n]) for n, r in expected.items() if later[n] != r]
     assert not bad, bad[:5]
 
 
