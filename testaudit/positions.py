@@ -96,6 +96,9 @@ class Positions:
             self._cache[key] = cached
         return cached
 
+    def line(self, node: cst.CSTNode) -> int:
+        return self[node].start.line
+
     def __contains__(self, node: object) -> bool:
         return id(node) in self._spans
 
@@ -427,6 +430,24 @@ class StatementPositions:
         self._cache[key] = rng
         return rng
 
+    def line(self, node: cst.CSTNode) -> int:
+        """``self[node].start.line``, without building the range where ast gives the line: a
+        statement's, or a call's (most of what checks ask is the line of a call)."""
+        key = id(node)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached.start.line
+        if self._full is None:
+            anchor = self._anchors.get(key)
+            if anchor is not None:
+                return anchor.first.lineno
+            if type(node) is cst.Call and key not in self._spans:
+                seen = self._calls_seen.get(key)
+                found = self._ast_call(cast(cst.Call, node), *seen) if seen is not None else None
+                if found is not None:
+                    return found[0].lineno
+        return self[node].start.line
+
     def visit_Call(self, node: cst.Call) -> None:
         """Number the calls of each statement as the walk meets them (in source order, an outer
         call before the calls it holds: ast's calls sorted by start, the longest first)."""
@@ -467,11 +488,15 @@ class StatementPositions:
 
     def _span(self, line: int, utf8_offset: int, text: str) -> Optional[CodeRange]:
         """``text`` on ``line`` from ``utf8_offset``, if it is there."""
-        code = self._code(line)
-        column = code_points(code, utf8_offset)
-        if code[column:column + len(text)] != text:
+        column = self._at(line, utf8_offset, text)
+        if column < 0:
             return None
         return CodeRange(CodePosition(line, column), CodePosition(line, column + len(text)))
+
+    def _at(self, line: int, utf8_offset: int, text: str) -> int:
+        """The column of ``text`` on ``line`` from ``utf8_offset``, or -1 when it is not there."""
+        column = self._pairing.column(line, utf8_offset)
+        return column if self._code(line)[column:column + len(text)] == text else -1
 
     def _def_name(self, stmt: Any) -> Optional[CodeRange]:
         anchor = self._anchors.get(id(stmt))
@@ -491,18 +516,26 @@ class StatementPositions:
         return CodeRange(CodePosition(line, column), CodePosition(line, column + len(name)))
 
     def _call(self, node: cst.Call, stmt: cst.CSTNode, ordinal: int) -> Optional[CodeRange]:
+        found = self._ast_call(node, stmt, ordinal)
+        if found is None:
+            return None
+        call, column = found
+        return CodeRange(CodePosition(call.lineno, column), cast(CodePosition, self._end(call)))
+
+    def _ast_call(self, node: cst.Call, stmt: cst.CSTNode, ordinal: int) -> Optional[Tuple[ast.Call, int]]:
+        """ast's call for ``node`` (the ``ordinal``-th of ``stmt``'s) and its first column, when
+        its callee's name is where ast puts it; else None, and none of ``stmt``'s calls is trusted."""
         calls = self._calls.get(id(stmt), ())
         if calls == ():
             calls = self._calls[id(stmt)] = _ast_calls(self._pairing.ast_of.get(id(stmt)))
         if calls is None or ordinal >= len(calls):
             return None
         call = calls[ordinal]
-        start = self._span(call.lineno, call.col_offset, _head(node))
-        end = self._end(call)
-        if start is None or end is None:  # not the same call: trust none of this statement's
+        column = self._at(call.lineno, call.col_offset, _head(node))
+        if column < 0 or call.end_lineno is None or call.end_col_offset is None:
             self._calls[id(stmt)] = None
             return None
-        return CodeRange(start.start, end)
+        return call, column
 
     def _code(self, line: int) -> str:
         return _line(self._lines, line)

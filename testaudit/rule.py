@@ -109,18 +109,27 @@ class FileContext:
         """``visiting``: ``node`` is the node being visited, so it lies in the innermost statement
         being visited; when that statement is on one line, that is its line (a check asks the
         line of every call: most are found this way, without generating any code)."""
+        positions = self.positions
+        if positions is None:
+            return 1
         if visiting and self.stmt_stack:
-            one_line = getattr(self.positions, "one_line", None)
+            one_line = getattr(positions, "one_line", None)
             line = one_line(self.stmt_stack[-1]) if one_line is not None else 0
             if line:
                 return line
-        return self.location(node).line
+        return self._line(positions, node)
 
     def stmt_line(self) -> int:
         """First line of the innermost statement being visited (for suppressions)."""
         if not self.stmt_stack or self.positions is None:
             return 0
-        return self.positions[self.stmt_stack[-1]].start.line
+        return self._line(self.positions, self.stmt_stack[-1])
+
+    @staticmethod
+    def _line(positions: PositionLookup, node: cst.CSTNode) -> int:
+        """A node's first line: ``testaudit.positions`` answers without building a range where it can."""
+        line = getattr(positions, "line", None)
+        return line(node) if line is not None else positions[node].start.line  # type: ignore[no-any-return]
 
 
 class RuleBase:

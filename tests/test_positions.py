@@ -94,6 +94,7 @@ def _visit_everything_from(module: cst.Module, source: Union[str, bytes], expect
     stack: list = []
     visited_in: dict = {}
     ours = StatementPositions(module, source, split_lines(text), stack, visited_in)
+    lines = StatementPositions(module, source, split_lines(text), stack, visited_in)  # asked only lines
     bad = []
 
     def visit(node: cst.CSTNode) -> None:
@@ -104,8 +105,11 @@ def _visit_everything_from(module: cst.Module, source: Union[str, bytes], expect
             visited_in[id(node)] = stack[-1]
         if type(node) is cst.Call:
             ours.visit_Call(node)  # as the walk does, before any other handler
+            lines.visit_Call(node)
         if ours[node] != expected[node]:
             bad.append((type(node).__name__, expected[node], ours[node]))
+        if lines.line(node) != expected[node].start.line:
+            bad.append((type(node).__name__, expected[node], lines.line(node)))
         for child in node.children:
             visit(child)
         if statement:
@@ -116,6 +120,9 @@ def _visit_everything_from(module: cst.Module, source: Union[str, bytes], expect
     assert not bad, bad[:5]
     later = StatementPositions(module, source, split_lines(text), [], visited_in if module.body else {})
     bad = [(type(n).__name__, r, later[n]) for n, r in expected.items() if later[n] != r]
+    assert not bad, bad[:5]
+    later = StatementPositions(module, source, split_lines(text), [], visited_in if module.body else {})
+    bad = [(type(n).__name__, r, later.line(n)) for n, r in expected.items() if later.line(n) != r.start.line]
     assert not bad, bad[:5]
 
 
