@@ -154,6 +154,26 @@ def test_id_types_and_negative_tests_options_reach_the_rule(tmp_path: Path) -> N
     assert [(f.location.line, f.severity) for f in found] == [(6, Severity.ERROR), (7, Severity.WARNING)]
 
 
+def test_an_assigned_name_takes_the_longest_key_it_ends_with(tmp_path: Path) -> None:
+    """``my_account_id`` ends with ``id`` and ``account_id``: the longer key's type judges it; keys
+    of equal length (compared lowered) go to the type configured first."""
+    files = {"tests/test_a.py": BVJ + (
+        "def test_a():\n"
+        "    my_account_id = 'acct_1'\n"  # AccountID: valid
+        "    row_id = 'acct_1'\n"  # ShortID: invalid
+        "    Old_Account_ID = 's'\n"  # AccountID, whatever the case: invalid
+        "    x_ref_id = 'a'\n"  # RefA (first of two equal keys): valid
+        "    y_ref_id = 'b'\n"  # RefA: invalid
+        "    assert my_account_id and row_id and Old_Account_ID and x_ref_id and y_ref_id\n")}
+    config = ('[tool.testaudit.rules.bad-typed-id.id-types]\n'
+              'ShortID = { keys = ["id"], valid = ["^s$"] }\n'
+              'AccountID = { keys = ["account_id"], valid = ["^acct_\\\\d+$"] }\n'
+              'RefA = { keys = ["ref_id"], valid = ["^a$"] }\n'
+              'RefB = { keys = ["REF_ID"], valid = ["^b$"] }\n')
+    found = _findings(tmp_path, files, "TA701", config)
+    assert [f.location.line for f in found] == [7, 8, 10]
+
+
 @pytest.mark.parametrize("table,key", [
     ('[tool.testaudit.rules.TA701.id-types.UserID]\nconstructor = ["UserID"]\nvalid = ["^u$"]\n', "constructor"),
     ('[tool.testaudit.rules.TA701.id-types.UserID]\nvalid = ["^user_(\\\\d+$"]\n', "valid"),

@@ -216,6 +216,23 @@ _FILLERS = ("", "1", "42", "1700000000000", "a", "user", "test", "0a1b2c3d", "1_
 _MAX_COMBINATIONS = 20000
 
 
+_BUILT: Dict[int, Tuple[object, List["Matcher"], List[Tuple[str, int]]]] = {}
+
+
+def _built(id_types: Dict[str, Dict[str, Tuple[str, ...]]]) -> Tuple[object, List["Matcher"], List[Tuple[str, int]]]:
+    """The matchers of the configured ID types and their keys' lowered endings, built once per
+    configuration (the rule is made anew for every file; the options object lives for the run)."""
+    hit = _BUILT.get(id(id_types))
+    if hit is None or hit[0] is not id_types:
+        matchers = [Matcher(name, spec) for name, spec in id_types.items()]
+        keys = [(key, i, n) for i, m in enumerate(matchers) for n, key in enumerate(m.keys) if key]
+        # longest key first (an assignment takes the longest key its name ends with); keys of
+        # equal length in the order of the configuration
+        order = sorted(keys, key=lambda k: (-len(k[0]), k[1], k[2]))
+        hit = _BUILT[id(id_types)] = (id_types, matchers, [(key.lower(), i) for key, i, _ in order])
+    return hit
+
+
 class Matcher:
     """The compiled formats of one ID type."""
 
@@ -312,7 +329,9 @@ class BadTypedId(Rule):
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.matchers = [Matcher(name, spec) for name, spec in self.options.id_types.items()]
+        # the ID types, and an assigned name's lowered ending → its ID type
+        _, self.matchers, self.suffixes = _built(self.options.id_types)
+        self.suffix_tuple = tuple(key for key, _ in self.suffixes)
         self.negative = compiled(self.options.negative_tests, re.IGNORECASE) if self.options.negative_tests else None
         source = self.ctx.source
         lowered = source.lower()
@@ -417,13 +436,10 @@ class BadTypedId(Rule):
         else:
             return
         lowered = name.lower()
-        best: Optional[Matcher] = None
-        best_len = 0
-        for m in self.matchers:
-            for key in m.keys:
-                if lowered.endswith(key.lower()) and len(key) > best_len:
-                    best, best_len = m, len(key)
-        if best is None or (self.negative is not None and self.negative.search(name)):
+        if not lowered.endswith(self.suffix_tuple):  # one test for the names of no ID type
+            return
+        best = next(self.matchers[i] for key, i in self.suffixes if lowered.endswith(key))
+        if self.negative is not None and self.negative.search(name):
             return
         shown = dotted(target) or name
         self._check(value, best, f"assigned to `{shown}`")
