@@ -80,6 +80,7 @@ class Cache:
         self._digests: Dict[str, Optional[str]] = {}
         self._new_stats: Dict[str, Tuple[int, int, str]] = {}
         self._deps: Dict[str, Dict[Tuple[str, str], Tuple[str, ...]]] = {}
+        self._held_results: Dict[Tuple[str, str], Dict[str, str]] = {}
         self._writes: List[Tuple[str, Sequence[object]]] = []
         self.read_only = False
 
@@ -203,17 +204,29 @@ class Cache:
     def results(self, rels: Iterable[str], keys: Mapping[str, str]) -> Dict[str, FileResult]:
         """Cached results of ``rels`` at their current digest, for any of ``keys`` (role → key)."""
         out: Dict[str, FileResult] = {}
+        held = [(role, key, self._held(key, role)) for role, key in keys.items()]
         for rel in rels:
+            if not any(rel in digests for _, _, digests in held):
+                continue  # nothing to compare: the file is not hashed here (a cold run's start)
             current = self.digest(rel)
-            for role, key in keys.items():
-                rows = self._rows("SELECT digest, value FROM results WHERE rel = ? AND key = ? AND role = ?",
-                                  (rel, key, role))
-                if current is not None and rows and rows[0][0] == current:
-                    loaded = self._decode(rows[0][1], rel)
+            for role, key, digests in held:
+                if current is not None and digests.get(rel) == current:
+                    rows = self._rows("SELECT value FROM results WHERE rel = ? AND key = ? AND role = ?",
+                                      (rel, key, role))
+                    loaded = self._decode(rows[0][0], rel) if rows else None
                     if isinstance(loaded, FileResult):
                         out[rel] = loaded
                         break
         return out
+
+    def _held(self, key: str, role: str) -> Dict[str, str]:
+        """path → digest of the results the cache held for ``key`` and ``role`` when opened (what
+        this run writes goes in when it closes), read once."""
+        held = self._held_results.get((key, role))
+        if held is None:
+            held = self._held_results[(key, role)] = dict(
+                self._rows("SELECT rel, digest FROM results WHERE key = ? AND role = ?", (key, role)))
+        return held
 
     def put_results(self, results: Iterable[FileResult], key: str, role: str) -> None:
         for res in results:

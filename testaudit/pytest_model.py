@@ -98,6 +98,9 @@ class DecoratorInfo:
     autouse: bool = False
 
 
+_UNDECORATED = DecoratorInfo()
+
+
 def _qualify(name: Optional[str], resolve: Resolver) -> Optional[str]:
     """Resolve through imports, but keep ``pytest.…`` spelled as written when not imported."""
     if not name:
@@ -144,6 +147,8 @@ def parametrize_names(args: List[Tuple[Optional[str], Any]], syntax: Syntax) -> 
 
 def analyze_decorators(decorators: Sequence[Any], resolve: Resolver, syntax: Syntax) -> DecoratorInfo:
     """What a function's or class's decorator expressions (without the ``@``) tell pytest."""
+    if not decorators:  # most functions
+        return _UNDECORATED
     markers: List[str] = []
     usefixtures: List[str] = []
     parametrized: List[str] = []

@@ -430,3 +430,30 @@ def test_findings_come_out_in_report_order_however_the_files_are_listed() -> Non
         result = _assemble(Config(root="/p"), list(order), outcomes, (), [])
         assert list(result.findings) == expected, order
         assert [m.path for m in result.modules] == sorted(paths)
+
+
+def test_a_cold_cache_is_asked_without_hashing_any_file(tmp_path: Path) -> None:
+    """A cold run asks the cache about every file before the workers get any: with nothing held
+    for them, no file is read and hashed then (each is hashed when its result is stored); a file
+    the cache holds is hashed to compare, and only that one."""
+    from testaudit.cache import Cache
+    from testaudit.model import FileFacts, FileResult
+
+    root = write_project(tmp_path, {"tests/unit/test_a.py": TEST, "tests/unit/test_b.py": TEST})
+    rels = ["tests/unit/test_a.py", "tests/unit/test_b.py"]
+    cache = Cache.open(str(root), [])
+    assert cache is not None
+    assert cache.results(rels, {"check": "k"}) == {} and cache._digests == {}
+    held = FileResult(rels[0], (), FileFacts(rels[0], "tests.unit.test_a", True, False, parsed=False))
+    cache.put_results([held], "k", "check")
+    cache.close()
+    cache = Cache.open(str(root), [])
+    assert cache is not None
+    assert cache.results(rels, {"check": "k"}) == {rels[0]: held}
+    assert list(cache._digests) == [rels[0]]
+    cache.close()
+    (root / rels[0]).write_text(TEST + "\n", encoding="utf-8")  # changed since: not served
+    cache = Cache.open(str(root), [])
+    assert cache is not None
+    assert cache.results(rels, {"check": "k"}) == {}
+    cache.close()
