@@ -38,3 +38,23 @@ def test_json_carries_the_chain_and_node_id() -> None:
 def test_findings_only_for_the_named_files(tmp_path: Path) -> None:
     result = run_project(FIXTURES, paths=["scenarios/clean/integration/test_clean.py"], select=["TA102"])
     assert result.findings == ()
+
+
+def test_a_base_class_set_up_is_traced_once_for_all_the_tests_of_a_class(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from conftest import write_project
+    from testaudit.rules import mock_via_fixture_or_helper as ta102
+
+    bases = ('"""Bases."""\nfrom unittest.mock import patch\n\n\nclass PatchedBase:\n'
+             '    def setUp(self):\n        self.p = patch("app.x")\n')
+    test = ('"""Doc.\n\nBVJ: x\n"""\nfrom tests.bases import PatchedBase\n\n\nclass TestA(PatchedBase):\n'
+            + "".join(f"    def test_{n}(self):\n        assert self.p\n\n" for n in range(3))
+            + "\nclass TestB(PatchedBase):\n    def test_b(self):\n        assert self.p\n")
+    root = write_project(tmp_path, {"tests/__init__.py": "", "tests/bases.py": bases,
+                                    "tests/integration/test_a.py": test})
+    traced = []
+    real = ta102._Tracer._base_setups
+    monkeypatch.setattr(ta102._Tracer, "_base_setups", lambda self, classes: traced.append(classes) or real(self, classes))
+    result = run_project(root, select=["TA102"])
+    assert [f.line for f in result.findings] == [9, 12, 15, 20]  # every test of both classes
+    assert all(f.chain[-1] == "patch" for f in result.findings)
+    assert traced == [(("tests/bases.py", "PatchedBase"),)]  # both classes have the same bases: once

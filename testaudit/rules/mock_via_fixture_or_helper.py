@@ -69,6 +69,7 @@ class _Tracer:
         self.graph = project.graph
         self.index = FixtureIndex(file=project.file)  # reads only the scopes a test can see
         self.memo: Dict[str, List[Chain]] = {}
+        self.setups: Dict[Tuple[Tuple[str, str], ...], List[Chain]] = {}
 
     def class_scopes(self, facts: FileFacts, qualname: Optional[str]) -> List[Tuple[str, str]]:
         """(path, qualname) of a class and of its project base classes."""
@@ -135,8 +136,17 @@ class _Tracer:
         return out
 
     def base_setups(self, classes: Sequence[Tuple[str, str]]) -> List[Chain]:
+        """What the set-up methods of a test's base classes reach (memoised: every test of a
+        class asks with the same classes)."""
+        key = tuple(classes[1:])
+        cached = self.setups.get(key)
+        if cached is None:
+            cached = self.setups[key] = self._base_setups(key)
+        return cached
+
+    def _base_setups(self, classes: Sequence[Tuple[str, str]]) -> List[Chain]:
         out: List[Chain] = []
-        for path, qualname in classes[1:]:
+        for path, qualname in classes:
             facts = self.project.file(path)
             for fn in facts.functions if facts is not None else ():
                 if fn.class_name == qualname and fn.name in SETUP_METHODS:
