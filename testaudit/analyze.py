@@ -13,7 +13,6 @@ import signal
 import sys
 import warnings
 from contextlib import nullcontext
-from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Callable, ContextManager, Dict, List, Optional, Sequence, Tuple
 
@@ -25,7 +24,9 @@ from testaudit.config import Config
 from testaudit.cst_parse import parse_module, plain_nodes
 from testaudit.discover import SourceFile, is_test_file, module_name
 from testaudit.facts import FactsCollector, unparsed_facts
-from testaudit.model import CHECK, FACTS, FINDING_ORDER, Finding, FileFacts, FileResult, Location, Severity, Suppression
+from testaudit.model import (
+    CHECK, FACTS, FINDING_ORDER, Finding, FileFacts, FileResult, Location, Severity, Suppression, evolve,
+)
 from testaudit.names import ImportTable
 from testaudit.positions import StatementPositions
 from testaudit.registry import RuleSet
@@ -142,7 +143,7 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
             suppressions = tuple(s for s in suppressions
                                  if s.line in ctx.comment_columns and s.column >= ctx.comment_columns[s.line])
     if role == CHECK:  # hashed here, where the lines are at hand (the engine would read them again)
-        findings = [replace(f, source_hash=finding_hash(f, ctx.lines)) for f in findings]
+        findings = [evolve(f, source_hash=finding_hash(f, ctx.lines)) for f in findings]
     return FileResult(src.rel, tuple(sorted(findings, key=FINDING_ORDER)), facts, suppressions)
 
 

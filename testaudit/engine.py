@@ -26,6 +26,7 @@ from testaudit.discover import SourceFile, discover, may_have_submodules, module
 from testaudit.project_files import FILE, ProjectFiles
 from testaudit.model import (
     CHECK, FACTS, FINDING_ORDER, FileFacts, FileResult, Finding, ModuleSummary, Outcome, RuleInfo, RunResult, Warning_,
+    evolve,
 )
 
 if TYPE_CHECKING:  # the heavy modules are imported only on the heavy path
@@ -357,7 +358,7 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
     project = Project(project_files, categorizer_for(config), checked)
     by_code = ruleset.by_code()
     per_file: Dict[str, List[Finding]] = {r.path: [] for r in results}
-    # id(finding) → its (category, node id), filled in with its scope and hash by one replace()
+    # id(finding) → its (category, node id), filled in with its scope and hash by one evolve()
     placed: Dict[int, Tuple[str, Optional[str]]] = {}
     for res in results:
         for f in res.findings:
@@ -391,8 +392,8 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
             placed[id(unused_sup)] = project.category_at(res.facts, sup.line)
             kept.append(unused_sup)
         kept.sort(key=FINDING_ORDER)
-        kept = [replace(f, category=placed[id(f)][0], node_id=placed[id(f)][1],
-                        scope=project.scope_at(res.facts, f.location.line), source_hash=finding_hash(f, lines))
+        kept = [evolve(f, category=placed[id(f)][0], node_id=placed[id(f)][1],
+                       scope=project.scope_at(res.facts, f.location.line), source_hash=finding_hash(f, lines))
                 for f in kept]
         module = modules.get(path)
         if module is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import operator
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
 CHECK, FACTS = "check", "facts"
 WHOLE_MODULE = "module"  # Finding tag: about the module as a whole (reported at line 1, no construct of its own)  # per-file roles: the full check, or only the facts other files need
@@ -87,6 +87,17 @@ class Finding:
     @property
     def line(self) -> int:
         return self.location.line
+
+
+def evolve(finding: Finding, **changes: Any) -> Finding:
+    """``dataclasses.replace`` for a finding, without running ``__init__`` again (its fields are
+    plain values): ``replace`` is a generic Python-level function, ~15 µs a call, and a corpus
+    run fills in 33,000 findings."""
+    if not changes.keys() <= finding.__dict__.keys():
+        raise TypeError(f"Finding has no field {sorted(changes.keys() - finding.__dict__.keys())[0]!r}")
+    new: Finding = object.__new__(Finding)
+    new.__dict__.update(finding.__dict__, **changes)
+    return new
 
 
 # The order findings are reported in, as a C-level key function (the ``sort_key`` property and a

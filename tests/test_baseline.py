@@ -272,3 +272,24 @@ def test_hashes_come_from_the_worker_and_only_project_findings_read_the_file_aga
     assert sorted(read) == ["tests/unit/test_project.py", "tests/unit/test_unused.py"]
     for f in result.findings:  # a finding about the whole module hashes no text
         assert f.source_hash == source_hash(() if WHOLE_MODULE in f.tags else read_lines(str(root / f.path)), f.location)
+
+
+def test_evolve_is_dataclasses_replace_for_findings() -> None:
+    """The engine fills in each finding's category, node id, scope and hash with ``evolve``:
+    the same finding ``replace`` makes, the original untouched, an unknown field refused."""
+    import dataclasses
+
+    import pytest
+
+    from testaudit.model import Finding, Location, Severity, evolve
+
+    f = Finding("tests/test_a.py", "TA101", "mock-in-integration", Severity.ERROR, "m", Location(3, 5, 3, 9),
+                tags=("t",))
+    changes = {"category": "integration", "node_id": "tests/test_a.py::test_a", "scope": "s", "source_hash": "h"}
+    made = evolve(f, **changes)
+    assert made == dataclasses.replace(f, **changes) and type(made) is Finding
+    assert f.category is None and f.source_hash == "" and hash(made) == hash(dataclasses.replace(f, **changes))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.category = "e2e"  # type: ignore[misc]
+    with pytest.raises(TypeError, match="no field 'categroy'"):
+        evolve(f, categroy="unit")

@@ -142,9 +142,19 @@ class _Resolver:
         self.options = options
         self._exists: Dict[str, bool] = {}
         self._provides: Dict[Tuple[str, str], Optional[bool]] = {}
+        self._judged: Dict[str, bool] = {}
+        self._missing: Dict[str, Optional[str]] = {}
 
     # -- modules -----------------------------------------------------------------------------
     def judged(self, module: str) -> bool:
+        """Whether imports of ``module`` are the rule's to judge (memoised: the same modules are
+        imported by thousands of files)."""
+        known = self._judged.get(module)
+        if known is None:
+            known = self._judged[module] = self._judge_module(module)
+        return known
+
+    def _judge_module(self, module: str) -> bool:
         top = module.split(".")[0]
         if top in _STDLIB and top not in self.options.namespace_packages:
             return False
@@ -161,6 +171,11 @@ class _Resolver:
 
     def missing_module(self, module: str) -> Optional[str]:
         """The first prefix of ``module`` that does not exist (None: all do, or cannot tell)."""
+        if module not in self._missing:
+            self._missing[module] = self._first_missing(module)
+        return self._missing[module]
+
+    def _first_missing(self, module: str) -> Optional[str]:
         parts = module.split(".")
         for i in range(1, len(parts) + 1):
             name = ".".join(parts[:i])
