@@ -216,21 +216,28 @@ _FILLERS = ("", "1", "42", "1700000000000", "a", "user", "test", "0a1b2c3d", "1_
 _MAX_COMBINATIONS = 20000
 
 
-_BUILT: Dict[int, Tuple[object, List["Matcher"], List[Tuple[str, int]]]] = {}
+class _IdTypes:
+    """The configured ID types' matchers, and an assigned name's lowered ending → its ID type:
+    longest key first (an assignment takes the longest key its name ends with), keys of equal
+    length in the order of the configuration; ``endings`` tests them all at once."""
+
+    def __init__(self, id_types: Dict[str, Dict[str, Tuple[str, ...]]]) -> None:
+        self.matchers = [Matcher(name, spec) for name, spec in id_types.items()]
+        keys = [(key, i, n) for i, m in enumerate(self.matchers) for n, key in enumerate(m.keys) if key]
+        self.suffixes = [(key.lower(), i) for key, i, _ in sorted(keys, key=lambda k: (-len(k[0]), k[1], k[2]))]
+        self.endings = tuple(key for key, _ in self.suffixes)
 
 
-def _built(id_types: Dict[str, Dict[str, Tuple[str, ...]]]) -> Tuple[object, List["Matcher"], List[Tuple[str, int]]]:
-    """The matchers of the configured ID types and their keys' lowered endings, built once per
-    configuration (the rule is made anew for every file; the options object lives for the run)."""
+_BUILT: Dict[int, Tuple[object, _IdTypes]] = {}
+
+
+def _id_types(id_types: Dict[str, Dict[str, Tuple[str, ...]]]) -> _IdTypes:
+    """Built once per configuration: the rule is made anew for every file, its options object
+    lives for the run (and is kept here, so its id is not reused)."""
     hit = _BUILT.get(id(id_types))
     if hit is None or hit[0] is not id_types:
-        matchers = [Matcher(name, spec) for name, spec in id_types.items()]
-        keys = [(key, i, n) for i, m in enumerate(matchers) for n, key in enumerate(m.keys) if key]
-        # longest key first (an assignment takes the longest key its name ends with); keys of
-        # equal length in the order of the configuration
-        order = sorted(keys, key=lambda k: (-len(k[0]), k[1], k[2]))
-        hit = _BUILT[id(id_types)] = (id_types, matchers, [(key.lower(), i) for key, i, _ in order])
-    return hit
+        hit = _BUILT[id(id_types)] = (id_types, _IdTypes(id_types))
+    return hit[1]
 
 
 class Matcher:
@@ -329,9 +336,8 @@ class BadTypedId(Rule):
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        # the ID types, and an assigned name's lowered ending → its ID type
-        _, self.matchers, self.suffixes = _built(self.options.id_types)
-        self.suffix_tuple = tuple(key for key, _ in self.suffixes)
+        self.types = _id_types(self.options.id_types)
+        self.matchers = self.types.matchers
         self.negative = compiled(self.options.negative_tests, re.IGNORECASE) if self.options.negative_tests else None
         source = self.ctx.source
         lowered = source.lower()
@@ -436,9 +442,9 @@ class BadTypedId(Rule):
         else:
             return
         lowered = name.lower()
-        if not lowered.endswith(self.suffix_tuple):  # one test for the names of no ID type
+        if not lowered.endswith(self.types.endings):  # one test for the names of no ID type
             return
-        best = next(self.matchers[i] for key, i in self.suffixes if lowered.endswith(key))
+        best = next(self.matchers[i] for key, i in self.types.suffixes if lowered.endswith(key))
         if self.negative is not None and self.negative.search(name):
             return
         shown = dotted(target) or name
