@@ -480,7 +480,7 @@ class StatementPositions:
         if getattr(node.decorator, "lpar", ()) or end is None:
             return None  # ast's range leaves out the parentheses
         code = self._code(expr.lineno)
-        column = code_points(code, expr.col_offset)
+        column = self._pairing.column(expr.lineno, expr.col_offset)
         at = code.rfind("@", 0, column)
         if at < 0 or code[at + 1:column].strip(" \t"):
             return None
@@ -502,7 +502,7 @@ class StatementPositions:
         anchor = self._anchors.get(id(stmt))
         if anchor is None:
             return None
-        line, column = self._range(anchor)[0]
+        line, column = self._start(anchor)
         if type(stmt) is cst.ClassDef:
             column += len("class") + len(stmt.whitespace_after_class.value)
         else:
@@ -543,13 +543,16 @@ class StatementPositions:
     def _end(self, node: ast.expr) -> Optional[CodePosition]:
         if node.end_lineno is None or node.end_col_offset is None:
             return None
-        return CodePosition(node.end_lineno, code_points(self._code(node.end_lineno), node.end_col_offset))
+        return CodePosition(node.end_lineno, self._pairing.column(node.end_lineno, node.end_col_offset))
 
     def _range(self, anchor: _Anchor) -> Tuple[Tuple[int, int], Tuple[int, int]]:
         """An anchor's range: 1-based lines, 0-based code-point columns."""
-        first, last, column = anchor.first, anchor.last, self._pairing.column
-        return ((first.lineno, column(first.lineno, first.col_offset)),
-                (cast(int, last.end_lineno), column(cast(int, last.end_lineno), cast(int, last.end_col_offset))))
+        last, end_line = anchor.last, cast(int, anchor.last.end_lineno)
+        return self._start(anchor), (end_line, self._pairing.column(end_line, cast(int, last.end_col_offset)))
+
+    def _start(self, anchor: _Anchor) -> Tuple[int, int]:
+        first = anchor.first
+        return first.lineno, self._pairing.column(first.lineno, first.col_offset)
 
     def one_line(self, statement: cst.CSTNode) -> int:
         """The line of a simple statement written on one line (what any node being visited in it
@@ -589,7 +592,7 @@ class StatementPositions:
                 return None
             run = _Run(state.tokens, 0)
             line, column = run.local(state.anchor_start)
-            begins = self._range(anchor)[0]
+            begins = self._start(anchor)
             if column != begins[1]:  # the pass did not start at the line's start: not ours to guess
                 return None
             run.first_line = begins[0] - line
