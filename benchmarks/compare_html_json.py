@@ -18,14 +18,16 @@ from typing import Any, Dict, List, Optional, Tuple
 
 
 class Tables(HTMLParser):
-    """Cells of the rows carrying data-rule / data-category / data-dir, and the score figure."""
+    """Cells of the rows carrying data-rule / data-category / data-dir, the score figure and the
+    line saying how many test modules comply."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.rows: Dict[str, Dict[str, List[str]]] = {}
         self.score = ""
+        self.complying = ""
         self._cells: Optional[List[str]] = None
-        self._in_score = False
+        self._in: Optional[str] = None  # the id of the span being read: "score" or "complying"
 
     def handle_starttag(self, tag: str, attrs: List[Tuple[str, Optional[str]]]) -> None:
         a = dict(attrs)
@@ -36,17 +38,20 @@ class Tables(HTMLParser):
                     self.rows.setdefault(key, {})[str(a[key])] = self._cells
         elif tag == "td" and self._cells is not None:
             self._cells.append("")
-        self._in_score = a.get("id") == "score" or (self._in_score and tag != "span")
+        if tag == "span":
+            self._in = a.get("id") if a.get("id") in ("score", "complying") else None
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "tr":
             self._cells = None
         if tag == "span":
-            self._in_score = False
+            self._in = None
 
     def handle_data(self, data: str) -> None:
-        if self._in_score:
+        if self._in == "score":
             self.score += data
+        elif self._in == "complying":
+            self.complying += data
         if self._cells:
             self._cells[-1] += data
 
@@ -64,21 +69,26 @@ def compare(html: str, doc: Dict[str, Any]) -> List[Tuple[str, int, List[str]]]:
     def check(family: str, pairs: List[Tuple[str, Any, Any]]) -> None:
         out.append((family, len(pairs), [f"{name}: html {h!r} != json {j!r}" for name, h, j in pairs if h != j]))
 
-    check("score", [("score", float(tables.score), summary["score"])])
+    check("score", [("score", float(tables.score), summary["score"]),
+                    ("complying", tables.complying, f"{summary['complying']:,} of {summary['test_modules']:,} test "
+                                                     "modules comply")])
     rules = tables.rows.get("data-rule", {})
     pairs: List[Tuple[str, Any, Any]] = [("rule codes", sorted(rules), sorted(summary["rules"]))]
     for code, stats in summary["rules"].items():
-        cells = rules.get(code, [""] * 7)
+        cells = rules.get(code, [""] * 8)
         pairs += [(f"{code} compliance", cells[4], f"{stats['compliance']}%" if stats["applicable"] else "n/a"),
                   (f"{code} failing/applicable", cells[5], f"{stats['failing']}/{stats['applicable']}"),
-                  (f"{code} findings", int(cells[6] or -1), stats["findings"])]
+                  (f"{code} would comply if fixed", int(cells[6] or -1), stats["would_comply_if_fixed"]),
+                  (f"{code} findings", int(cells[7] or -1), stats["findings"])]
     check("per-rule figures (table)", pairs)
     listed = Counter(data["rules"][f[5]]["code"] for f in data["findings"])
     check("per-rule finding counts (findings browser)",
           [(code, listed.get(code, 0), summary["counts"].get(code, 0)) for code in sorted(set(listed) | set(summary["counts"]))])
     cats = tables.rows.get("data-category", {})
-    check("per-category scores", [(name, float(cats[name][2]) if name in cats else None, value)
-                                  for name, value in summary["categories"].items()] + [("categories", sorted(cats), sorted(summary["categories"]))])
+    check("per-category scores", [(name, (float(cats[name][2]), int(cats[name][3]), int(cats[name][4]))
+                                   if name in cats else None, (value["score"], value["complying"], value["test_modules"]))
+                                  for name, value in summary["categories"].items()]
+          + [("categories", sorted(cats), sorted(summary["categories"]))])
     dirs = {cells[0].rstrip("/"): cells for cells in tables.rows.get("data-dir", {}).values()}
     found = Counter(f["path"].split("/", 1)[0] if "/" in f["path"] else "." for f in doc["findings"])
     scored = sorted(name for name, cells in dirs.items() if cells[1] != "\u2013")  # '–': no test modules
@@ -86,7 +96,9 @@ def compare(html: str, doc: Dict[str, Any]) -> List[Tuple[str, int, List[str]]]:
              ("findings under all directories", sum(int(c[4]) for c in dirs.values()), len(doc["findings"]))]
     for name, value in summary["directories"].items():
         cells = dirs.get(name, ["", "nan", "", "", "-1"])
-        pairs += [(f"{name} score", float(cells[1]), value), (f"{name} findings", int(cells[4]), found.get(name, 0))]
+        pairs += [(f"{name} score", float(cells[1]), value["score"]),
+                  (f"{name} not complying", int(cells[3]), value["test_modules"] - value["complying"]),
+                  (f"{name} findings", int(cells[4]), found.get(name, 0))]
     check("per-directory figures", pairs)
     modules = sum(d[3] for d in data["dirs"] if d[1] == -1)
     check("totals", [("findings", len(data["findings"]), summary["findings"]), ("test modules", modules, summary["test_modules"])])

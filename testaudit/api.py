@@ -68,9 +68,9 @@ def since(result: RunResult, paths: Sequence[str], config: Config, rev: str, *,
     paths = [str(Path(p)) for p in (list(paths) or ["."])]
     before = engine.run(paths, config, select=select, ignore=ignore, jobs=jobs, cache=cache, overlay=changes.then)
     changed = set(changes.changed) & set(result.paths)
-    weights = dict(result.weights)
-    delta = ScoreDelta(rev, score.compute(before.modules, weights).value, score.compute(result.modules, weights).value,
-                       tuple(sorted(changed)))
+    then, now = score.overall(before), score.overall(result)
+    delta = ScoreDelta(rev, then.value, now.value, tuple(sorted(changed)), then.complying, then.modules,
+                       now.complying, now.modules)
     status = result.baseline
     if status is not None:
         status = replace(status, fixed=tuple(e for e in status.fixed if e.path in changed),

@@ -16,7 +16,8 @@ The file is JSON, sorted, one entry per line, so its diffs read well in review::
     {
       "version": 1,
       "tool": "testaudit 0.1.0",
-      "score": 81.2,
+      "score": 17.1,
+      "score_formula": 2,
       "entries": [
         {"path": "tests/test_a.py", "code": "TA101", "scope": "tests/test_a.py::test_x", "hash": "…", "occurrence": 0, "message": "…"},
         …
@@ -25,6 +26,9 @@ The file is JSON, sorted, one entry per line, so its diffs read well in review::
 
 ``score`` is the project's score when the file was written: ``--fail-on-regression`` fails a run
 whose score is lower (the ratchet); updates only ever raise it unless ``--allow-new`` is given.
+``score_formula`` 2 marks a score that counts complying test modules (SPEC §6). A file without it
+recorded the old weighted mean of per-rule compliance, which cannot be compared with today's
+figure: that score is ignored (a warning says so) and the next write records today's.
 """
 from __future__ import annotations
 
@@ -37,11 +41,12 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 
 from testaudit import __version__
 from testaudit.errors import ConfigError
-from testaudit.model import WHOLE_MODULE, BaselineEntry, BaselineStatus, Finding, Location, RunResult
+from testaudit.model import WHOLE_MODULE, BaselineEntry, BaselineStatus, Finding, Location, RunResult, Warning_
 from testaudit.score import format_score
 
 BASELINE_FILE = ".testaudit-baseline.json"
 FORMAT_VERSION = 1
+SCORE_FORMULA = 2  # the share of complying test modules; files without the key hold the old mean
 _KEYS = ("path", "code", "scope", "hash", "occurrence", "message")
 
 
@@ -80,6 +85,7 @@ def entries_of(findings: Iterable[Finding]) -> List[BaselineEntry]:
 class Baseline:
     entries: Tuple[BaselineEntry, ...]
     score: Optional[float] = None
+    legacy_score: Optional[float] = None  # a score of the old formula, read and ignored
 
 
 def load(path: str) -> Baseline:
@@ -104,6 +110,8 @@ def load(path: str) -> Baseline:
                                          int(raw["occurrence"]), str(raw.get("message", ""))))
         except (KeyError, TypeError, ValueError):
             raise ConfigError(f"entry {i + 1} needs path, code, scope, hash and occurrence", path) from None
+    if score is not None and data.get("score_formula") != SCORE_FORMULA:
+        return Baseline(tuple(entries), None, float(score))
     return Baseline(tuple(entries), None if score is None else float(score))
 
 
@@ -118,6 +126,7 @@ def render(baseline: Baseline) -> str:
             f'  "version": {FORMAT_VERSION},\n'
             f'  "tool": "testaudit {__version__}",\n'
             f'  "score": {score},\n'
+            f'  "score_formula": {SCORE_FORMULA},\n'
             f'  "entries": [{chr(10) + "    " + body + chr(10) + "  " if lines else ""}]\n'
             "}\n")
 
@@ -136,7 +145,15 @@ def apply(result: RunResult, baseline: Baseline, path: str, show: bool = False) 
     fixed = tuple(e for e in sorted(baseline.entries, key=lambda e: e.key)
                   if e.path in checked and e.key not in current)
     status = BaselineStatus(path, tuple(matched), fixed, baseline.score, show)
-    return replace(result, findings=result.findings if show else tuple(new), baseline=status)
+    warnings = result.warnings
+    if baseline.legacy_score is not None:
+        warnings += (Warning_(path, legacy_notice(baseline.legacy_score)),)
+    return replace(result, findings=result.findings if show else tuple(new), baseline=status, warnings=warnings)
+
+
+def legacy_notice(score: float) -> str:
+    return (f"the recorded score {format_score(score)} is the old weighted mean of rule compliance and is ignored "
+            "(the score now counts complying test modules); `testaudit baseline` records today's")
 
 
 def new_findings(result: RunResult) -> Tuple[Finding, ...]:
@@ -156,6 +173,7 @@ class Update:
     added: int
     pruned: int
     refused: int
+    legacy_score: Optional[float] = None  # the old file's score of the old formula, replaced
 
 
 def update(result: RunResult, old: Optional[Baseline], score: float, allow_new: bool, prune_only: bool) -> Update:
@@ -189,6 +207,8 @@ def write_file(path: str, result: RunResult, allow_new: bool, prune_only: bool) 
     old = load(path) if os.path.exists(path) else None
     score = float(format_score(overall(result).value))
     upd = update(result, old, score, allow_new=allow_new, prune_only=prune_only)
+    if old is not None and old.legacy_score is not None:
+        upd = replace(upd, legacy_score=old.legacy_score)
     text = render(upd.baseline)
     current = None
     if old is not None:

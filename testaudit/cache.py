@@ -35,7 +35,7 @@ from testaudit.model import FileResult, Outcome, RuleInfo, Warning_
 
 DIR = ".testaudit_cache"
 DB = "cache.sqlite3"
-SCHEMA = "7"
+SCHEMA = "8"
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS stats (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, digest TEXT)",
@@ -544,7 +544,7 @@ def encode_outcomes(outcomes: Iterable[Outcome]) -> List[Any]:
                 fixes.append([len(hashes), f.fix])  # a Fix: encode() writes it
             hashes.append(f.source_hash)
         module = None if o.module is None else [ref(o.module.category), ref(o.module.applicable),
-                                                ref(o.module.failing)]
+                                                ref(o.module.failing), ref(o.module.errors), o.module.parsed]
         heads.append([o.path, len(o.findings), module, o.suppressed, [[w.path, w.message] for w in o.warnings]])
     return [ref.table(), heads, base64.b64encode(rows).decode("ascii"), hashes, fixes]
 
@@ -584,10 +584,10 @@ def decode_outcomes(value: List[Any]) -> List[Outcome]:
             number += 1
         summary = None
         if module is not None:
-            category, applicable, failing = module
+            category, applicable, failing, errors, parsed = module
             summary = new(Summary)
             set_(summary, "__dict__", {"path": path, "category": values[category], "applicable": values[applicable],
-                                       "failing": values[failing]})
+                                       "failing": values[failing], "errors": values[errors], "parsed": parsed is True})
         outcome = new(Outcome)
         set_(outcome, "__dict__", {"path": path, "findings": tuple(findings), "module": summary,
                                    "suppressed": suppressed,

@@ -13,9 +13,7 @@ import fnmatch
 from collections import Counter
 from typing import Dict, Iterable, Mapping, Optional, Sequence, Tuple
 
-from testaudit.config import CategorySpec
-
-UNCATEGORIZED = "uncategorized"
+from testaudit.config import UNCATEGORIZED, CategorySpec
 
 
 class Categorizer:

@@ -64,7 +64,8 @@ def main() -> None:
 @click.option("--ignore", multiple=True, help="Rules to skip (codes, prefixes or names; comma-separated).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE.")
-@click.option("--fail-under", type=str, help="Exit 1 when the compliance score is below N.")
+@click.option("--fail-under", type=str,
+              help="Exit 1 when the score (the share of test modules that comply, in %) is below N.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("--statistics", is_flag=True, help="Show counts per rule.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
@@ -158,7 +159,8 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
         use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                       and "NO_COLOR" not in os.environ)
         reporter = get_reporter(fmt)(color=bool(use_color), fail_under=threshold or "",
-                                     statistics=statistics, quiet=quiet)
+                                     floors=config.fail_under_category, statistics=statistics, quiet=quiet)
+        gates = reporter.gates(result)
         text = reporter.render(result)
         if output:
             from testaudit.atomic import write_text_atomic  # tempfile and shutil: only when writing a file
@@ -168,12 +170,13 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
             # reporters), so click's scan for codes to strip (a regex over the whole report) is skipped
             click.echo(text, nl=False, color=True)
         if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
-            _append_step_summary(os.environ["GITHUB_STEP_SUMMARY"], result, threshold or "")
+            _append_step_summary(os.environ["GITHUB_STEP_SUMMARY"], result, gates)
+        failed_gates = [g for g in gates if g.failed]
+        if fmt != "text" or output:  # the text report on stdout says it already
+            for gate in failed_gates:
+                click.echo(f"testaudit: FAILED: {gate.message}", err=True)
+        below = bool(failed_gates)
         score = overall_score(result)
-        below = bool(threshold) and below_threshold(score.value, threshold or "0")
-        if below and (fmt != "text" or output):
-            click.echo(f"testaudit: FAILED: compliance score {score.text} is below --fail-under {threshold}",
-                       err=True)
         recorded = result.baseline.score if result.baseline is not None else None
         regressed = fail_on_regression and recorded is not None and below_threshold(score.value, format_score(recorded))
         if regressed:
@@ -245,8 +248,12 @@ def _write_baseline(path: str, result: Any, allow_new: bool, prune_only: bool) -
     """Create or update the baseline from a run (not filtered by an earlier baseline); returns
     how many new findings were left out (the caller fails when that is not zero)."""
     from testaudit import baseline as baselines
+    from testaudit.score import format_score
 
     upd, written = baselines.write_file(path, result, allow_new=allow_new, prune_only=prune_only)
+    if upd.legacy_score is not None:
+        click.echo(f"testaudit: {_shown(path)}: the old score {format_score(upd.legacy_score)} (a weighted mean of "
+                   "rule compliance) is replaced by the share of complying test modules", err=True)
     recorded = "none" if upd.baseline.score is None else upd.baseline.score
     click.echo(f"testaudit: {'wrote' if written else 'unchanged:'} {_shown(path)}: {len(upd.baseline.entries)} "
                f"entries ({upd.kept} kept, {upd.added} added, {upd.pruned} removed as fixed); "
@@ -271,13 +278,13 @@ def _threshold(configured: Optional[str], flag: Optional[str]) -> Optional[str]:
         raise ConfigError(exc.message, None, "--fail-under") from None
 
 
-def _append_step_summary(path: str, result: Any, threshold: str) -> None:
+def _append_step_summary(path: str, result: Any, gates: Any) -> None:
     """GitHub Actions shows the Markdown appended to ``$GITHUB_STEP_SUMMARY`` on the run page."""
     from testaudit.report.markdown import render_markdown
 
     try:
         with open(path, "a", encoding="utf-8") as fh:
-            fh.write(render_markdown(result, threshold))
+            fh.write(render_markdown(result, gates))
     except OSError as exc:
         click.echo(f"testaudit: warning: cannot append the job summary to {path}: {exc.strerror}", err=True)
 

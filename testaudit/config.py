@@ -45,6 +45,7 @@ DEFAULT_CATEGORIES: Tuple[CategorySpec, ...] = (
 )
 
 DEFAULT_TEST_FILES = ("test_*.py", "*_test.py")
+UNCATEGORIZED = "uncategorized"  # the category of a test nothing maps to (SPEC §3)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Config:
     src: Tuple[str, ...] = (".",)
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     fail_under: Optional[str] = None
+    fail_under_category: Tuple[Tuple[str, str], ...] = ()  # (category, threshold), SPEC §6
     jobs: Optional[int] = None
     baseline: Optional[str] = None
     max_file_size: int = 4_000_000
@@ -91,6 +93,7 @@ _TOP_KEYS: Dict[str, Tuple[str, str]] = {
     "src": ("src", "list of directories"),
     "per-file-ignores": ("per_file_ignores", "table of glob -> list of rule codes"),
     "fail-under": ("fail_under", "number from 0 to 100"),
+    "fail-under-category": ("fail_under_category", "table of category -> number from 0 to 100"),
     "jobs": ("jobs", "positive integer"),
     "baseline": ("baseline", "path of the baseline file, relative to the project root"),
     "max-file-size": ("max_file_size", "positive integer (bytes)"),
@@ -192,6 +195,10 @@ def parse_config(raw: Mapping[str, Any], root: str, source: Optional[str] = None
             values[attr] = value
         elif attr == "fail_under":
             values[attr] = _fail_under(value, source, full)
+        elif attr == "fail_under_category":
+            if not isinstance(value, dict):
+                raise ConfigError(f"expected a {expected}, got {_tname(value)}", source, full)
+            values[attr] = tuple((name, _fail_under(v, source, f"{full}.{name}")) for name, v in sorted(value.items()))
         elif attr in {"jobs", "max_file_size"}:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"expected {expected}, got {value!r}", source, full)
@@ -208,7 +215,13 @@ def parse_config(raw: Mapping[str, Any], root: str, source: Optional[str] = None
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(f"expected {expected}", source, full)
             values[attr] = {k: dict(v) for k, v in value.items()}
-    return Config(root=root, source=source, **values)
+    config = Config(root=root, source=source, **values)
+    known = [c.name for c in config.categories] + [UNCATEGORIZED]
+    for name, _ in config.fail_under_category:
+        if name not in known:
+            raise ConfigError(f"unknown category{did_you_mean(name, known)}; categories: {', '.join(known)}",
+                              source, f"{prefix}fail-under-category.{name}")
+    return config
 
 
 def _tname(value: Any) -> str:

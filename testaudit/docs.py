@@ -54,7 +54,9 @@ def render_rule(cls: Type[RuleBase]) -> str:
     parts: List[str] = [f"# {cls.CODE} {cls.NAME}", ""]
     parts.append(f"- **Default severity:** {cls.SEVERITY.value}")
     parts.append(f"- **Checked in:** {_FILES.get(cls.FILES, cls.FILES)} ({_kind(cls)})")
-    parts.append(f"- **Counts in the score of:** {_APPLIES.get(cls.APPLIES, cls.APPLIES)}")
+    parts.append(f"- **In the score:** a finding of severity error keeps its test module from complying; "
+                 f"a warning never does. Per-rule compliance is measured over "
+                 f"{_APPLIES.get(cls.APPLIES, cls.APPLIES)}")
     parts.append(f"- **Summary:** {cls.MESSAGE}")
     parts += ["", doc, ""]
     fields = option_fields(cls)
@@ -66,7 +68,6 @@ def render_rule(cls: Type[RuleBase]) -> str:
         default = _toml_value(defaults[key]).replace("|", "\\|")  # a Markdown table cell
         parts.append(f"| `{key}` | {tstr} | `{default}` |")
     parts.append(f"| `severity` | \"error\" or \"warning\" | `\"{cls.SEVERITY.value}\"` |")
-    parts.append(f"| `weight` | number | `{cls.SEVERITY.weight}` (by severity) |")
     parts.append("")
     for title, examples in (("Example", cls.INVALID), ("Use instead", cls.VALID)):
         if not examples:
@@ -75,6 +76,14 @@ def render_rule(cls: Type[RuleBase]) -> str:
         for ex in examples:
             parts += ["```python", ex.strip("\n"), "```", ""]
     return "\n".join(parts).rstrip("\n") + "\n"
+
+
+# What the score means, in the words `testaudit config` and the README use (SPEC §6).
+SCORE_MEANING = (
+    "score: the share of test modules that comply. A test module complies when it parses and no selected",
+    "rule reports a finding of severity error in it; warnings never fail a module, a baseline never changes",
+    "the score.",
+)
 
 
 def render_index() -> str:
@@ -117,7 +126,8 @@ def rules_table() -> str:
 def effective_config_toml(config: Config) -> str:
     from testaudit.registry import parse_options, rule_by_key
 
-    lines = [f"# project root: {config.root}", f"# configuration: {config.source or '(defaults)'}", ""]
+    lines = [f"# project root: {config.root}", f"# configuration: {config.source or '(defaults)'}",
+             *(f"# {line}" for line in SCORE_MEANING), ""]
     top = {
         "select": list(config.select or ("ALL",)), "ignore": list(config.ignore),
         "exclude": list(config.exclude), "extend-exclude": list(config.extend_exclude),
@@ -133,6 +143,8 @@ def effective_config_toml(config: Config) -> str:
         top["baseline"] = config.baseline
     for key, value in top.items():
         lines.append(f"{key} = {_toml_value(value)}")
+    lines += ["", "[fail-under-category]"]
+    lines += [f"{_key(name)} = {float(value)!r}" for name, value in config.fail_under_category]
     lines += ["", "[per-file-ignores]"]
     for glob, codes in config.per_file_ignores:
         lines.append(f"{_key(glob)} = {_toml_value(list(codes))}")
@@ -147,8 +159,8 @@ def effective_config_toml(config: Config) -> str:
         if cls is not None:
             supplied[cls.CODE] = table
     for cls in all_rules():
-        options, severity, weight = parse_options(cls, supplied.get(cls.CODE, {}), config.source, f"rules.{cls.CODE}")
-        lines += ["", f"[rules.{cls.CODE}]  # {cls.NAME}", f"severity = \"{severity.value}\"", f"weight = {weight!r}"]
+        options, severity = parse_options(cls, supplied.get(cls.CODE, {}), config.source, f"rules.{cls.CODE}")
+        lines += ["", f"[rules.{cls.CODE}]  # {cls.NAME}", f"severity = \"{severity.value}\""]
         for key, fld, _ in option_fields(cls):
             lines.append(f"{key} = {_toml_value(getattr(options, fld.name))}")
     return "\n".join(lines) + "\n"

@@ -25,7 +25,8 @@ from testaudit.config import Config, relpath
 from testaudit.discover import SourceFile, discover, may_have_submodules, module_paths
 from testaudit.project_files import FILE, ProjectFiles
 from testaudit.model import (
-    CHECK, FACTS, FINDING_ORDER, FileFacts, FileResult, Finding, ModuleSummary, Outcome, RuleInfo, RunResult, Warning_,
+    CHECK, FACTS, FINDING_ORDER, FileFacts, FileResult, Finding, ModuleSummary, Outcome, RuleInfo, RunResult, Severity,
+    Warning_,
     evolve,
 )
 
@@ -141,7 +142,8 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
 
 def _keys(config: Config, select: Optional[Sequence[str]], ignore: Sequence[str]) -> Dict[str, str]:
     """Cache keys: facts depend on the configuration; checks also on the rule selection."""
-    settings = replace(config, fail_under=None, jobs=None, force_exclude=False, baseline=None)
+    settings = replace(config, fail_under=None, fail_under_category=(), jobs=None, force_exclude=False,
+                       baseline=None)
     facts = key_of(settings.root, settings.src, settings.test_files, settings.python_classes,
                    settings.python_functions, settings.categories)
     return {FACTS: facts, CHECK: key_of(facts, repr(settings), tuple(select or ()), tuple(ignore))}
@@ -157,7 +159,7 @@ def rules_info(config: Config, select: Optional[Sequence[str]] = None, ignore: S
 def _rule_infos(ruleset: "RuleSet") -> Tuple[RuleInfo, ...]:
     from testaudit.docs import render_rule
 
-    return tuple(RuleInfo(r.code, r.cls.NAME, r.severity, r.weight, r.cls.MESSAGE, render_rule(r.cls))
+    return tuple(RuleInfo(r.code, r.cls.NAME, r.severity, r.cls.MESSAGE, render_rule(r.cls))
                  for r in ruleset.rules)
 
 
@@ -432,7 +434,7 @@ def categorizer_for(config: Config):  # type: ignore[no-untyped-def]
     ta501 = rule_by_key("TA501")
     bases: Dict[str, Tuple[str, ...]] = {}
     if ta501 is not None:
-        options, _, _ = parse_options(ta501, config.rule_options.get("TA501", config.rule_options.get(ta501.NAME, {})),
+        options, _ = parse_options(ta501, config.rule_options.get("TA501", config.rule_options.get(ta501.NAME, {})),
                                       config.source, "rules.TA501")
         bases = {k: tuple(v) for k, v in getattr(options, "required", {}).items()}
     return Categorizer(config.categories, bases)
@@ -842,14 +844,17 @@ def _module_summaries(project: "Project", ruleset: "RuleSet") -> Dict[str, Modul
             cats = frozenset({project.module_category(facts)})
             has_classes = False
         applicable = tuple(r.code for r in ruleset.rules if r.cls.applies(r.options, cats, has_classes))
-        # a module that does not parse fails every rule that applies to it (SPEC §6)
+        # a module that does not parse fails every rule that applies to it (SPEC §4 TA001)
         failing = () if facts.parsed else applicable
-        out[facts.path] = ModuleSummary(facts.path, project.module_category(facts), applicable, failing)
+        out[facts.path] = ModuleSummary(facts.path, project.module_category(facts), applicable, failing,
+                                        parsed=facts.parsed)
     return out
 
 
 def _failing(module: ModuleSummary, findings: Sequence[Finding]) -> ModuleSummary:
-    if module.failing:  # unparsed: fails everything already
-        return module
+    """``module`` with the rules its kept (unsuppressed, selected) findings fail and the rules
+    with an error among them: whether it complies (SPEC §6)."""
     codes = {f.code for f in findings}
-    return replace(module, failing=tuple(c for c in module.applicable if c in codes))
+    errors = tuple(sorted({f.code for f in findings if f.severity is Severity.ERROR}))
+    failing = module.failing if not module.parsed else tuple(c for c in module.applicable if c in codes)
+    return replace(module, failing=failing, errors=errors)

@@ -39,7 +39,7 @@ class ProjectGraph:
 
     def __init__(self, files: ProjectFiles) -> None:
         self.files = files
-        self.classes = nx.DiGraph()
+        self.classes: "nx.DiGraph[str]" = nx.DiGraph()
         self._expanded: Set[str] = set()
         self._imports: Dict[str, Dict[str, str]] = {}
         self._module_classes: Dict[str, Dict[str, ClassFact]] = {}

@@ -26,7 +26,7 @@ def point_of(commit: str, date: str, subject: str, result: RunResult) -> TrendPo
 
     value = score.overall(result)
     rules = tuple((r.code, round(r.compliance * 100, 1)) for r in value.rules if r.applicable)
-    return TrendPoint(commit, date, subject, value.value, len(result.modules), len(result.findings), rules)
+    return TrendPoint(commit, date, subject, value.value, value.modules, len(result.findings), rules, value.complying)
 
 
 def score_history(paths: Sequence[str], config: Config, last: int, *, select: Optional[Sequence[str]] = None,

@@ -18,13 +18,10 @@ WHOLE_MODULE = "module"  # Finding tag: about the module as a whole (reported at
 
 
 class Severity(str, enum.Enum):
+    """A finding of severity ``error`` fails its module (SPEC §6); a ``warning`` never does."""
+
     ERROR = "error"
     WARNING = "warning"
-
-    @property
-    def weight(self) -> int:
-        """Default score weight of a rule of this severity (SPEC §6)."""
-        return 3 if self is Severity.ERROR else 1
 
 
 @dataclass(frozen=True)
@@ -246,12 +243,17 @@ class Warning_:
 
 @dataclass(frozen=True)
 class ModuleSummary:
-    """Per test module: its category and which rules apply to it (for the score)."""
+    """Per test module, what the score needs (SPEC §6): its category; the rules that apply to it
+    and those it fails (any finding, for per-rule compliance); the rules with an unsuppressed
+    finding of severity ``error`` in it, and whether it parsed (it complies when it parsed and
+    ``errors`` is empty)."""
 
     path: str
     category: str
     applicable: Tuple[str, ...]
     failing: Tuple[str, ...]
+    errors: Tuple[str, ...] = ()
+    parsed: bool = True
 
 
 @dataclass(frozen=True)
@@ -305,6 +307,10 @@ class ScoreDelta:
     before: float
     after: float
     changed: Tuple[str, ...]  # the Python files changed since REV (reported on)
+    complying_before: int = 0
+    modules_before: int = 0
+    complying_after: int = 0
+    modules_after: int = 0
 
 
 @dataclass(frozen=True)
@@ -322,6 +328,7 @@ class TrendPoint:
     modules: int
     findings: int
     rules: Tuple[Tuple[str, float], ...] = ()
+    complying: int = 0  # test modules that comply (SPEC §6): score = 100 × complying / modules
 
 
 @dataclass(frozen=True)
@@ -331,7 +338,6 @@ class RuleInfo:
     code: str
     name: str
     severity: Severity
-    weight: float
     summary: str
     help: str
 
@@ -352,9 +358,9 @@ class RunResult:
     trend: Tuple[TrendPoint, ...] = ()  # ``check --trend N``: the score at earlier commits, oldest first
 
     @property
-    def weights(self) -> Tuple[Tuple[str, float], ...]:
-        """(code, score weight) of every selected rule."""
-        return tuple((r.code, r.weight) for r in self.rules)
+    def codes(self) -> Tuple[str, ...]:
+        """The codes of every selected rule."""
+        return tuple(r.code for r in self.rules)
 
     @property
     def rule_names(self) -> Tuple[Tuple[str, str], ...]:

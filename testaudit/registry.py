@@ -4,8 +4,8 @@ Registration is discovery: every module in ``testaudit/rules/`` is imported and 
 :class:`RuleBase` subclass with a ``CODE`` is a rule. ``select``/``ignore`` accept codes, code
 prefixes (``TA1``), names (``mock-in-integration``) and ``ALL``. Options come from
 ``[tool.testaudit.rules.<code-or-name>]``; their keys are the kebab-case spelling of the
-rule's ``Options`` fields, plus ``severity`` and ``weight`` for every rule. Types and regexes
-are checked here so a bad value fails before any file is read.
+rule's ``Options`` fields, plus ``severity`` for every rule. Types and regexes are checked here
+so a bad value fails before any file is read.
 """
 from __future__ import annotations
 
@@ -59,12 +59,18 @@ def _check_selectors(selectors: Sequence[str], key: str, config: Config) -> None
         raise ConfigError(f"unknown rule `{sel}`{did_you_mean(sel, choices)}", config.source, key)
 
 
+# Rule weights fed the old weighted-mean score; the score now counts complying test modules
+# (SPEC §6), so a configured weight would silently mean nothing: it is refused, with the way out.
+WEIGHT_REMOVED = ("rule weights were removed: the score is now the share of test modules with no error "
+                  "finding, so only `severity` decides whether a rule counts (\"error\" counts, \"warning\" "
+                  "does not); delete this key")
+
+
 @dataclass(frozen=True)
 class ActiveRule:
     cls: Type[RuleBase]
     options: Any
     severity: Severity
-    weight: float
 
     @property
     def code(self) -> str:
@@ -115,10 +121,10 @@ def build_ruleset(config: Config, select: Optional[Sequence[str]] = None,
     active: List[ActiveRule] = []
     for cls in all_rules():
         key, table = raw_options.get(cls.CODE, (f"{prefix}rules.{cls.CODE}", {}))
-        options, severity, weight = parse_options(cls, table, config.source, key)
+        options, severity = parse_options(cls, table, config.source, key)
         if not any(rule_matches(cls, s) for s in sel) or any(rule_matches(cls, s) for s in ign):
             continue
-        active.append(ActiveRule(cls, options, severity, weight))
+        active.append(ActiveRule(cls, options, severity))
     return RuleSet(tuple(active))
 
 
@@ -141,12 +147,10 @@ def _type_string(tp: Any) -> str:
 
 
 def parse_options(cls: Type[RuleBase], table: Mapping[str, Any], source: Optional[str],
-                  key: str) -> Tuple[Any, Severity, float]:
+                  key: str) -> Tuple[Any, Severity]:
     fields = {k: (f, t) for k, f, t in option_fields(cls)}
     values: Dict[str, Any] = {}
     severity = cls.SEVERITY
-    weight = float(severity.weight)
-    explicit_weight = None
     for name, value in table.items():
         full = f"{key}.{name}"
         if name == "severity":
@@ -155,16 +159,12 @@ def parse_options(cls: Type[RuleBase], table: Mapping[str, Any], source: Optiona
             severity = Severity(value)
             continue
         if name == "weight":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ConfigError(f"expected a non-negative number, got {value!r}", source, full)
-            explicit_weight = float(value)
-            continue
+            raise ConfigError(WEIGHT_REMOVED, source, full)
         if name not in fields:
-            choices = list(fields) + ["severity", "weight"]
+            choices = list(fields) + ["severity"]
             raise ConfigError(f"unknown option of {cls.CODE}{did_you_mean(name, choices)}", source, full)
         fld, tstr = fields[name]
         values[fld.name] = _convert(value, tstr, source, full, fld.metadata.get("regex", False))
-    weight = explicit_weight if explicit_weight is not None else float(severity.weight)
     try:
         options = cls.Options(**values)
     except (TypeError, ValueError) as exc:  # an Options.__post_init__ that checks its own shape
@@ -174,7 +174,7 @@ def parse_options(cls: Type[RuleBase], table: Mapping[str, Any], source: Optiona
             raise ConfigError(message, source, f"{key.rsplit('.rules.', 1)[0]}.{sub}" if ".rules." in key
                               else sub) from None
         raise ConfigError(message, source, key) from None
-    return options, severity, weight
+    return options, severity
 
 
 def _convert(value: Any, tstr: str, source: Optional[str], key: str, regex: bool) -> Any:

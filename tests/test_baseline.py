@@ -179,13 +179,43 @@ def test_updating_refuses_new_findings_unless_allowed(project: Path) -> None:
 
 def test_the_ratchet_fails_when_the_score_drops_below_the_recorded_one(project: Path) -> None:
     recorded = json.loads((project / ".testaudit-baseline.json").read_text(encoding="utf-8"))["score"]
-    # an incomplete BVJ: a warning, which alone never fails a run, but lowers the score
-    edit(project, "- Strategic Impact: y\n", "", "tests/unit/test_other.py")
+    assert recorded == 50.0  # test_other complies, test_pay does not (its findings are baselined)
+    # deleting the complying module adds no finding, so it alone never fails a run, but lowers the score
+    (project / "tests/unit/test_other.py").unlink()
     assert check(project).exit_code == 0
     res = check(project, "--fail-on-regression")
     assert res.exit_code == 1
     assert f"is below the baseline's {recorded}" in res.output
     assert "(--fail-on-regression)" in res.output
+
+
+def _legacy(project: Path, score: float) -> None:
+    """The baseline as an earlier testaudit wrote it: a weighted-mean score, no ``score_formula``."""
+    path = project / ".testaudit-baseline.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data.pop("score_formula") == 2
+    data["score"] = score
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+def test_a_legacy_score_is_ignored_with_a_notice_and_replaced_on_the_next_write(project: Path) -> None:
+    _legacy(project, 97.3)  # far above today's 50.0: trusting it would fail every ratchet run
+    res = check(project, "--fail-on-regression", "--format", "text")
+    assert res.exit_code == 0, res.output
+    assert "the recorded score 97.3 is the old weighted mean of rule compliance and is ignored" in res.output
+    assert "below the baseline" not in res.output
+    res = invoke("baseline", str(project), "-j", "1")
+    assert "the old score 97.3 (a weighted mean of rule compliance) is replaced" in res.output
+    data = json.loads((project / ".testaudit-baseline.json").read_text(encoding="utf-8"))
+    assert (data["score"], data["score_formula"]) == (50.0, 2)
+    assert "old weighted mean" not in check(project, "--fail-on-regression", "--format", "text").output
+
+
+def test_a_legacy_score_below_todays_does_not_pass_by_accident_either(project: Path) -> None:
+    _legacy(project, 12.5)  # below today's 50.0; the ratchet then compares with 50.0, once recorded
+    res = invoke("baseline", str(project), "--prune", "-j", "1")  # an update that only prunes
+    data = json.loads((project / ".testaudit-baseline.json").read_text(encoding="utf-8"))
+    assert data["score"] == 50.0, res.output  # not "kept because higher": the old figure is no score
 
 
 def test_show_baselined_lists_them_without_failing(project: Path) -> None:

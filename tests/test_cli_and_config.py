@@ -33,8 +33,8 @@ def test_clean_project_exits_0(tmp_path: Path) -> None:
     write_project(tmp_path, {"tests/test_ok.py": CLEAN})
     res = invoke("check", str(tmp_path))
     assert res.exit_code == 0, res.output
-    assert "All checks passed!" in res.output
-    assert "Compliance score: 100.0" in res.output
+    assert "All checks passed! 1 file checked." in res.output
+    assert "Compliance: 100.0% — 1 of 1 test module complies" in res.output
 
 
 def test_error_finding_exits_1_and_exit_zero_overrides(tmp_path: Path) -> None:
@@ -60,7 +60,8 @@ def test_fail_under(tmp_path: Path) -> None:
     assert res.exit_code == 0
     res = invoke("check", str(tmp_path), "--select", "TA301", "--fail-under", "60")
     assert res.exit_code == 1
-    assert "below --fail-under 60" in res.output
+    assert "Compliance: 50.0% — 1 of 2 test modules complies" in res.output  # test_env.py has a TA301 error
+    assert "below the fail-under threshold 60" in res.output
 
 
 def test_select_ignore_by_name_and_prefix(tmp_path: Path) -> None:
@@ -76,7 +77,7 @@ def test_json_output_schema(tmp_path: Path) -> None:
     res = invoke("check", str(tmp_path), "--format", "json", "--output", str(out))
     assert res.exit_code == 1
     data = json.loads(out.read_text())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     (finding,) = data["findings"]
     assert set(finding) >= {"path", "line", "column", "end_line", "end_column", "code", "name", "severity",
                             "message", "category", "node_id"}
@@ -86,6 +87,9 @@ def test_json_output_schema(tmp_path: Path) -> None:
     assert finding["node_id"] == "tests/integration/test_env.py::test_env"
     assert data["summary"]["counts"] == {"TA301": 1}
     assert data["summary"]["rules"]["TA301"]["failing"] == 1
+    assert data["summary"]["rules"]["TA301"]["would_comply_if_fixed"] == 1
+    assert (data["summary"]["score"], data["summary"]["complying"], data["summary"]["test_modules"]) == (0.0, 0, 1)
+    assert data["summary"]["categories"] == {"integration": {"score": 0.0, "complying": 0, "test_modules": 1}}
 
 
 def test_nonexistent_path_exits_2_with_one_line(tmp_path: Path) -> None:

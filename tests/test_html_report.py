@@ -103,12 +103,19 @@ def test_sections_and_figures_equal_the_json_report(fixtures_run: Tuple[Path, Ru
         assert row[0] == code and row[1] == summary["rules"][code]["name"]
         assert row[4] == f"{summary['rules'][code]['compliance']}%"
         assert row[5] == f"{summary['rules'][code]['failing']}/{summary['rules'][code]['applicable']}"
-        assert int(row[6]) == summary["rules"][code]["findings"]
-    assert {k: float(v[2]) for k, v in page.rows["data-category"].items()} == summary["categories"]
+        assert int(row[6]) == summary["rules"][code]["would_comply_if_fixed"]
+        assert int(row[7]) == summary["rules"][code]["findings"]
+    assert page.text["complying"] == (f"{summary['complying']:,} of {summary['test_modules']:,} test modules "
+                                      "comply")
+    assert {k: {"score": float(v[2]), "complying": int(v[3]), "test_modules": int(v[4])}
+            for k, v in page.rows["data-category"].items()} == summary["categories"]
     data = data_block(html)
-    top = {row[0].rstrip("/"): float(row[1]) for row in page.rows["data-dir"].values() if row[1] != "\u2013"}
-    assert top == summary["directories"]
-    assert {d[0]: float(d[2]) for d in data["dirs"] if d[1] == -1 and d[2]} == summary["directories"]
+    top = {row[0].rstrip("/"): (float(row[1]), int(row[2]), int(row[3]))
+           for row in page.rows["data-dir"].values() if row[1] != "\u2013"}
+    assert top == {k: (v["score"], v["test_modules"], v["test_modules"] - v["complying"])
+                   for k, v in summary["directories"].items()}
+    assert {d[0]: float(d[2]) for d in data["dirs"] if d[1] == -1 and d[2]} == \
+        {k: v["score"] for k, v in summary["directories"].items()}
     # every finding, in order, with its path, position, rule and message
     findings = json.loads(get_reporter("json")().render(result))["findings"]
     assert len(data["findings"]) == len(findings) == summary["findings"]
@@ -199,4 +206,5 @@ def test_a_directory_without_test_modules_has_no_score(tmp_path: Path) -> None:
     summary = json.loads(get_reporter("json")().render(result))["summary"]
     rows = {r[0]: r for r in parse(html).rows["data-dir"].values()}
     assert rows["helpers/"][1:] == ["\u2013", "0", "0", "1"]
-    assert set(summary["directories"]) == {"tests"} and float(rows["tests/"][1]) == summary["directories"]["tests"]
+    assert set(summary["directories"]) == {"tests"}
+    assert float(rows["tests/"][1]) == summary["directories"]["tests"]["score"]

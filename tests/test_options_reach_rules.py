@@ -15,7 +15,9 @@ from typing import Dict
 import pytest
 
 from conftest import run_project, write_project
+from testaudit.errors import ConfigError
 from testaudit.registry import all_rules, option_fields
+from testaudit.score import overall
 
 MOCK_UNIT = "from unittest.mock import MagicMock\n\n\ndef test_a():\n    assert MagicMock() is not None\n"
 
@@ -129,9 +131,21 @@ def test_every_option_has_an_end_to_end_case() -> None:
     assert not missing, f"options without an end-to-end test: {missing}"
 
 
-def test_severity_and_weight_reach_the_rule(tmp_path: Path) -> None:
+def test_severity_reaches_the_rule_and_decides_whether_its_module_complies(tmp_path: Path) -> None:
     files = {"tests/test_a.py": "import os\n\n\ndef test_a():\n    assert os.environ\n"}
-    write_project(tmp_path, files, "[tool.testaudit.rules.os-environ-access]\nseverity = 'warning'\nweight = 7\n")
+    write_project(tmp_path, files, "[tool.testaudit.rules.os-environ-access]\nseverity = 'warning'\n")
     result = run_project(tmp_path, select=["TA301"])
     assert [f.severity.value for f in result.findings] == ["warning"]
-    assert dict(result.weights)["TA301"] == 7.0
+    assert overall(result).complying == 1  # a warning never fails its module
+    write_project(tmp_path, files, "[tool.testaudit.rules.os-environ-access]\nseverity = 'error'\n")
+    assert overall(run_project(tmp_path, select=["TA301"])).complying == 0
+
+
+def test_a_configured_weight_is_refused_naming_the_key(tmp_path: Path) -> None:
+    """Weights fed the old weighted-mean score; accepting one would silently mean nothing."""
+    write_project(tmp_path, {"tests/test_a.py": "def test_a():\n    assert 1\n"},
+                  "[tool.testaudit.rules.os-environ-access]\nweight = 7\n")
+    with pytest.raises(ConfigError) as info:
+        run_project(tmp_path)
+    assert info.value.key == "tool.testaudit.rules.os-environ-access.weight"
+    assert "rule weights were removed" in info.value.message and "severity" in info.value.message

@@ -183,7 +183,9 @@ def test_github_annotations(fixtures_run: Tuple[Path, RunResult]) -> None:
         assert (fields["line"], fields["col"]) == (str(f.location.line), str(f.location.column))
         assert fields["title"] == f"{f.code} {f.name}"
         assert "\n" not in message and message.startswith(escape_data(f.message))
-    assert lines[-1].endswith(f"compliance score {json.loads(get_reporter('json')().render(result))['summary']['score']}")
+    summary = json.loads(get_reporter("json")().render(result))["summary"]
+    assert lines[-1].endswith(f"compliance {summary['score']}% — {summary['complying']} of {summary['test_modules']} "
+                              "test modules comply")
 
 
 def test_github_format_appends_the_markdown_summary(tmp_path: Path) -> None:
@@ -195,15 +197,17 @@ def test_github_format_appends_the_markdown_summary(tmp_path: Path) -> None:
     assert res.exit_code == 1
     assert res.stdout.startswith("::error file=tests/integration/test_x.py,line=")
     text = summary.read_text(encoding="utf-8")
-    assert text.startswith("earlier step\n## testaudit: compliance score ")
-    assert "| `TA101` | mock-in-integration | 3 | 1/1 | 0.0% | 3.0 |" in text
+    assert text.startswith("earlier step\n## testaudit: 0.0% of test modules comply\n")
+    assert "**0.0% — 0 of 1 test module comply** · 1 file checked" in text
+    assert "| `TA101` | mock-in-integration | 3 | 1/1 | 0.0% | 1 |" in text
 
 
 def test_markdown_tables(fixtures_run: Tuple[Path, RunResult]) -> None:
     _, result = fixtures_run
     text = get_reporter("markdown")(fail_under="90").render(result)
     data = json.loads(get_reporter("json")().render(result))["summary"]
-    assert text.startswith(f"## testaudit: compliance score {data['score']}\n")
+    assert text.startswith(f"## testaudit: {data['score']}% of test modules comply\n")
+    assert f"**{data['score']}% — {data['complying']} of {data['test_modules']} test modules comply**" in text
     sections = {}
     for block in text.split("### ")[1:]:
         title, _, body = block.partition("\n")
@@ -212,12 +216,17 @@ def test_markdown_tables(fixtures_run: Tuple[Path, RunResult]) -> None:
         assert len(widths) == 1, f"ragged table under {title}"
         sections[title] = rows[2:]
     assert [r.split(" | ")[0].strip("| `") for r in sections["By rule"]] == list(data["rules"])
-    assert {r.split(" | ")[0].strip("| `"): float(r.split(" | ")[2].strip(" |")) for r in sections["By category"]} \
+    cells = [[c.strip(" |`%") for c in r.split(" | ")] for r in sections["By category"]]
+    assert {c[0]: {"test_modules": int(c[1]), "complying": int(c[2]), "score": float(c[3])} for c in cells} \
         == data["categories"]
     assert {r.split(" | ")[0].strip("| `") for r in sections["By directory"]} == set(data["directories"])
-    worst = [r.split(" | ")[0].strip("| `") for r in sections["Modules losing the most score (top 10)"]]
+    start = [[c.strip(" |`") for c in r.split(" | ")] for r in sections["Where to start"]]
+    assert [(c[0], int(c[2])) for c in start] == sorted(
+        ((code, r["would_comply_if_fixed"]) for code, r in data["rules"].items() if r["would_comply_if_fixed"]),
+        key=lambda item: (-item[1], item[0]))[:5]
+    worst = [r.split(" | ")[0].strip("| `") for r in sections["Modules furthest from compliance (top 10)"]]
     assert len(worst) == 10 and len(set(worst)) == 10
-    assert "**FAILED**: the score is below the threshold of 90." in text
+    assert f"- **FAILED**: compliance score {data['score']} is below the fail-under threshold 90." in text
 
 
 def test_json_summary_has_every_score(fixtures_run: Tuple[Path, RunResult]) -> None:
@@ -225,7 +234,27 @@ def test_json_summary_has_every_score(fixtures_run: Tuple[Path, RunResult]) -> N
     summary = json.loads(get_reporter("json")().render(result))["summary"]
     assert set(summary) >= {"score", "rules", "categories", "directories"}
     assert set(summary["directories"]) == {"rules", "scenarios"}
-    assert all(0 <= v <= 100 for v in summary["categories"].values())
+    for group in (summary, *summary["categories"].values(), *summary["directories"].values()):
+        assert 0 <= group["complying"] <= group["test_modules"]
+        assert group["score"] == round(100 * group["complying"] / group["test_modules"], 1)
+    for key in ("categories", "directories"):  # the groups partition the test modules
+        assert sum(g["test_modules"] for g in summary[key].values()) == summary["test_modules"]
+        assert sum(g["complying"] for g in summary[key].values()) == summary["complying"]
+
+
+def test_the_score_recomputed_from_the_json_findings(fixtures_run: Tuple[Path, RunResult]) -> None:
+    """The corpus-style figure: 100 × (test modules without an error finding) / test modules,
+    counted from the JSON report's findings alone, is the score the report states."""
+    _, result = fixtures_run
+    report = json.loads(get_reporter("json")().render(result))
+    summary = report["summary"]
+    # fixtures_repo's test files are `test_*.py`; support modules' findings never fail a test module
+    failing = {f["path"] for f in report["findings"]
+               if f["severity"] == "error" and f["path"].rsplit("/", 1)[-1].startswith("test_")}
+    complying = summary["test_modules"] - len(failing)
+    assert 0 < complying < summary["test_modules"]  # the fixture has both kinds
+    assert summary["complying"] == complying
+    assert abs(summary["score"] - 100 * complying / summary["test_modules"]) <= 0.05
 
 
 def test_sarif_uris_are_percent_encoded(tmp_path: Path) -> None:

@@ -88,7 +88,8 @@ def test_a_committed_change_and_a_deleted_file(repo: Path, tmp_path: Path) -> No
     assert res.exit_code == 0, res.output
     before, after = score_at(repo, "HEAD~1", tmp_path), score_at(repo, "HEAD", tmp_path)
     assert after > before
-    assert f"Score since HEAD~1: {before:.1f} → {after:.1f} (+{after - before:.1f})" in res.output
+    assert f"Score since HEAD~1: {before:.1f} → {after:.1f} (+{after - before:.1f}; complying test modules" in res.output
+    assert "Score since HEAD~1: 50.0 → 100.0 (+50.0; complying test modules 2 of 4 → 3 of 3)" in res.output
     assert "1 Python file changed since then" in res.output
     markdown = invoke("check", str(repo), "--since", "HEAD~1", "--format", "markdown", "-j", "1").stdout
     assert f"Score since HEAD~1: {before:.1f} → {after:.1f}" in markdown
@@ -132,3 +133,7 @@ def test_the_delta_is_the_difference_of_the_printed_scores(before: float, after:
     result = RunResult(root=".", findings=(), modules=(), files_checked=0,
                        delta=ScoreDelta("HEAD", before, after, ("a.py",)))
     assert status_notes(result) == [f"score since HEAD: {shown}; findings shown for the 1 Python file changed since then"]
+    counted = RunResult(root=".", findings=(), modules=(), files_checked=0,
+                        delta=ScoreDelta("HEAD", 50.0, 100.0, ("a.py",), 1, 2, 3, 3))
+    assert status_notes(counted) == ["score since HEAD: 50.0 → 100.0 (+50.0; complying test modules 1 of 2 → 3 of 3); "
+                                     "findings shown for the 1 Python file changed since then"]

@@ -115,7 +115,7 @@ def test_the_whole_report_starts_with_the_findings_and_ends_with_the_summary(awk
     result, _ = awkward_run
     out = TextReporter().render(result)
     assert out.startswith(rich_rendering(result, False))
-    assert out.rstrip().splitlines()[-1].startswith("Compliance score: ")
+    assert out.rstrip().splitlines()[-1].startswith("Compliance: ")
 
 
 @pytest.mark.parametrize("text", ["a\nb\r\nc\rd\n\ne", "x\n", "", "\n\n\n", "one", "a\r\n\r\nb\r"])

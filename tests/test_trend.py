@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 import pytest
 from click.testing import CliRunner
@@ -64,13 +64,15 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def checkout_score(root: Path, sha: str, tmp_path: Path) -> float:
-    """The reference: a real checkout of ``sha`` in a separate clone, checked in full."""
+def checkout_score(root: Path, sha: str, tmp_path: Path) -> Tuple[float, int, int]:
+    """The reference: a real checkout of ``sha`` in a separate clone, checked in full: its score,
+    complying test modules and test modules."""
     clone = tmp_path / f"clone-{sha[:8]}"
     subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
     git(clone, "checkout", "-q", sha)
     res = CliRunner().invoke(main, ["check", str(clone), "--format", "json", "-j", "1", "--no-cache"])
-    return float(json.loads(res.stdout)["summary"]["score"])
+    summary = json.loads(res.stdout)["summary"]
+    return float(summary["score"]), summary["complying"], summary["test_modules"]
 
 
 def snapshot(root: Path) -> List[str]:
@@ -87,7 +89,8 @@ def test_scores_equal_a_real_checkout_at_every_commit(repo: Path, tmp_path: Path
     assert [p["commit"] for p in points] == [line.split(" ", 1)[0] for line in reversed(log)]  # oldest first
     assert [p["subject"] for p in points] == ["nothing parses", "clean tests", SUBJECT, "remove b, mock a"]
     for p in points:
-        assert p["score"] == checkout_score(repo, p["commit"], tmp_path), p["subject"]
+        assert (p["score"], p["complying"], p["test_modules"]) == checkout_score(repo, p["commit"], tmp_path), \
+            p["subject"]
     assert points[0]["rules"]["TA001"] == 0.0  # the commit where nothing parses fails every rule
     assert points[1]["score"] == 100.0 and points[2]["score"] < 100.0
     assert git(repo, "status", "--porcelain") == status and snapshot(repo) == files  # work tree untouched
@@ -140,7 +143,7 @@ def test_text_html_and_report_section(repo: Path, tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["trend", str(repo), "-j", "1"])
     assert res.exit_code == 0 and "\x1b" not in res.stdout
     lines = res.stdout.splitlines()
-    assert lines[0].split() == ["commit", "date", "score", "modules", "findings", "subject"]
+    assert lines[0].split() == ["commit", "date", "score", "complying", "findings", "subject"]
     assert lines[1].split()[-1] == "a" and len(lines) == 5  # newest first
 
     page = tmp_path / "trend.html"

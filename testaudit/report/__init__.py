@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import importlib
-from typing import ClassVar, Dict, Type
+from typing import ClassVar, Dict, Sequence, Tuple, Type
 
 from testaudit.model import RunResult
+from testaudit.score import Gate, gates
 
 FORMATS = ("text", "concise", "json", "sarif", "junit", "github", "markdown", "html")
 
@@ -18,13 +19,18 @@ class Reporter:
         if cls.NAME:
             Reporter.registry[cls.NAME] = cls
 
-    def __init__(self, *, color: bool = False, fail_under: str = "", statistics: bool = False,
-                 quiet: bool = False, width: int = 100) -> None:
+    def __init__(self, *, color: bool = False, fail_under: str = "", floors: Sequence[Tuple[str, str]] = (),
+                 statistics: bool = False, quiet: bool = False, width: int = 100) -> None:
         self.color = color
-        self.fail_under = fail_under
+        self.fail_under = fail_under  # the overall threshold (--fail-under or fail-under), "" for none
+        self.floors = tuple(floors)  # fail-under-category: (category, threshold)
         self.statistics = statistics
         self.quiet = quiet
         self.width = width
+
+    def gates(self, result: RunResult) -> Tuple[Gate, ...]:
+        """The thresholds this run is held to, each with its verdict (SPEC §6)."""
+        return gates(result, self.fail_under, self.floors)
 
     def render(self, result: RunResult) -> str:  # pragma: no cover - abstract
         raise NotImplementedError

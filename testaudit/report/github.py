@@ -43,5 +43,5 @@ class GithubReporter(Reporter):
                          f"title=testaudit::{escape_data(w.message)}")
         s = summarize(result)
         lines.append(f"testaudit: {len(result.findings)} findings in {result.files_checked} files; "
-                     f"compliance score {s.overall.text}")
+                     f"compliance {s.overall.sentence}")
         return visible_lines("\n".join(lines) + "\n")  # after the runner's escapes: %0A stays one line

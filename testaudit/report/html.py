@@ -30,7 +30,7 @@ from testaudit.model import Finding, ModuleSummary, RunResult
 from testaudit.report import Reporter
 from testaudit.report._page import asset, esc, page, visible
 from testaudit.report.json import summary_dict
-from testaudit.report.summary import severity_counts, status_notes
+from testaudit.report.summary import SCORE_NOTE, blocker_lines, severity_counts, status_notes
 from testaudit.report.trend import trend_section
 from testaudit.source import read_lines
 
@@ -55,17 +55,17 @@ class _Strings:
         return i
 
 
-def _failing(m: ModuleSummary, weights: Dict[str, float]) -> Tuple[str, ...]:
-    return tuple(sorted(c for c in m.failing if c in m.applicable and c in weights))
+def _errors(m: ModuleSummary) -> Tuple[str, ...]:
+    """The rules that keep ``m`` from complying (``TA001`` when it does not parse)."""
+    return m.errors if m.parsed or scoring.SYNTAX_ERROR in m.errors else (scoring.SYNTAX_ERROR, *m.errors)
 
 
 def directory_tree(result: RunResult, paths: _Strings) -> Tuple[List[List[Any]], List[List[Any]]]:
-    """Directories (``[path, parent, score, test modules, failing modules, findings]``, parent
-    -1 for a top-level one; score '' when no test module is below it) and files (``[path, directory, category, score, failing rules,
-    findings]``) for the drill-down. Top-level groups are :func:`score.top_directory`'s, ``.``
+    """Directories (``[path, parent, score, test modules, modules not complying, findings]``,
+    parent -1 for a top-level one; score '' when no test module is below it) and files (``[path,
+    directory, category, score, rules with errors, findings]``) for the drill-down. Top-level groups are :func:`score.top_directory`'s, ``.``
     holding the files at the root, as in the JSON ``directories``; every directory's score is
     :func:`score.compute` over the test modules below it."""
-    weights = dict(result.weights)
     modules = {m.path: m for m in result.modules}
     per_file = Counter(f.path for f in result.findings)
     files = sorted(set(modules) | set(per_file))
@@ -87,16 +87,16 @@ def directory_tree(result: RunResult, paths: _Strings) -> Tuple[List[List[Any]],
     for d in sorted(below, key=lambda d: (d != ".", d)):
         parent = -1 if d == "." or "/" not in d else position[d.rsplit("/", 1)[0]]
         mods = [modules[p] for p in below[d] if p in modules]
-        value = scoring.compute(mods, weights)
+        value = scoring.compute(mods)
         position[d] = len(dirs)
-        dirs.append([visible(d), parent, value.text if mods else "", len(mods), sum(1 for m in mods if _failing(m, weights)),
+        dirs.append([visible(d), parent, value.text if mods else "", len(mods), value.modules - value.complying,
                      sum(per_file[p] for p in below[d])])
     rows: List[List[Any]] = []
     for path in files:
         m = modules.get(path)
         rows.append([paths(path), position[dir_of(path)], m.category if m else "",
-                     scoring.compute([m], weights).text if m else "",
-                     " ".join(_failing(m, weights)) if m else "", per_file[path]])
+                     scoring.compute([m]).text if m else "",
+                     " ".join(_errors(m)) if m else "", per_file[path]])
     return dirs, rows
 
 
@@ -184,22 +184,29 @@ def _bar(percent: Optional[float], label: str) -> str:
             f'style="width:{width:.1f}%;background:{hue}"></span></span>')
 
 
-def overview(result: RunResult, summary: Dict[str, Any], fail_under: str) -> str:
+def overview(result: RunResult, summary: Dict[str, Any], gates: Sequence[scoring.Gate]) -> str:
     name, hex_ = color(summary["score"])
     errors, warnings = severity_counts(result)
-    facts = [f"{summary['test_modules']} test modules", f"{summary['files_checked']} files checked",
+    counted = (f"{summary['complying']:,} of {summary['test_modules']:,} test modules comply")
+    facts = [f"{summary['files_checked']} files checked",
              f"{summary['findings']} findings ({errors} errors, {warnings} warnings)"]
     if summary["suppressed"]:
         facts.append(f"{summary['suppressed']} suppressed")
-    notes = [n[0].upper() + n[1:] + "." for n in status_notes(result)]
-    if fail_under:
-        verdict = ("FAILED: the score is below" if scoring.below_threshold(summary["score"], fail_under)
-                   else "Passed: the score is at or above")
-        notes.append(f"{verdict} the threshold of {fail_under}.")
+    notes = [SCORE_NOTE] + [n[0].upper() + n[1:] + "." for n in status_notes(result)]
+    notes += [f"FAILED: {g.message}." if g.failed else
+              f"Passed: {'the score' if g.category is None else 'category ' + g.category} "
+              f"({scoring.format_score(g.value)}) is at or above {g.threshold}." for g in gates]
+    blockers = blocker_lines(scoring.Score(summary["complying"], summary["test_modules"],
+                                           tuple(scoring.RuleScore(code, r["applicable"], r["failing"],
+                                                                   r["would_comply_if_fixed"])
+                                                 for code, r in summary["rules"].items())),
+                             {code: r["name"] for code, r in summary["rules"].items()})
+    if blockers:
+        notes.append("Would comply if only this rule were fixed: " + "; ".join(blockers) + ".")
     score_text = scoring.format_score(summary["score"])
     return (f'<section id="overview" class="card"><div class="score" data-color="{esc(name)}" '
             f'style="--badge:{hex_}"><span class="figure" id="score">{esc(score_text)}</span>'
-            f'<span class="unit">/ 100</span><span class="label">compliance score</span></div>'
+            f'<span class="unit">%</span><span class="label" id="complying">{esc(counted)}</span></div>'
             f'<div class="facts"><p>{esc(" · ".join(facts))}</p>'
             + "".join(f'<p class="note">{_code_spans(esc(n))}</p>' for n in notes) + "</div></section>")
 
@@ -216,33 +223,40 @@ def rules_table(summary: Dict[str, Any], data: Dict[str, Any]) -> str:
         comp = stats["compliance"] if stats and stats["applicable"] else None
         comp_text = f"{comp}%" if comp is not None else "n/a"
         modules = f"{stats['failing']}/{stats['applicable']}" if stats else ""
+        lifts = stats["would_comply_if_fixed"] if stats else 0
         rows.append(
             f'<tr data-rule="{esc(r["code"])}"><td><code>{esc(r["code"])}</code></td><td>{esc(r["name"])}</td>'
             f'<td class="sev {esc(r["severity"])}">{esc(r["severity"])}</td>'
             f'<td class="barcell">{_bar(comp, r["code"] + " compliance " + comp_text)}</td>'
             f'<td class="num compliance">{esc(comp_text)}</td><td class="num">{esc(modules)}</td>'
+            f'<td class="num">{lifts}</td>'
             f'<td class="num"><button type="button" class="link count" data-filter-rule="{esc(r["code"])}" '
             f'title="Show these findings">{r["findings"]}</button></td></tr>')
     return ('<section id="rules" class="card"><h2>By rule</h2><table class="grid"><thead><tr><th>code</th>'
             '<th>rule</th><th>severity</th><th>compliance</th><th class="num">%</th>'
             '<th class="num" title="failing / applicable test modules">modules failing</th>'
+            '<th class="num" title="test modules that would comply if only this rule were fixed">would comply '
+            'if fixed</th>'
             '<th class="num">findings</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></section>")
 
 
-def categories_table(summary: Dict[str, Any], result: RunResult) -> str:
-    modules = Counter(m.category for m in result.modules)
-    rows = [f'<tr data-category="{esc(name)}"><td>{esc(name)}</td>'
-            f'<td class="barcell">{_bar(value, f"{name} score {value}")}</td>'
-            f'<td class="num">{value}</td><td class="num">{modules[name]}</td></tr>'
-            for name, value in summary["categories"].items()]
+def categories_table(summary: Dict[str, Any]) -> str:
+    rows = []
+    for name, c in summary["categories"].items():
+        value = c["score"]
+        rows.append(f'<tr data-category="{esc(name)}"><td>{esc(name)}</td>'
+                    f'<td class="barcell">{_bar(value, f"{name} score {value}")}</td>'
+                    f'<td class="num">{value}</td><td class="num">{c["complying"]}</td>'
+                    f'<td class="num">{c["test_modules"]}</td></tr>')
     return ('<section id="categories" class="card"><h2>By category</h2><table class="grid"><thead><tr>'
-            '<th>category</th><th>score</th><th class="num"></th><th class="num">test modules</th></tr></thead>'
+            '<th>category</th><th>score</th><th class="num">%</th><th class="num">complying</th>'
+            '<th class="num">test modules</th></tr></thead>'
             "<tbody>" + "".join(rows) + "</tbody></table></section>")
 
 
 NO_SCORE = "\u2013"  # a directory or file without test modules has no score
 DIR_COLUMNS = (("name", "directory / module"), ("score", "score"), ("modules", "test modules"),
-               ("failing", "failing modules"), ("findings", "findings"))
+               ("failing", "not complying"), ("findings", "findings"))
 
 
 def directories_table(data: Dict[str, Any]) -> str:
@@ -273,14 +287,14 @@ FINDINGS_SECTION = """<section id="findings" class="card"><h2>Findings</h2>
 <button type="button" id="more" hidden>show more</button></section>"""
 
 
-def render_html(result: RunResult, fail_under: str = "") -> str:
-    summary = summary_dict(result)
+def render_html(result: RunResult, gates: Sequence[scoring.Gate] = ()) -> str:
+    summary = summary_dict(result, gates)
     data = build_data(result)
     project = os.path.basename(os.path.abspath(result.root)) or result.root
     body = (f'<header><h1>testaudit report <span class="muted">{esc(project)}</span></h1>'
             f'<p class="muted">testaudit {esc(__version__)}</p></header>'
-            + overview(result, summary, fail_under)
-            + '<div class="columns">' + rules_table(summary, data) + categories_table(summary, result) + "</div>"
+            + overview(result, summary, gates)
+            + '<div class="columns">' + rules_table(summary, data) + categories_table(summary) + "</div>"
             + directories_table(data) + trend_section(result.trend, result.rules) + FINDINGS_SECTION)
     return page(f"testaudit report: {project} {scoring.format_score(summary['score'])}", body, data,
                 asset("report.js") + asset("trend.js"))
@@ -290,5 +304,5 @@ class HtmlReporter(Reporter):
     NAME = "html"
 
     def render(self, result: RunResult) -> str:
-        return render_html(result, self.fail_under)
+        return render_html(result, self.gates(result))
 

@@ -69,7 +69,10 @@ def to_junit(result: RunResult) -> ET.Element:
         failed += suite_failed
     root.attrib.update({"tests": str(total), "failures": str(failed), "errors": "0"})
     props = ET.Element("properties")
-    ET.SubElement(props, "property", {"name": "compliance_score", "value": summarize(result).overall.text})
+    overall = summarize(result).overall
+    for name, value in (("compliance_score", overall.text), ("complying_test_modules", str(overall.complying)),
+                        ("test_modules", str(overall.modules))):
+        ET.SubElement(props, "property", {"name": name, "value": value})
     if len(root):
         root[0].insert(0, props)
     return root

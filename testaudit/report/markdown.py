@@ -1,7 +1,8 @@
 """``--format markdown``: the summary for a CI job summary or a pull-request comment.
 
-The score, then tables per rule, per category and per top-level directory, then the modules
-that lose the most score. No findings list: that is what the other formats are for.
+The score and what it counts, the gates, the rules whose fix would lift the most modules, then
+tables per rule, per category and per top-level directory, then the modules furthest from
+compliance. No findings list: that is what the other formats are for.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from testaudit import score as scoring
 from testaudit.model import RunResult
 from testaudit.report import Reporter
 from testaudit.report.escape import markdown_code, visible_lines
-from testaudit.report.summary import severity_counts, status_notes, summarize, worst_modules
+from testaudit.report.summary import SCORE_NOTE, severity_counts, status_notes, summarize, worst_modules
 
 
 def _cell(value: object) -> str:
@@ -30,42 +31,54 @@ def _table(header: Sequence[str], align: str, rows: Iterable[Sequence[object]]) 
 def _scores(title: str, scores: Dict[str, scoring.Score]) -> List[str]:
     if not scores:
         return []
-    rows = [(markdown_code(name), s.modules, s.text) for name, s in scores.items()]
-    return [f"### By {title}", ""] + _table((title, "test modules", "score"), "lrr", rows)
+    rows = [(markdown_code(name), s.modules, s.complying, f"{s.text}%") for name, s in scores.items()]
+    return [f"### By {title}", ""] + _table((title, "test modules", "complying", "score"), "lrrr", rows)
 
 
-def render_markdown(result: RunResult, fail_under: str = "", limit: int = 10) -> str:
+def _gate_lines(gates: Sequence[scoring.Gate]) -> List[str]:
+    out = []
+    for gate in gates:
+        if gate.failed:
+            out.append(f"- **FAILED**: {gate.message}.")
+        else:
+            what = "the score" if gate.category is None else f"category {gate.category}"
+            out.append(f"- Passed: {what} ({scoring.format_score(gate.value)}) is at or above {gate.threshold}.")
+    return out + [""] if out else []
+
+
+def render_markdown(result: RunResult, gates: Sequence[scoring.Gate] = (), limit: int = 10) -> str:
     s = summarize(result)
     errors, warnings = severity_counts(result)
-    out = [f"## testaudit: compliance score {s.overall.text}", ""]
-    facts = [f"**{s.overall.text}** / 100", f"{len(result.modules)} test modules",
-             f"{result.files_checked} files checked",
+    out = [f"## testaudit: {s.overall.text}% of test modules comply", ""]
+    checked = result.files_checked
+    facts = [f"**{s.overall.sentence}**", f"{checked} file{'s' if checked != 1 else ''} checked",
              f"{len(result.findings)} findings ({errors} errors, {warnings} warnings)"]
     if result.suppressed:
         facts.append(f"{result.suppressed} suppressed")
-    out += [" · ".join(facts), ""]
+    out += [" · ".join(facts), "", SCORE_NOTE, ""]
     notes = status_notes(result)
     if notes:
         out += [f"- {note[0].upper() + note[1:]}." for note in notes] + [""]
-    if fail_under:
-        if scoring.below_threshold(s.overall.value, fail_under):
-            out += [f"**FAILED**: the score is below the threshold of {fail_under}.", ""]
-        else:
-            out += [f"Passed: the score is at or above the threshold of {fail_under}.", ""]
+    out += _gate_lines(gates)
+    start = scoring.top_blockers(s.overall)
+    if start:
+        out += ["### Where to start", ""]
+        out += _table(("code", "rule", "test modules that would comply if only this rule were fixed"), "llr",
+                      [(f"`{r.code}`", s.names.get(r.code, ""), r.blocking) for r in start])
     rows = []
     for r in s.overall.rules:
         compliance = f"{scoring.format_score(r.compliance * 100)}%" if r.applicable else "n/a"
         rows.append((f"`{r.code}`", s.names.get(r.code, ""), s.counts.get(r.code, 0),
-                     f"{r.failing}/{r.applicable}", compliance, scoring.format_score(r.weight)))
+                     f"{r.failing}/{r.applicable}", compliance, r.blocking))
     out += ["### By rule", ""]
-    out += _table(("code", "rule", "findings", "failing / applicable modules", "compliance", "weight"),
-                  "llrrrr", rows)
+    out += _table(("code", "rule", "findings", "failing / applicable modules", "compliance",
+                   "would comply if fixed"), "llrrrr", rows)
     out += _scores("category", s.categories)
     out += _scores("directory", s.directories)
     worst = worst_modules(result, limit)
     if worst:
-        out += [f"### Modules losing the most score (top {limit})", ""]
-        out += _table(("module", "category", "failing rules", "findings"), "lllr",
+        out += [f"### Modules furthest from compliance (top {limit})", ""]
+        out += _table(("module", "category", "rules with errors", "findings"), "lllr",
                       [(markdown_code(m.path), m.category, ", ".join(m.failing), m.findings) for m in worst])
     return visible_lines("\n".join(out).rstrip("\n") + "\n")
 
@@ -74,4 +87,4 @@ class MarkdownReporter(Reporter):
     NAME = "markdown"
 
     def render(self, result: RunResult) -> str:
-        return render_markdown(result, self.fail_under)
+        return render_markdown(result, self.gates(result))

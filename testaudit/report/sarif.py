@@ -40,7 +40,7 @@ def _rules(result: RunResult) -> List[Dict[str, Any]]:
             "fullDescription": {"text": info.summary},
             "help": {"text": info.help, "markdown": info.help},
             "defaultConfiguration": {"level": _level(info.severity.value)},
-            "properties": {"tags": ["testaudit", "tests"], "weight": info.weight},
+            "properties": {"tags": ["testaudit", "tests"]},
         })
     return out
 
@@ -134,10 +134,16 @@ def to_sarif(result: RunResult) -> Dict[str, Any]:
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
             "results": results,
-            "properties": {"score": float(summarize(result).overall.text),
-                           "testModules": len(result.modules), "filesChecked": result.files_checked},
+            "properties": _score_properties(result),
         }],
     }
+
+
+def _score_properties(result: RunResult) -> Dict[str, Any]:
+    """The run's score and what it counts (SPEC §6), as the run's property bag."""
+    overall = summarize(result).overall
+    return {"score": float(overall.text), "complyingTestModules": overall.complying, "testModules": overall.modules,
+            "filesChecked": result.files_checked}
 
 
 class SarifReporter(Reporter):

@@ -1,5 +1,6 @@
 """Figures every reporter shows: counts per rule, scores overall, per category and directory,
-the worst modules, and paths as the repository sees them."""
+the rules whose fix would lift the most modules, the modules furthest from compliance, and
+paths as the repository sees them."""
 from __future__ import annotations
 
 import os
@@ -10,6 +11,11 @@ from typing import Dict, List, Tuple
 
 from testaudit import score as scoring
 from testaudit.model import Finding, RunResult
+
+
+# What the score counts, in one sentence every summary (Markdown, HTML) shows under it (SPEC §6).
+SCORE_NOTE = ("A test module complies when it parses and no selected rule reports an error in it; "
+              "warnings never fail a module, and a baseline never changes the score.")
 
 
 @dataclass(frozen=True)
@@ -23,7 +29,8 @@ class Summary:
 
 @dataclass(frozen=True)
 class ModuleRank:
-    """A test module and what drags it down: the rules it fails and its finding count."""
+    """A test module that does not comply and why: the rules with an error in it (``TA001`` when
+    it does not parse) and its finding count."""
 
     path: str
     category: str
@@ -32,14 +39,14 @@ class ModuleRank:
 
 
 def summarize(result: RunResult) -> Summary:
-    weights = dict(result.weights)
+    codes = result.codes
     counts = Counter(f.code for f in result.findings)
-    categories = scoring.compute_by(result.modules, weights, lambda m: m.category)
+    categories = scoring.compute_by(result.modules, codes, lambda m: m.category)
     return Summary(
         counts={code: counts[code] for code in sorted(counts)},
-        overall=scoring.combine(categories.values(), weights),  # every module has one category
+        overall=scoring.combine(categories.values(), codes),  # every module has one category
         categories=categories,
-        directories=scoring.compute_by(result.modules, weights, scoring.top_directory),
+        directories=scoring.compute_by(result.modules, codes, scoring.top_directory),
         names=dict(result.rule_names),
     )
 
@@ -77,8 +84,11 @@ def status_notes(result: RunResult) -> List[str]:
         change = float(scoring.format_score(delta.after)) - float(scoring.format_score(delta.before))  # as printed
         sign = "+" if change > 0 else ("±" if change == 0 else "−")
         n = len(delta.changed)
+        counted = (f"; complying test modules {delta.complying_before:,} of {delta.modules_before:,} → "
+                   f"{delta.complying_after:,} of {delta.modules_after:,}"
+                   if delta.modules_before or delta.modules_after else "")
         notes.append(f"score since {delta.rev}: {scoring.format_score(delta.before)} → "
-                     f"{scoring.format_score(delta.after)} ({sign}{scoring.format_score(abs(change))}); "
+                     f"{scoring.format_score(delta.after)} ({sign}{scoring.format_score(abs(change))}{counted}); "
                      f"findings shown for the {n} Python file{'s' if n != 1 else ''} changed since then")
     return notes
 
@@ -89,17 +99,24 @@ def severity_counts(result: RunResult) -> Tuple[int, int]:
 
 
 def worst_modules(result: RunResult, limit: int = 10) -> Tuple[ModuleRank, ...]:
-    """Test modules failing at least one rule, by the score weight they lose, then findings, then path."""
-    weights = dict(result.weights)
+    """Test modules that do not comply, by how many rules have errors in them (each must be
+    fixed before the module complies), then findings, then path."""
     per_path = Counter(f.path for f in result.findings)
     ranked = []
     for m in result.modules:
-        failing = tuple(sorted(c for c in m.failing if c in m.applicable and c in weights))
-        if failing:
-            lost = sum(weights[c] for c in failing)
-            ranked.append((-lost, -per_path[m.path], m.path, ModuleRank(m.path, m.category, failing, per_path[m.path])))
+        if scoring.complies(m):
+            continue
+        errors = m.errors if m.parsed or scoring.SYNTAX_ERROR in m.errors else (scoring.SYNTAX_ERROR, *m.errors)
+        ranked.append((-len(errors), -per_path[m.path], m.path, ModuleRank(m.path, m.category, errors, per_path[m.path])))
     ranked.sort(key=lambda item: item[:3])
     return tuple(item[3] for item in ranked[:limit])
+
+
+def blocker_lines(score: scoring.Score, names: Dict[str, str], limit: int = 5) -> List[str]:
+    """``TA101 mock-in-integration: 412 test modules`` for the rules whose fix alone would make
+    the most modules comply (the place to start)."""
+    return [f"{r.code} {names.get(r.code, '')}: {r.blocking:,} test module{'s' if r.blocking != 1 else ''}"
+            for r in scoring.top_blockers(score, limit)]
 
 
 def repository_path(root: str, path: str) -> str:

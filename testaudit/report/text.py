@@ -20,8 +20,7 @@ from rich.text import Text
 from testaudit.model import RunResult
 from testaudit.report import Reporter
 from testaudit.report.escape import visible
-from testaudit.report.summary import fix_label, severity_counts, status_notes, summarize
-from testaudit.score import below_threshold
+from testaudit.report.summary import blocker_lines, fix_label, severity_counts, status_notes, summarize
 from testaudit.source import read_lines
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
@@ -129,33 +128,40 @@ class TextReporter(Reporter):
             table.add_column("code")
             table.add_column("rule")
             table.add_column("findings", justify="right")
+            table.add_column("failing modules", justify="right")
             table.add_column("compliance", justify="right")
             by_code = {r.code: r for r in s.overall.rules}
             for code, count in s.counts.items():
                 rs = by_code.get(code)
+                failing = f"{rs.failing}/{rs.applicable}" if rs and rs.applicable else "-"
                 comp = f"{rs.compliance * 100:.1f}%" if rs and rs.applicable else "-"
-                table.add_row(code, s.names.get(code, ""), str(count), comp)
+                table.add_row(code, s.names.get(code, ""), str(count), failing, comp)
             console.print(table)
             console.print()
         if s.categories:
-            cats = ", ".join(f"{name} {score.text}" for name, score in s.categories.items())
-            console.print(f"Category scores: {cats}")
+            cats = ", ".join(f"{name} {score.text}% ({score.complying}/{score.modules})"
+                             for name, score in s.categories.items())
+            console.print(f"By category: {cats}")
         if len(s.directories) > 1:
-            dirs = ", ".join(f"{name} {score.text}" for name, score in s.directories.items())
-            console.print(f"Directory scores: {dirs}")
+            dirs = ", ".join(f"{name} {score.text}% ({score.complying}/{score.modules})"
+                             for name, score in s.directories.items())
+            console.print(f"By directory: {dirs}")
+        blockers = blocker_lines(s.overall, s.names, 3)
+        if blockers and not self.quiet:
+            console.print(Text(f"Would comply if only this rule were fixed: {'; '.join(blockers)}"))
         errors, warnings = severity_counts(result)
         total = len(result.findings)
         if total:
             line = f"Found {total} finding{'s' if total != 1 else ''} ({errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''})"
         else:
             line = "All checks passed!"
-        extra: List[str] = [f"{result.files_checked} files checked", f"{len(result.modules)} test modules"]
+        extra: List[str] = [f"{result.files_checked} file{'s' if result.files_checked != 1 else ''} checked"]
         if result.suppressed:
             extra.append(f"{result.suppressed} suppressed")
-        console.print(f"{line}; {', '.join(extra)}.")
+        console.print(f"{line}{' ' if line.endswith('!') else '; '}{', '.join(extra)}.")
         for note in status_notes(result):
             console.print(Text(note[0].upper() + note[1:] + "."))
-        console.print(Text(f"Compliance score: {s.overall.text}", style="bold"))
-        if self.fail_under and below_threshold(s.overall.value, self.fail_under):
-            console.print(Text(f"FAILED: compliance score {s.overall.text} is below --fail-under {self.fail_under}",
-                               style="bold red"))
+        console.print(Text(f"Compliance: {s.overall.sentence}", style="bold"))
+        for gate in self.gates(result):
+            if gate.failed:
+                console.print(Text(f"FAILED: {gate.message}", style="bold red"))

@@ -13,7 +13,7 @@ from testaudit.model import RuleInfo, TrendPoint
 from testaudit.report._page import asset, esc, page, visible
 from testaudit.score import format_score
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: scores count complying test modules (SPEC §6); points carry ``complying``
 WIDTH, HEIGHT = 880, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 14, 40
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -26,7 +26,8 @@ def trend_dict(points: Sequence[TrendPoint]) -> Dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "testaudit", "version": __version__},
         "points": [{"commit": p.commit, "date": p.date, "subject": p.subject, "score": float(format_score(p.score)),
-                    "test_modules": p.modules, "findings": p.findings, "rules": dict(p.rules)} for p in points],
+                    "complying": p.complying, "test_modules": p.modules, "findings": p.findings,
+                    "rules": dict(p.rules)} for p in points],
     }
 
 
@@ -93,13 +94,14 @@ def trend_section(points: Sequence[TrendPoint], rules: Sequence[RuleInfo] = ()) 
         for n, code in enumerate(rule_codes(points)))
     rows = "".join(
         f'<tr><td><code>{esc(p.commit[:10])}</code></td><td>{esc(p.date)}</td>'
-        f'<td class="num">{format_score(p.score)}</td><td class="num">{p.modules}</td>'
+        f'<td class="num">{format_score(p.score)}</td><td class="num">{p.complying}</td><td class="num">{p.modules}</td>'
         f'<td class="num">{p.findings}</td><td>{esc(p.subject)}</td></tr>' for p in reversed(points))
     return (f'<section id="trend" class="card"><h2>Score over the last {len(points)} '
             f'commit{"s" if len(points) != 1 else ""} touching Python files</h2>{chart(points, rules)}'
             f'<div class="toggles"><span class="muted">per rule:</span>{toggles}</div>'
             '<details><summary>commits</summary><table class="grid"><thead><tr><th>commit</th><th>date</th>'
-            '<th class="num">score</th><th class="num">test modules</th><th class="num">findings</th>'
+            '<th class="num">score</th><th class="num">complying</th><th class="num">test modules</th>'
+            '<th class="num">findings</th>'
             f'<th>subject</th></tr></thead><tbody>{rows}</tbody></table></details></section>')
 
 
@@ -115,7 +117,7 @@ def trend_text(points: Sequence[TrendPoint]) -> str:
     """The terminal view: one line per commit, newest first."""
     if not points:
         return "No commits touching Python files.\n"
-    lines = [f"{'commit':<10} {'date':<25} {'score':>5}  {'modules':>7}  {'findings':>8}  subject"]
-    lines += [f"{p.commit[:10]:<10} {p.date:<25} {format_score(p.score):>5}  {p.modules:>7}  {p.findings:>8}  "
-              f"{visible(p.subject)}" for p in reversed(points)]
+    lines = [f"{'commit':<10} {'date':<25} {'score':>5}  {'complying':>15}  {'findings':>8}  subject"]
+    lines += [f"{p.commit[:10]:<10} {p.date:<25} {format_score(p.score):>5}  {f'{p.complying}/{p.modules}':>15}  "
+              f"{p.findings:>8}  {visible(p.subject)}" for p in reversed(points)]
     return "\n".join(lines) + "\n"
