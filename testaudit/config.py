@@ -13,8 +13,9 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
+from testaudit.collection import PytestSettings, find_pytest_settings
 from testaudit.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -70,6 +71,8 @@ class Config:
     max_file_size: int = 4_000_000
     categories: Tuple[CategorySpec, ...] = DEFAULT_CATEGORIES
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    pytest: PytestSettings = PytestSettings()  # the project's own pytest configuration
+    origins: Tuple[Tuple[str, str], ...] = ()  # (key, where its value came from) for keys pytest shares
 
     @property
     def all_excludes(self) -> Tuple[str, ...]:
@@ -172,7 +175,30 @@ def load_config(root: Path, config_file: Optional[str] = None) -> Config:
     src_name = str(source) if source else None
     if not isinstance(raw, dict):
         raise ConfigError("expected a table", src_name, prefix.rstrip("."))
-    return parse_config(raw, root=str(root), source=src_name, prefix=prefix)
+    config = parse_config(raw, root=str(root), source=src_name, prefix=prefix)
+    return with_pytest_settings(config, find_pytest_settings(root), raw)
+
+
+# testaudit's key → (Config attribute, pytest's ini option)
+SHARED_WITH_PYTEST = (("test-files", "test_files", "python_files"), ("python-classes", "python_classes", "python_classes"),
+                      ("python-functions", "python_functions", "python_functions"))
+
+
+def with_pytest_settings(config: Config, settings: PytestSettings, raw: Mapping[str, Any]) -> Config:
+    """``config`` with pytest's collection options as defaults: a key testaudit's own
+    configuration sets wins; else the project's pytest configuration; else pytest's defaults."""
+    changes: Dict[str, Any] = {}
+    origins: List[Tuple[str, str]] = []
+    for key, attr, option in SHARED_WITH_PYTEST:
+        value = getattr(settings, option)
+        if key in raw:
+            origins.append((key, f"{relpath(config.source or '', config.root)} (testaudit)"))
+        elif value is not None:
+            changes[attr] = value
+            origins.append((key, f"{settings.where(config.root)} ({option})"))
+        else:
+            origins.append((key, "pytest's default"))
+    return replace(config, pytest=settings, origins=tuple(origins), **changes)
 
 
 def parse_config(raw: Mapping[str, Any], root: str, source: Optional[str] = None, prefix: str = "") -> Config:

@@ -126,7 +126,10 @@ def rules_table() -> str:
 def effective_config_toml(config: Config) -> str:
     from testaudit.registry import parse_options, rule_by_key
 
+    pytest_source = config.pytest.where(config.root) + (f" (unusable: {config.pytest.problem})"
+                                                         if config.pytest.problem else "")
     lines = [f"# project root: {config.root}", f"# configuration: {config.source or '(defaults)'}",
+             f"# pytest configuration: {pytest_source}",
              *(f"# {line}" for line in SCORE_MEANING), ""]
     top = {
         "select": list(config.select or ("ALL",)), "ignore": list(config.ignore),
@@ -141,8 +144,9 @@ def effective_config_toml(config: Config) -> str:
         top["jobs"] = config.jobs
     if config.baseline is not None:
         top["baseline"] = config.baseline
+    origins = dict(config.origins)
     for key, value in top.items():
-        lines.append(f"{key} = {_toml_value(value)}")
+        lines.append(f"{key} = {_toml_value(value)}" + (f"  # from {origins[key]}" if key in origins else ""))
     lines += ["", "[fail-under-category]"]
     lines += [f"{_key(name)} = {float(value)!r}" for name, value in config.fail_under_category]
     lines += ["", "[per-file-ignores]"]

@@ -97,6 +97,8 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
     tree = _Tree(config.root, overlay)
     files = found.files if overlay is None else _as_overlaid(found.files, paths, config, tree)
     warnings: List[Warning_] = list(found.warnings)
+    if config.pytest.problem:  # pytest's defaults apply; say why
+        warnings.append(Warning_(config.pytest.where(config.root), config.pytest.problem))
     store = Cache.open(config.root, warnings) if cache else None
     if store is not None and overlay is not None:
         store.assume(overlay)

@@ -187,7 +187,7 @@ class FactsDraft:
             parametrized=info.parametrized,
             fixture_name=(info.fixture_name or rec.name) if info.is_fixture else None,
             autouse=info.autouse, mock_sites=tuple(mocks), calls=tuple(calls),
-            column=rec.column, end_column=rec.end_column,
+            column=rec.column, end_column=rec.end_column, cases=info.cases,
         )
 
 

@@ -184,6 +184,7 @@ class FunctionFact:
     calls: Tuple[CallFact, ...] = ()
     column: int = 1
     end_column: int = 1
+    cases: int = 1  # static ``parametrize`` cases; 0 when they cannot be counted statically
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,7 @@ class DecoratorInfo:
     is_fixture: bool = False
     fixture_name: Optional[str] = None
     autouse: bool = False
+    cases: int = 1  # static parametrize cases (product over decorators); 0 when one is not a literal
 
 
 _UNDECORATED = DecoratorInfo()
@@ -145,6 +146,16 @@ def parametrize_names(args: List[Tuple[Optional[str], Any]], syntax: Syntax) -> 
     return ()
 
 
+def parametrize_cases(args: List[Tuple[Optional[str], Any]], syntax: Syntax) -> int:
+    """How many cases ``@pytest.mark.parametrize(names, argvalues)`` makes: the length of a
+    literal list or tuple of argvalues, 0 when they are computed (unknown without running code)."""
+    positional = [value for keyword, value in args if keyword is None]
+    values = next((value for keyword, value in args if keyword == "argvalues"),
+                  positional[1] if len(positional) > 1 else None)
+    items = syntax.elements(values) if values is not None else None
+    return len(items) if items is not None else 0
+
+
 def analyze_decorators(decorators: Sequence[Any], resolve: Resolver, syntax: Syntax) -> DecoratorInfo:
     """What a function's or class's decorator expressions (without the ``@``) tell pytest."""
     if not decorators:  # most functions
@@ -155,6 +166,7 @@ def analyze_decorators(decorators: Sequence[Any], resolve: Resolver, syntax: Syn
     is_fixture = False
     fixture_name: Optional[str] = None
     autouse = False
+    cases = 1
     for expr in decorators:
         q = _qualify(syntax.callee(expr), resolve)
         args = syntax.call_args(expr)
@@ -173,10 +185,11 @@ def analyze_decorators(decorators: Sequence[Any], resolve: Resolver, syntax: Syn
             usefixtures.extend(_string_args(args, syntax))
         elif mark == "parametrize" and args is not None:
             parametrized.extend(parametrize_names(args, syntax))
+            cases *= parametrize_cases(args, syntax)
         else:
             markers.append(mark)
     return DecoratorInfo(tuple(markers), tuple(usefixtures), tuple(parametrized), is_fixture,
-                         fixture_name, autouse)
+                         fixture_name, autouse, cases)
 
 
 def pytestmark_values(value: Any, resolve: Resolver, syntax: Syntax) -> Tuple[List[str], List[str]]:
