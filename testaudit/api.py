@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Dict, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Optional, Sequence, Tuple
 
 from testaudit.config import Config, find_project_root, load_config
 from testaudit.model import FileFacts, RunResult, TrendPoint
+
+if TYPE_CHECKING:
+    from testaudit.verify.run import VerifyResult
 
 
 def load(paths: Sequence[str], config_file: Optional[str] = None) -> Config:
@@ -77,3 +80,17 @@ def since(result: RunResult, paths: Sequence[str], config: Config, rev: str, *,
                          baselined=tuple(f for f in status.baselined if f.path in changed))
     return replace(result, findings=tuple(f for f in result.findings if f.path in changed), baseline=status,
                    delta=delta)
+
+
+def verify(report: str, root: Optional[str] = None, *, junit: Optional[str] = None, config_file: Optional[str] = None,
+           cache: bool = True, jobs: Optional[int] = None, text: Optional[str] = None) -> "VerifyResult":
+    """Check the claims of the report at ``report`` (or of ``text``, named ``report``) against the
+    project at ``root`` (default: the project root found from the current directory); SPEC §12."""
+    from testaudit.verify.run import verify_text
+
+    if text is None:
+        with open(report, "rb") as fh:
+            data = fh.read()
+        text = data.decode("utf-8-sig", errors="replace")
+    config = load([root or "."], config_file)
+    return verify_text(text, report, config, junit=junit, cache=cache, jobs=jobs)

@@ -337,6 +337,54 @@ class DelayedProgress:
             self.progress.stop()
 
 
+@main.command()
+@click.argument("report", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--root", type=click.Path(file_okay=False, exists=True),
+              help="The project the report describes  [default: the project root found from the current directory]")
+@click.option("--junit", type=click.Path(dir_okay=False, exists=True),
+              help="A real run's JUnit XML (pytest --junitxml): checks pass-rate claims, unverifiable without it.")
+@click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the verdicts to FILE.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .testaudit_cache/.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
+@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+def verify(report: str, root: Optional[str], junit: Optional[str], fmt: str, output: Optional[str],
+           config_file: Optional[str], no_cache: bool, jobs: Optional[int], verbose: bool) -> None:
+    """Check the claims of REPORT (Markdown or text; - for stdin) against the code.
+
+    Every file the report names, and every claim of SPEC §12 it makes (test, line and file
+    counts, "no mocks", BVJs, base classes, markers, restored tests, fixed imports, compliance
+    scores, pass rates), is judged holds, false or unverifiable from the code alone: nothing is
+    run. Exit 0 when no claim is false, 1 when one is, 2 on usage errors.
+    """
+    from testaudit import api
+    from testaudit.verify.output import render
+
+    def run() -> int:
+        text = None
+        name = report
+        if report == "-":
+            text = sys.stdin.buffer.read().decode("utf-8-sig", errors="replace")
+            name = "<stdin>"
+        elif not os.path.isfile(report):
+            from testaudit.errors import ConfigError
+
+            raise ConfigError("no such report file", report)
+        result = api.verify(name, root, junit=junit, config_file=config_file, cache=not no_cache, jobs=jobs,
+                            text=text)
+        rendered = render(result, fmt)
+        if output:
+            from testaudit.atomic import write_text_atomic
+
+            write_text_atomic(output, rendered)
+        else:
+            click.echo(rendered, nl=False)
+        return 1 if result.summary["false"] else 0
+
+    sys.exit(_guard(run, verbose))
+
+
 @main.command("baseline")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),

@@ -428,6 +428,29 @@ def collect_facts(paths: Sequence[str], config: Config) -> Dict[str, FileFacts]:
         return {r.path: r.facts for r in workers.map(found.files, FACTS)}
 
 
+@contextmanager
+def project_view(config: Config, cache: bool = True) -> Iterator["Project"]:
+    """The project as the cross-file phase sees it (facts, class graph, categories), reading each
+    file's facts from the cache when its content is known there and analysing it here otherwise
+    (what it analyses is cached too). For callers that ask about a few files after a check:
+    ``testaudit verify`` counts collected tests and reads class ancestry through it."""
+    from testaudit.project import Project
+    from testaudit.registry import build_ruleset
+
+    warnings: List[Warning_] = []
+    store = Cache.open(config.root, warnings) if cache else None
+    tree = _Tree(config.root)
+    keys = _keys(config, None, ())
+    try:
+        with _Workers(config, build_ruleset(config, select=["TA001"]), 1, None) as workers:
+            loader = _Loader(tree, workers, store, keys, _Reach(config, tree))
+            files = ProjectFiles(config.src, tree.listed, tree.isdir, loader)
+            yield Project(files, categorizer_for(config), ())
+    finally:
+        if store is not None:
+            store.close()
+
+
 def categorizer_for(config: Config):  # type: ignore[no-untyped-def]
     """Categories with TA501's ``required`` bases as the default category bases."""
     from testaudit.categories import Categorizer

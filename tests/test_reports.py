@@ -233,7 +233,7 @@ def test_json_summary_has_every_score(fixtures_run: Tuple[Path, RunResult]) -> N
     _, result = fixtures_run
     summary = json.loads(get_reporter("json")().render(result))["summary"]
     assert set(summary) >= {"score", "rules", "categories", "directories"}
-    assert set(summary["directories"]) == {"rules", "scenarios"}
+    assert set(summary["directories"]) == {"campaign", "rules", "scenarios"}
     for group in (summary, *summary["categories"].values(), *summary["directories"].values()):
         assert 0 <= group["complying"] <= group["test_modules"]
         assert group["score"] == round(100 * group["complying"] / group["test_modules"], 1)

@@ -262,3 +262,17 @@ class _Resolver:
         top = module.split(".")[0]
         sibling = f"{directory}/{top}"
         return self.project.is_file(f"{sibling}.py") or self.project.is_dir(sibling)
+
+
+def import_resolves(project, options: Options, module: str, name: Optional[str]) -> Optional[bool]:  # type: ignore[no-untyped-def]
+    """Whether ``import module`` (``from module import name``) resolves in the project, by this
+    rule's resolution; None when the module is not the project's to judge or it cannot tell.
+    ``testaudit verify`` checks "cannot import name 'X' from 'y' … fixed" claims with it."""
+    resolver = _Resolver(project, options)
+    if not resolver.judged(module) and not resolver.exists(module):
+        return None  # third-party, or not this project's
+    if resolver.missing_module(module) is not None:
+        return False
+    if not name:
+        return True
+    return resolver.provides(module, name)

@@ -1,0 +1,82 @@
+"""Which project file a report's file mention means (SPEC §12, "File mentions").
+
+A mention resolves, in this order, to: the exact root-relative path; the path under the
+directory its context names (the enclosing heading, the tree's root, the nearest preceding line);
+the one file whose path ends with the mention (``tests/integration/test_x.py`` inside
+``netra_backend/``); the file of that name under the context directory; else the one file of that
+name anywhere in the project. Several candidates left make it *ambiguous* (they are listed); none,
+*missing*. A mention whose directory exists in the project but does not hold it is *missing*
+(the report says where the file is, and it is not there); a mention whose directory the project
+does not have falls back to the name. Only files the check would see count: excluded paths are
+never candidates.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+FOUND, MISSING, AMBIGUOUS = "found", "missing", "ambiguous"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    status: str  # FOUND, MISSING or AMBIGUOUS
+    path: Optional[str] = None
+    candidates: Tuple[str, ...] = ()
+
+    @property
+    def paths(self) -> Tuple[str, ...]:
+        """The files the mention may mean: its path when found, the candidates when ambiguous."""
+        return (self.path,) if self.path is not None else self.candidates
+
+
+def normalise(path: str) -> str:
+    """A mention as a POSIX root-relative path: backslashes, ``./`` and leading slashes dropped."""
+    path = path.replace("\\", "/").strip().strip("`'\"")
+    while path.startswith("./"):
+        path = path[2:]
+    return path.lstrip("/")
+
+
+class FileIndex:
+    """The project's Python files, by path and by file name."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.paths = frozenset(paths)
+        self.by_name: Dict[str, List[str]] = defaultdict(list)
+        self.dirs: Set[str] = set()  # every run of consecutive directory names of a file's path
+        for path in sorted(self.paths):
+            self.by_name[path.rsplit("/", 1)[-1]].append(path)
+            parts = path.split("/")[:-1]
+            self.dirs.update("/".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1))
+
+    def resolve(self, mention: str, hint: Optional[str] = None) -> Resolution:
+        path = normalise(mention)
+        directory = normalise(hint).rstrip("/") if hint else ""
+        if path in self.paths:
+            return Resolution(FOUND, path)
+        if directory and f"{directory}/{path}" in self.paths:
+            return Resolution(FOUND, f"{directory}/{path}")
+        candidates = self.by_name.get(path.rsplit("/", 1)[-1], [])
+        if "/" in path and path.rsplit("/", 1)[0] in self.dirs and not any(map(self._ending_with(path), candidates)):
+            return Resolution(MISSING)
+        for narrow in (self._ending_with(path), self._under(directory)):
+            kept = [c for c in candidates if narrow(c)]
+            if kept:
+                candidates = kept
+            if len(candidates) == 1:
+                return Resolution(FOUND, candidates[0])
+        if not candidates:
+            return Resolution(MISSING)
+        return Resolution(AMBIGUOUS, None, tuple(candidates))
+
+    @staticmethod
+    def _ending_with(path: str):  # type: ignore[no-untyped-def]
+        return (lambda c: c.endswith("/" + path)) if "/" in path else (lambda c: False)
+
+    @staticmethod
+    def _under(directory: str):  # type: ignore[no-untyped-def]
+        if not directory:
+            return lambda c: False
+        return lambda c: c.startswith(directory + "/") or f"/{directory}/" in f"/{c}"

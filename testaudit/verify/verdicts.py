@@ -1,0 +1,395 @@
+"""Verdicts: each claim of a report held against what the code says (SPEC §12).
+
+A claim's *subject* is the files it is about — its unit's (or its section's) files, or every
+file the report names for a report-wide claim. A verdict is ``holds``, ``false`` or
+``unverifiable``, with the claimed and measured values and the evidence. Precision comes
+first: a ``false`` on a claim that holds is the worst error this command can make, so every
+check that cannot see the whole picture — a subject file that does not exist or does not parse,
+a listing that leaves files out, an ancestor that cannot be resolved, candidates that disagree —
+says ``unverifiable`` and why, instead of guessing.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from testaudit.model import Finding
+from testaudit.score import compute
+from testaudit.verify.claims import Claim
+from testaudit.verify.document import Report
+from testaudit.verify.junit import Outcomes
+from testaudit.verify.measure import FileMeasure, Measures
+from testaudit.verify.drafting import section_owners
+from testaudit.verify.mentions import Mention, mentions_by_unit
+from testaudit.verify.phrases import DEFAULT_PHRASES, Phrases
+from testaudit.verify.resolve import AMBIGUOUS, FOUND, MISSING, Resolution
+
+HOLDS, FALSE, UNVERIFIABLE = "holds", "false", "unverifiable"
+MAX_COMBINATIONS = 64  # candidate choices tried for a subject with ambiguous files
+SHOWN = 8  # findings or names listed as evidence
+
+
+@dataclass(frozen=True)
+class FileStatus:
+    """How one file mention resolved (the ``file-exists`` claim it makes)."""
+
+    mention: str
+    report_line: int
+    path: Optional[str]
+    status: str
+    candidates: Tuple[str, ...] = ()
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str
+    report_line: int
+    text: str
+    subject: Tuple[str, ...]
+    claimed: Any
+    measured: Any
+    verdict: str
+    evidence: Tuple[str, ...] = ()
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A check's answer for one choice of subject files."""
+
+    verdict: str
+    measured: Any = None
+    evidence: Tuple[str, ...] = ()
+
+
+Check = Callable[[Claim, Sequence[str]], Outcome]
+
+
+class Judge:
+    """Checks claims against the measures of the named files."""
+
+    def __init__(self, report: Report, mentions: Sequence[Mention], resolutions: Mapping[Mention, Resolution],
+                 measures: Measures, resolve_import: Callable[[str, Optional[str]], Optional[bool]],
+                 junit: Optional[Outcomes] = None, phrases: Phrases = DEFAULT_PHRASES) -> None:
+        self.report, self.mentions, self.resolutions = report, tuple(mentions), resolutions
+        self.measures, self.resolve_import, self.junit = measures, resolve_import, junit
+        self.by_unit = mentions_by_unit(self.mentions)
+        self.owners = section_owners(report, self.by_unit, phrases)
+        self.checks: Dict[str, Check] = {
+            "line-count": self._line_count, "test-count": self._test_count, "total-tests": self._total_tests,
+            "total-files": self._total_files, "total-lines": self._total_lines, "no-mocks": self._no_mocks,
+            "bvj": self._bvj, "base-class": self._base_class, "markers": self._markers,
+            "no-commented-tests": self._no_commented, "imports-resolve": self._imports, "score": self._score,
+            "pass-rate": self._pass_rate,
+        }
+
+    # -- file mentions -----------------------------------------------------------------------
+    def file_statuses(self) -> Tuple[FileStatus, ...]:
+        return tuple(FileStatus(m.text, m.line, self.resolutions[m].path, self.resolutions[m].status,
+                                self.resolutions[m].candidates, self._section_of(m.unit)) for m in self.mentions)
+
+    def _section_of(self, unit: int) -> str:
+        return self.report.sections[self.report.units[unit].section].title
+
+    # -- claims ------------------------------------------------------------------------------
+    def judge(self, claim: Claim) -> Verdict:
+        subject = self._subject(claim)
+        section = self._section_of(claim.unit)
+        if claim.kind == "imports-resolve":
+            outcome = self._imports(claim, ())
+            return self._verdict(claim, (), outcome, section)
+        if not subject and claim.kind not in ("pass-rate",):
+            return self._verdict(claim, (), Outcome(UNVERIFIABLE, None, ("the claim names no file it is about",)),
+                                 section)
+        missing = [m.text for m in subject if self.resolutions[m].status == MISSING]
+        choices = [self.resolutions[m].paths for m in subject if self.resolutions[m].status != MISSING]
+        combos = 1
+        for c in choices:
+            combos *= max(1, len(c))
+        if combos > MAX_COMBINATIONS:
+            return self._verdict(claim, (), Outcome(UNVERIFIABLE, None, (
+                f"{sum(1 for c in choices if len(c) > 1)} named files are ambiguous ({combos} readings)",)), section)
+        outcomes = []
+        for picked in itertools.product(*choices):
+            paths = tuple(dict.fromkeys(picked))
+            outcomes.append((paths, self._check(claim, paths, missing)))
+        paths, first = outcomes[0]
+        if any(o.verdict != first.verdict for _, o in outcomes[1:]):
+            names = sorted({p for ps, _ in outcomes for p in ps})
+            first = Outcome(UNVERIFIABLE, None, ("an ambiguous file name: the candidates disagree (" +
+                                                 ", ".join(names[:SHOWN]) + ")",))
+        elif len(outcomes) > 1:
+            paths = tuple(sorted({p for ps, _ in outcomes for p in ps}))
+        return self._verdict(claim, paths, first, section)
+
+    def _check(self, claim: Claim, paths: Sequence[str], missing: Sequence[str]) -> Outcome:
+        """A claim about one file that does not exist cannot be measured (its ``file-exists``
+        claim is false already); in a total, a file that does not exist holds nothing."""
+        absent = tuple(f"{m}: no such file in the project" for m in missing)
+        if missing and (claim.kind in PER_FILE or not paths):
+            return Outcome(UNVERIFIABLE, None, absent)
+        outcome = self.checks[claim.kind](claim, paths)
+        return Outcome(outcome.verdict, outcome.measured, outcome.evidence + absent) if missing else outcome
+
+    def _verdict(self, claim: Claim, paths: Sequence[str], outcome: Outcome, section: str) -> Verdict:
+        claimed: Any = claim.claimed
+        if isinstance(claimed, tuple):
+            claimed = ".".join(p for p in claimed if p)
+        return Verdict(claim.kind, claim.line, claim.text, tuple(paths), claimed, outcome.measured, outcome.verdict,
+                       outcome.evidence, section)
+
+    def _subject(self, claim: Claim) -> Tuple[Mention, ...]:
+        """The claim's unit's files; for a section-wide claim naming none, the file its section
+        (or an enclosing one) is about, else every file the section names; for a report-wide
+        claim, every file the report names."""
+        if claim.files or claim.scope == "unit":
+            return self._distinct(claim.files)
+        if claim.scope == "section":
+            section = self.report.units[claim.unit].section
+            for s in self.report.ancestors(section):
+                if s in self.owners:
+                    return (self.owners[s],)
+            units = set(self.report.units_in(self.report.subtree(section)))
+            return self._distinct([m for m in self.mentions if m.unit in units and m.asserts_exists])
+        return self._distinct([m for m in self.mentions if m.asserts_exists])
+
+    def _distinct(self, mentions: Sequence[Mention]) -> Tuple[Mention, ...]:
+        unique: Dict[str, Mention] = {}
+        for m in mentions:
+            unique.setdefault(self.resolutions[m].path or m.path, m)
+        return tuple(unique.values())
+
+    def _elided(self, claim: Claim) -> bool:
+        """Whether a listing in the claim's reach leaves files out (``… (30 total files)``)."""
+        units: Sequence[int]
+        if claim.scope == "report":
+            units = range(len(self.report.units))
+        elif claim.scope == "section":
+            units = self.report.units_in(self.report.subtree(self.report.units[claim.unit].section))
+        else:
+            units = (claim.unit,)
+        return any(self.report.units[i].tree is not None and self.report.units[i].tree.elided  # type: ignore[union-attr]
+                   for i in units)
+
+    def _files(self, paths: Sequence[str]) -> List[FileMeasure]:
+        return [self.measures.files[p] for p in paths if p in self.measures.files]
+
+    # -- counts ------------------------------------------------------------------------------
+    def _line_count(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        if len(paths) != 1:
+            return Outcome(UNVERIFIABLE, None, (f"a line count next to {len(paths)} files",))
+        lines = self._files(paths)[0].lines
+        return _near(claim, lines, f"{paths[0]}: {lines} lines")
+
+    def _total_lines(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        if self._elided(claim):
+            return Outcome(UNVERIFIABLE, None, ("the listing leaves files out",))
+        lines = sum(f.lines for f in self._files(paths))
+        return _near(claim, lines, f"{len(paths)} files: {lines} lines")
+
+    def _tests(self, claim: Claim, paths: Sequence[str]) -> Tuple[Optional[int], Optional[int], List[str]]:
+        """(collected tests, with parametrize cases expanded, evidence) over ``paths``; the first
+        is None when a file cannot be counted (it does not parse)."""
+        counted = 0
+        expanded: Optional[int] = 0
+        evidence = []
+        for f in self._files(paths):
+            if not f.parsed:
+                return None, None, [f"{f.path}: does not parse (pytest collects nothing from it)"]
+            tests = f.tests
+            if claim.qualifier:
+                wanted = claim.qualifier.lower()
+                tests = tuple(t for t in tests if (t.class_name or "").lower() == wanted)
+                if not tests:
+                    names = sorted({t.class_name for t in f.tests if t.class_name})
+                    return None, None, [f"{f.path}: no test class named {claim.qualifier}"
+                                        + (f" (classes: {', '.join(names[:SHOWN])})" if names else "")]
+            counted += len(tests)
+            cases = None if any(t.cases == 0 for t in tests) else sum(t.cases for t in tests)
+            expanded = None if expanded is None or cases is None else expanded + cases
+            evidence.append(f"{f.path}: {len(tests)} tests" + (f" ({cases} with parametrize cases)"
+                                                                 if cases is not None and cases != len(tests) else ""))
+        return counted, expanded, evidence
+
+    def _test_count(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        counted, expanded, evidence = self._tests(claim, paths)
+        if counted is None:
+            return Outcome(UNVERIFIABLE, None, tuple(evidence))
+        return _count(claim, counted, expanded, evidence)
+
+    def _total_tests(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        if self._elided(claim):
+            return Outcome(UNVERIFIABLE, None, ("the listing leaves files out",))
+        counted, expanded, evidence = self._tests(claim, paths)
+        if counted is None:
+            return Outcome(UNVERIFIABLE, None, tuple(evidence))
+        return _count(claim, counted, expanded, evidence[:SHOWN])
+
+    def _total_files(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        named = len(paths)
+        if self._elided(claim) or not isinstance(claim.claimed, int) or claim.claimed > named:
+            return Outcome(UNVERIFIABLE, named, (f"the report names {named} of the files",))
+        if claim.claimed == named or (claim.at_least and named >= claim.claimed):
+            return Outcome(HOLDS, named)
+        return Outcome(UNVERIFIABLE, named, (f"the report names {named} files; which {claim.claimed} it counts is "
+                                             "not said",))
+
+    # -- findings ----------------------------------------------------------------------------
+    def _findings(self, paths: Sequence[str], codes: Sequence[str], extra: Sequence[Finding] = ()) -> List[Finding]:
+        found = self.measures.findings(paths, codes)
+        wanted = set(paths)
+        seen = {(f.path, f.line, f.code) for f in found}
+        found += [f for f in extra if f.path in wanted and (f.path, f.line, f.code) not in seen]
+        return sorted(found, key=lambda f: (f.path, f.line, f.code))
+
+    def _by_findings(self, paths: Sequence[str], codes: Sequence[str], extra: Sequence[Finding] = (),
+                     text_refutes: Callable[[str], bool] = lambda text: False) -> Outcome:
+        found = self._findings(paths, codes, extra)
+        if found:
+            return Outcome(FALSE, len(found), tuple(_finding_line(f) for f in found[:SHOWN])
+                           + ((f"… and {len(found) - SHOWN} more",) if len(found) > SHOWN else ()))
+        broken = [f for f in self._files(paths) if not f.parsed]
+        refuted = [f.path for f in broken if text_refutes(f.text)]
+        if refuted:
+            return Outcome(FALSE, None, tuple(f"{p}: does not parse, and its text shows the contrary" for p in refuted))
+        if broken:
+            return Outcome(UNVERIFIABLE, None, tuple(f"{f.path}: does not parse" for f in broken))
+        return Outcome(HOLDS, 0)
+
+    def _no_mocks(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        return self._by_findings(paths, ("TA101", "TA102", "TA103"), self.measures.as_integration,
+                                 lambda text: _imports_mock(text))
+
+    def _bvj(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        codes = ("TA401", "TA402", "TA403") if _says_complete(claim.text) else ("TA401", "TA402")
+        return self._by_findings(paths, codes, text_refutes=lambda text: "bvj" not in text.lower()
+                                 and "business value" not in text.lower())
+
+    def _no_commented(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        return self._by_findings(paths, ("TA601", "TA602"))
+
+    # -- classes and markers -----------------------------------------------------------------
+    def _base_class(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        wanted = str(claim.claimed or "").rsplit(".", 1)[-1]
+        missing: List[str] = []
+        unknown: List[str] = []
+        loose: List[str] = []
+        classes = 0
+        for f in self._files(paths):
+            if not f.parsed:
+                return Outcome(UNVERIFIABLE, None, (f"{f.path}: does not parse",))
+            loose += [t.node_id for t in f.tests if t.class_name is None]
+            for name, ancestors, complete in f.classes:
+                classes += 1
+                if any(a.rsplit(".", 1)[-1] == wanted for a in ancestors):
+                    continue
+                (missing if complete else unknown).append(f"{f.path}::{name}")
+        if missing or loose:
+            evidence = [f"{c} does not inherit from {wanted}" for c in missing[:SHOWN]]
+            evidence += [f"{t} is a test function outside any class" for t in loose[:SHOWN]]
+            return Outcome(FALSE, f"{classes - len(missing) - len(unknown)} of {classes} test classes", tuple(evidence))
+        if unknown:
+            return Outcome(UNVERIFIABLE, None, tuple(f"{c}: an ancestor cannot be resolved" for c in unknown[:SHOWN]))
+        if not classes:
+            return Outcome(UNVERIFIABLE, 0, ("no test classes",))
+        return Outcome(HOLDS, f"{classes} of {classes} test classes")
+
+    def _markers(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        wanted = str(claim.claimed or "").rsplit(".", 1)[-1]
+        total, unmarked = 0, []
+        for f in self._files(paths):
+            if not f.parsed:
+                return Outcome(UNVERIFIABLE, None, (f"{f.path}: does not parse",))
+            for node_id, markers in f.markers:
+                total += 1
+                if wanted not in markers:
+                    unmarked.append(node_id)
+        if not total:
+            return Outcome(UNVERIFIABLE, 0, ("no collected tests",))
+        if unmarked:
+            return Outcome(FALSE, f"{total - len(unmarked)} of {total} tests",
+                           tuple(f"{n} has no @pytest.mark.{wanted}" for n in unmarked[:SHOWN]))
+        return Outcome(HOLDS, f"{total} of {total} tests")
+
+    # -- imports, score, pass rate ------------------------------------------------------------
+    def _imports(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        if not isinstance(claim.claimed, tuple) or not claim.claimed[0]:
+            return Outcome(UNVERIFIABLE, None, ("no module named",))
+        module, name = claim.claimed
+        answer = self.resolve_import(module, name)
+        what = f"`from {module} import {name}`" if name else f"`import {module}`"
+        if answer is None:
+            return Outcome(UNVERIFIABLE, None, (f"{module} is not a module of this project",))
+        if answer:
+            return Outcome(HOLDS, "resolves", (f"{what} resolves in the project",))
+        return Outcome(FALSE, "does not resolve", (f"{what} does not resolve in the project",))
+
+    def _score(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        score = compute(self.measures.modules(), paths=set(paths))
+        if not score.modules:
+            return Outcome(UNVERIFIABLE, None, ("no test modules among the files",))
+        claimed = float(claim.claimed) if isinstance(claim.claimed, (int, float)) else 100.0
+        note = (f"testaudit's score under the effective configuration: {score.sentence}",)
+        return Outcome(HOLDS if score.value >= claimed - 0.5 else FALSE, float(score.text), note)
+
+    def _pass_rate(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        if self.junit is None:
+            return Outcome(UNVERIFIABLE, None, ("no test results: run pytest with --junitxml=FILE and pass "
+                                                "--junit FILE to check pass rates",))
+        outcome = self.junit.over(paths) if paths else self.junit.total()
+        if not outcome.ran:
+            return Outcome(UNVERIFIABLE, None, ("the JUnit file has no results for these files",))
+        rate = 100.0 * outcome.passed / outcome.ran
+        claimed = float(claim.claimed) if isinstance(claim.claimed, (int, float)) else 100.0
+        evidence = (f"{outcome.passed} passed, {outcome.failed} failed, {outcome.errors} errors, "
+                    f"{outcome.skipped} skipped",)
+        return Outcome(HOLDS if abs(rate - claimed) < 0.5 or rate >= claimed else FALSE, round(rate, 1), evidence)
+
+
+PER_FILE = frozenset({"line-count", "test-count", "base-class", "markers"})
+
+
+def _near(claim: Claim, measured: int, evidence: str) -> Outcome:
+    """Line counts hold within ±10 %, or at least N for ``N+``."""
+    claimed = claim.claimed if isinstance(claim.claimed, int) else 0
+    if claim.at_least:
+        ok = measured >= claimed
+    else:
+        ok = abs(measured - claimed) <= 0.1 * claimed
+    return Outcome(HOLDS if ok else FALSE, measured, (evidence,))
+
+
+def _count(claim: Claim, counted: int, expanded: Optional[int], evidence: Sequence[str]) -> Outcome:
+    """Test counts hold when equal to the collected tests or to them with parametrize cases
+    expanded (at most either, for ``N+``)."""
+    claimed = claim.claimed if isinstance(claim.claimed, int) else -1
+    values = [counted] + ([expanded] if expanded is not None and expanded != counted else [])
+    ok = any(claimed <= v for v in values) if claim.at_least else claimed in values
+    if not ok and expanded is None and claimed > counted:
+        return Outcome(UNVERIFIABLE, counted, tuple(evidence) + ("parametrize cases are computed: their number is "
+                                                                 "not known without running the code",))
+    measured: Any = counted if expanded in (None, counted) else f"{counted} ({expanded} with parametrize cases)"
+    return Outcome(HOLDS if ok else FALSE, measured, tuple(evidence))
+
+
+def _finding_line(f: Finding) -> str:
+    return f"{f.path}:{f.line}: {f.code} {f.message}"
+
+
+def _imports_mock(text: str) -> bool:
+    """A text-level view of a file that does not parse: it imports a mocking library."""
+    import re
+
+    return re.search(r"^\s*(from\s+(unittest\.mock|mock|pytest_mock|asynctest)\b|import\s+(unittest\.mock|mock)\b)",
+                     text, re.M) is not None
+
+
+def _says_complete(text: str) -> bool:
+    """"Complete BVJ", "all four BVJ fields": claims TA403 (an incomplete BVJ) can refute."""
+    lowered = text.lower()
+    return any(word in lowered for word in ("complete", "all four", "all 4", "every field", "full bvj"))
+
+
+__all__ = ["AMBIGUOUS", "FOUND", "MISSING", "HOLDS", "FALSE", "UNVERIFIABLE", "FileStatus", "Verdict", "Judge"]
