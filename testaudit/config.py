@@ -73,6 +73,7 @@ class Config:
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     pytest: PytestSettings = PytestSettings()  # the project's own pytest configuration
     origins: Tuple[Tuple[str, str], ...] = ()  # (key, where its value came from) for keys pytest shares
+    verify: Mapping[str, Any] = field(default_factory=dict)  # [tool.testaudit.verify], checked by verify.settings
 
     @property
     def all_excludes(self) -> Tuple[str, ...]:
@@ -102,6 +103,7 @@ _TOP_KEYS: Dict[str, Tuple[str, str]] = {
     "max-file-size": ("max_file_size", "positive integer (bytes)"),
     "categories": ("categories", "table of category -> {markers, paths, bases, rank}"),
     "rules": ("rule_options", "table of rule code or name -> options table"),
+    "verify": ("verify", "table of phrase list -> list of regular expressions"),
 }
 _CATEGORY_KEYS = {"markers", "paths", "bases", "rank"}
 
@@ -237,6 +239,13 @@ def parse_config(raw: Mapping[str, Any], root: str, source: Optional[str] = None
             values[attr] = _per_file_ignores(value, source, full)
         elif attr == "categories":
             values[attr] = _categories(value, source, full)
+        elif attr == "verify":
+            if not isinstance(value, dict):
+                raise ConfigError(f"expected a {expected}, got {_tname(value)}", source, full)
+            from testaudit.verify.settings import phrases_from  # checked here: a bad key fails every command
+
+            phrases_from(value, source, full)
+            values[attr] = dict(value)
         elif attr == "rule_options":
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(f"expected {expected}", source, full)

@@ -145,7 +145,7 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
 def _keys(config: Config, select: Optional[Sequence[str]], ignore: Sequence[str]) -> Dict[str, str]:
     """Cache keys: facts depend on the configuration; checks also on the rule selection."""
     settings = replace(config, fail_under=None, fail_under_category=(), jobs=None, force_exclude=False,
-                       baseline=None)
+                       baseline=None, verify={})
     facts = key_of(settings.root, settings.src, settings.test_files, settings.python_classes,
                    settings.python_functions, settings.categories)
     return {FACTS: facts, CHECK: key_of(facts, repr(settings), tuple(select or ()), tuple(ignore))}

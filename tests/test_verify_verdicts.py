@@ -60,19 +60,34 @@ def test_every_verdict_of_the_report_is_the_one_its_markers_expect(billing: dict
     assert got == expected_verdicts(REPORT)
 
 
+def _claim(data: dict, kind: str, text: str) -> dict:
+    (found,) = [c for c in data["claims"] if c["kind"] == kind and text in c["text"]]
+    return found
+
+
 def test_false_verdicts_carry_their_evidence(billing: dict) -> None:
-    by_line = {(c["report_line"], c["kind"]): c for c in billing["claims"]}
-    mocks = by_line[(30, "no-mocks")]
+    mocks = _claim(billing, "no-mocks", "Zero mock objects")
     assert mocks["subject"] == ["campaign/tests/integration/test_invoice_export_integration.py"]
     assert mocks["evidence"][0].startswith("campaign/tests/integration/test_invoice_export_integration.py:20: TA101")
-    retry = by_line[(21, "test-count")]  # a sub-count checked against the class it names
+    retry = _claim(billing, "test-count", "TestBillingRetry")  # a sub-count checked against the class it names
     assert (retry["claimed"], retry["measured"]) == (3, 2)
-    sync = by_line[(16, "test-count")]  # a section heading's count, about the section's File: line
+    sync = _claim(billing, "test-count", "Suite 1: Billing Sync")  # a heading's count, about its File: line
     assert sync["subject"] == ["campaign/tests/integration/test_billing_sync_integration.py"]
     assert (sync["claimed"], sync["measured"]) == (6, "6 (8 with parametrize cases)")
-    score = by_line[(12, "score")]
+    score = _claim(billing, "score", "SSOT Compliance")
     assert score["measured"] == 50.0 and "2 of 4 test modules comply" in score["evidence"][0]
-    assert by_line[(58, "imports-resolve")]["claimed"] == "campaign.billing.models.Refund"
+    assert _claim(billing, "imports-resolve", "Refund")["claimed"] == "campaign.billing.models.Refund"
+
+
+def test_totals_are_judged_only_when_the_report_lists_what_they_count(billing: dict) -> None:
+    """A part named by its label, or a total that also counts suites the report names no file
+    for, is unverifiable with the reason; "across N test files" naming as many is judged."""
+    assert _claim(billing, "total-tests", "Unit Tests: 3")["evidence"] == [
+        "it counts a part of the report (Unit Tests) that the report does not list"]
+    assert _claim(billing, "total-tests", "delivered 20")["evidence"][0].startswith(
+        "it also counts tests the report names no file for (line ")
+    wrote = _claim(billing, "total-tests", "we wrote 30 tests")
+    assert (wrote["verdict"], wrote["measured"]) == ("false", "14 (16 with parametrize cases)")
 
 
 def test_the_json_document_has_the_specified_shape(billing: dict) -> None:
@@ -97,7 +112,7 @@ def test_text_and_markdown(project: Path, billing: dict) -> None:
     markdown = invoke("verify", report, "--root", str(project), "--format", "markdown", "-j", "1").stdout
     false_part = markdown.split("### False claims", 1)[1].split("### Every claim", 1)[0]
     assert false_part.count("- **line ") == s["false"]  # false claims first, each with its evidence
-    assert "measured 14 (16 with parametrize cases)" in false_part
+    assert "claimed 30, measured 14 (16 with parametrize cases)" in false_part
 
 
 def test_stdin_and_a_report_with_nothing_false(project: Path) -> None:
@@ -190,3 +205,32 @@ def test_an_ambiguous_file_gives_a_verdict_only_when_its_candidates_agree(tmp_pa
     data = json.loads(invoke("verify", "-", "--root", str(root), "--format", "json", "-j", "1", stdin=body).stdout)
     verdicts = {c["text"]: c["verdict"] for c in data["claims"] if c["kind"] == "test-count"}
     assert verdicts == {"test_same.py (2 tests)": "holds", "test_other.py (2 tests)": "unverifiable"}
+
+
+def test_phrase_lists_come_from_the_configuration(tmp_path: Path) -> None:
+    """`[tool.testaudit.verify]`: `extend-<list>` adds phrases, `<list>` replaces them."""
+    module = '"""x\n\nBVJ: a | b | c\n"""\nfrom unittest.mock import MagicMock\n\n\ndef test_a():\n    assert MagicMock()\n'
+    files = {"tests/integration/test_pay.py": module}
+    body = "# Report\n\n- `tests/integration/test_pay.py`: genuine dependencies only\n"
+
+    def kinds(pyproject: str) -> Set[Tuple[str, str]]:
+        root = write_project(tmp_path / str(len(pyproject)), files, pyproject)
+        res = invoke("verify", "-", "--root", str(root), "--format", "json", "-j", "1", stdin=body)
+        assert res.exit_code in (0, 1), res.output
+        return {(c["kind"], c["verdict"]) for c in json.loads(res.stdout)["claims"]}
+
+    assert ("no-mocks", "false") not in kinds("")
+    assert ("no-mocks", "false") in kinds('[tool.testaudit.verify]\nextend-no-mocks = ["\\\\bgenuine dependencies only\\\\b"]\n')
+    assert ("no-mocks", "false") not in kinds('[tool.testaudit.verify]\nno-mocks = ["\\\\bnothing like this\\\\b"]\n')
+
+
+@pytest.mark.parametrize(("table", "key", "message"), [
+    ('no-mock = ["x"]', "tool.testaudit.verify.no-mock", "did you mean `no-mocks`"),
+    ('extend-score = "x"', "tool.testaudit.verify.extend-score", "expected a list of regular expressions"),
+    ('bvj = ["(unclosed"]', "tool.testaudit.verify.bvj", "bad regular expression"),
+])
+def test_bad_phrase_configuration_is_a_configuration_error(tmp_path: Path, table: str, key: str, message: str) -> None:
+    root = write_project(tmp_path, {"tests/test_a.py": "def test_a():\n    assert 1\n"},
+                         f"[tool.testaudit.verify]\n{table}\n")
+    res = invoke("verify", "-", "--root", str(root), stdin="# R\n")
+    assert res.exit_code == 2 and key in res.output and message in res.output and "Traceback" not in res.output

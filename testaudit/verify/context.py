@@ -14,7 +14,10 @@ from typing import List, Optional, Tuple
 from testaudit.verify.document import Report, Unit
 from testaudit.verify.phrases import Phrases, any_of
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^a-z0-9_])|\n\s*\n|(?<=[.!?])$|\s[—–]\s|\n(?=\s*[-*•|]\s)")
+# a line that starts with a capital, emphasis, a code span, a link or a symbol starts a sentence too: generated
+# reports put one statement per line without a full stop (`**SSOT Compliance: 96%**` ⏎ `Objective: … until …`)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^a-z0-9_])|\n\s*\n|(?<=[.!?])$|\s[—–]\s|\n(?=\s*[-*•|]\s)"
+                          r"|\n(?=[ \t]*[A-Z*_`\[>#|\u2600-\u27bf\U0001F300-\U0001FAFF])")
 CLAUSE_END = re.compile(r"[,;:()|]|\s[—–-]\s|\s(?:but|while|whereas|although)\s|\n")
 PART_END = re.compile(r";")
 SUMMARY, PLAN, HISTORY, BODY = "summary", "plan", "history", "body"

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Dict, List, Optional, Pattern, Tuple
 
 from testaudit.verify.context import SUMMARY, asserts, clause_of
-from testaudit.verify.drafting import REPORT, SECTION, UNIT, Draft, UnitContext, label_of, qualifying_words
+from testaudit.verify.drafting import LABEL, REPORT, SECTION, UNIT, Draft, UnitContext, label_of, qualifying_words
 from testaudit.verify.mentions import Mention
 from testaudit.verify.phrases import Phrases, any_of, ending_with, starting_with
 
@@ -34,6 +34,10 @@ ATTACH_AFTER = re.compile(r"^[\s*`'\")\]]*(?:in|for|from|inside|within)\s+[`'\"*
 LIST_BEFORE = re.compile(r"\.py[`*'\"]*\s*(?:,|&|\band\b|/)\s*[`*'\"]*$")
 LIST_AFTER = re.compile(r"[`*'\"]*\s*(?:,|&|\band\b)\s*[`*'\"]*[\w./\\-]+\.py\b")
 PASSISH = re.compile(r"^\s*(?:pass(?:ed|ing|es)?|green)\b", re.I)
+NUMBER_LIST = re.compile(r"\s*(?:,|;|&|\band\b|\bor\b)\s*\d")  # `Lines: 153, 158, 164`: line numbers, no count
+OTHER_NOUN = re.compile(  # `Unit Tests: 3 … test files`: the label says tests, the number counts files
+    r"\s*(?:[A-Za-z][\w-]*\s+){0,4}?(?:test\s+)?(?:files?|suites?|modules?|classes|directories|folders|"
+    r"scripts?|components?|services?|categories|areas?|endpoints?|issues?|PRs?|commits?)\b", re.I)
 ALL_BEFORE = re.compile(r"\ball(?:\s+of\s+the)?\s*$", re.I)
 
 # (section, noun) -> how many counts of that noun the section's body has had
@@ -79,7 +83,7 @@ def _words_before(text: str, start: int, count: int) -> str:
     return " ".join(text[line_start:start].split()[-count:])
 
 
-def _rejected(phrases: Phrases, text: str, match: "re.Match[str]", pair: bool) -> bool:
+def _rejected(phrases: Phrases, text: str, match: "re.Match[str]", pair: bool, labelled: bool) -> bool:
     """A limit, a verb of change or a state word around the number makes it no count."""
     before = text[:match.start()]
     if ending_with(phrases.count_limits).search(before):
@@ -91,11 +95,24 @@ def _rejected(phrases: Phrases, text: str, match: "re.Match[str]", pair: bool) -
     adjectives = match.groupdict().get("adjs") or ""
     if any(any_of(phrases.count_stop_words, True).fullmatch(w) for w in adjectives.split()):
         return True
+    if NUMBER_LIST.match(text, match.end("num")):
+        return True
+    if labelled and OTHER_NOUN.match(text, match.end()):
+        return True  # a labelled number that counts something else than its label
     after = text[match.end():match.end() + 30]
     if starting_with(phrases.count_after).match(after):
         passing_all = PASSISH.match(after.lstrip(" *)")) and ALL_BEFORE.search(before)
         return not (pair or passing_all)
     return False
+
+
+def _about_coverage(phrases: Phrases, text: str, match: "re.Match[str]") -> bool:
+    """`763/2,661 lines covered`, `0% coverage (185 lines)`: statements of coverage, no line count."""
+    start, end = clause_of(text, match.start(), match.end())
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    line_end = text.find("\n", match.end())
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    return bool(any_of(phrases.line_exclusions).search(text[start:end]) or any_of(phrases.line_exclusions).search(line))
 
 
 def count_matches(text: str, phrases: Phrases) -> List[CountMatch]:
@@ -105,7 +122,9 @@ def count_matches(text: str, phrases: Phrases) -> List[CountMatch]:
         for pattern, labelled in ((_prose_pattern(nouns), False), (_label_pattern(labels), True)):
             for match in pattern.finditer(text):
                 pair = bool(match.groupdict().get("pair"))
-                if _rejected(phrases, text, match, pair):
+                if _rejected(phrases, text, match, pair, labelled):
+                    continue
+                if noun == "line" and _about_coverage(phrases, text, match):
                     continue
                 before = text[:match.start()]
                 approx = bool(ending_with(phrases.count_approx, bounded=False).search(before))
@@ -153,6 +172,24 @@ def is_total(phrases: Phrases, text: str, count: CountMatch) -> bool:
     return bool(any_of(phrases.total_words).search(text[start:end]))
 
 
+def _wide(phrases: Phrases, text: str, count: CountMatch) -> bool:
+    start, end = clause_of(text, count.start, count.end)
+    return bool(any_of(phrases.wide_totals).search(text[start:end]))
+
+
+def part_label(phrases: Phrases, text: str, start: int) -> Optional[str]:
+    """The `Label:` a count follows on its line, when it names a part (`Unit Tests: 8 tests`,
+    `Test Collection: 579 tests collected`), not the whole (`Total: 34 tests`)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    match = LABEL.match(text[line_start:start])
+    if not match:
+        return None
+    label = match.group("label").strip(" *`_")
+    if not label or re.fullmatch(r"[\d\s,+~.]*", label) or any_of(phrases.total_words).search(label):
+        return None
+    return label[:60]
+
+
 def decide(ctx: UnitContext, phrases: Phrases, state: CountState, text: str, count: CountMatch,
            total_row: bool = False, in_row: bool = False) -> Optional[Draft]:
     """The claim a count makes, by the structure around it (module docstring)."""
@@ -182,6 +219,8 @@ def decide(ctx: UnitContext, phrases: Phrases, state: CountState, text: str, cou
     label = None if heading or totalled else label_of(ctx, text, count.start, phrases, count.adjectives)
     if ctx.inherited and len({m.path for m in ctx.inherited}) == 1:
         return draft(one, UNIT, files=ctx.inherited[:1], qualifier=label)
+    if ctx.owner is not None and totalled and not heading and _wide(phrases, text, count):
+        return draft(total, REPORT)  # a total of the campaign stated in one file's section
     if ctx.owner is not None:
         if label is None and (heading or totalled or (order == 0 and not in_row)):
             return draft(one, SECTION)
@@ -189,8 +228,11 @@ def decide(ctx: UnitContext, phrases: Phrases, state: CountState, text: str, cou
     if heading or totalled or ctx.role == SUMMARY or (order == 0 and ctx.unit.kind == "paragraph"):
         if in_row and not total_row:
             return draft(total, SECTION, qualifier=label) if label else None
+        # `Unit Tests: 8 tests` in a summary counts a part of the report, named by its label
+        part = part_label(phrases, text, count.start) if ctx.role == SUMMARY and not heading and not totalled \
+            else None
         return draft(total, REPORT if ctx.role == SUMMARY else SECTION,
-                     qualifier=qualifying_words(phrases, count.adjectives))
+                     qualifier=part or qualifying_words(phrases, count.adjectives))
     return draft(total, SECTION, qualifier=label) if label else None
 
 

@@ -21,7 +21,8 @@ from testaudit.verify.document import Report, Unit
 from testaudit.verify.phrases import DEFAULT_PHRASES, Phrases, any_of
 from testaudit.verify.trees import TreeEntry
 
-PY_FILE = re.compile(r"(?<![\w./\\-])((?:\.{1,2}/)?(?:[\w.-]+[/\\])*[\w-][\w.-]*\.py)(?!\w|\.\w)")
+# (not after a glob character: `tests/e2e/staging/test_*_staging.py` names a pattern, no file)
+PY_FILE = re.compile(r"(?<![\w./\\*?\]-])((?:\.{1,2}/)?(?:[\w.-]+[/\\])*[\w-][\w.-]*\.py)(?!\w|\.\w)")
 DIR_SLASH = re.compile(r"(?<![\w./:\\-])((?:\w[\w.-]*/)+)(?![\w-]|\.\w)")
 DIR_PATH = re.compile(r"(?<![\w./:\\-])([a-z0-9_][a-z0-9_.-]*(?:/[a-z0-9_][a-z0-9_.-]*)+)(?![\w/-]|\.\w)")
 TEST_DIR_NAMES = frozenset({"tests", "test", "integration", "e2e", "unit", "mission_critical"})

@@ -45,9 +45,11 @@ class FileIndex:
     def __init__(self, paths: Iterable[str]) -> None:
         self.paths = frozenset(paths)
         self.by_name: Dict[str, List[str]] = defaultdict(list)
+        self.by_lower_name: Dict[str, List[str]] = defaultdict(list)  # `Dependencies.py` opening a sentence
         self.dirs: Set[str] = set()  # every run of consecutive directory names of a file's path
         for path in sorted(self.paths):
             self.by_name[path.rsplit("/", 1)[-1]].append(path)
+            self.by_lower_name[path.rsplit("/", 1)[-1].lower()].append(path)
             parts = path.split("/")[:-1]
             self.dirs.update("/".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1))
 
@@ -58,7 +60,8 @@ class FileIndex:
             return Resolution(FOUND, path)
         if directory and f"{directory}/{path}" in self.paths:
             return Resolution(FOUND, f"{directory}/{path}")
-        candidates = self.by_name.get(path.rsplit("/", 1)[-1], [])
+        name = path.rsplit("/", 1)[-1]
+        candidates = self.by_name.get(name) or self.by_lower_name.get(name.lower(), [])
         if "/" in path and path.rsplit("/", 1)[0] in self.dirs and not any(map(self._ending_with(path), candidates)):
             return Resolution(MISSING)
         for narrow in (self._ending_with(path), self._under(directory)):

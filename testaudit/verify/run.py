@@ -56,8 +56,9 @@ def verify_text(text: str, report_name: str, config: Config, *, junit: Optional[
     """Judge every claim of the report ``text`` against the project ``config`` describes."""
     from testaudit.discover import discover
     from testaudit.verify.phrases import DEFAULT_PHRASES
+    from testaudit.verify.settings import phrases_from
 
-    phrases = phrases or DEFAULT_PHRASES
+    phrases = phrases or (phrases_from(config.verify, config.source) if config.verify else DEFAULT_PHRASES)
     outcomes = read_junit(junit) if junit else None
     report = read_report(text)
     mentions = file_mentions(report, phrases)
@@ -66,7 +67,7 @@ def verify_text(text: str, report_name: str, config: Config, *, junit: Optional[
     resolutions = {m: index.resolve(m.path, m.hint) for m in mentions}
     named = sorted({p for r in resolutions.values() for p in r.paths})
     measures = measure(named, config, cache=cache, mocks=any(c.kind == "no-mocks" for c in claims), jobs=jobs)
-    judge = Judge(report, mentions, resolutions, measures, _import_checker(config, cache), outcomes, phrases)
+    judge = Judge(report, mentions, resolutions, measures, _import_checker(config, cache), outcomes, phrases, claims)
     verdicts = tuple(judge.judge(c) for c in claims)
     statuses = tuple(s for s, m in zip(judge.file_statuses(), mentions) if m.asserts_exists)
     return VerifyResult(report_name, config.root, statuses, verdicts)

@@ -11,6 +11,7 @@ says ``unverifiable`` and why, instead of guessing.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
@@ -72,11 +73,20 @@ class Judge:
 
     def __init__(self, report: Report, mentions: Sequence[Mention], resolutions: Mapping[Mention, Resolution],
                  measures: Measures, resolve_import: Callable[[str, Optional[str]], Optional[bool]],
-                 junit: Optional[Outcomes] = None, phrases: Phrases = DEFAULT_PHRASES) -> None:
+                 junit: Optional[Outcomes] = None, phrases: Phrases = DEFAULT_PHRASES,
+                 claims: Sequence[Claim] = ()) -> None:
         self.report, self.mentions, self.resolutions = report, tuple(mentions), resolutions
         self.measures, self.resolve_import, self.junit = measures, resolve_import, junit
         self.by_unit = mentions_by_unit(self.mentions)
         self.owners = section_owners(report, self.by_unit, phrases)
+        # the files the report gives a count of their own (an inventory a total can be checked by)
+        self.counted: Dict[str, set] = {"total-tests": set(), "total-lines": set()}
+        self.phrases = phrases
+        self.total_units = {c.unit for c in claims if c.kind in TOTALS and not c.qualifier}
+        for c in claims:
+            if c.kind in ("test-count", "line-count") and not c.qualifier:
+                total = "total-tests" if c.kind == "test-count" else "total-lines"
+                self.counted[total].update(p for m in self._subject(c) for p in self.resolutions[m].paths)
         self.checks: Dict[str, Check] = {
             "line-count": self._line_count, "test-count": self._test_count, "total-tests": self._total_tests,
             "total-files": self._total_files, "total-lines": self._total_lines, "no-mocks": self._no_mocks,
@@ -101,8 +111,9 @@ class Judge:
             outcome = self._imports(claim, ())
             return self._verdict(claim, (), outcome, section)
         if not subject and claim.kind not in ("pass-rate",):
-            return self._verdict(claim, (), Outcome(UNVERIFIABLE, None, ("the claim names no file it is about",)),
-                                 section)
+            why = (f"it counts a part of the report ({claim.qualifier}) that the report does not list"
+                   if claim.qualifier and claim.kind in TOTALS else "the claim names no file it is about")
+            return self._verdict(claim, (), Outcome(UNVERIFIABLE, None, (why,)), section)
         missing = [m.text for m in subject if self.resolutions[m].status == MISSING]
         choices = [self.resolutions[m].paths for m in subject if self.resolutions[m].status != MISSING]
         combos = 1
@@ -130,8 +141,17 @@ class Judge:
         absent = tuple(f"{m}: no such file in the project" for m in missing)
         if missing and (claim.kind in PER_FILE or not paths):
             return Outcome(UNVERIFIABLE, None, absent)
+        owner = self._subsection_of_a_file(claim)
+        if owner is not None:
+            return Outcome(UNVERIFIABLE, None, (f"a count of a part of {owner}; no test class is named after "
+                                                f"'{self._section_of(claim.unit)}'",))
+        unlisted = self._unlisted(claim, paths)
+        if unlisted:
+            return Outcome(UNVERIFIABLE, None, (unlisted,))
         outcome = self.checks[claim.kind](claim, paths)
-        return Outcome(outcome.verdict, outcome.measured, outcome.evidence + absent) if missing else outcome
+        if missing and claim.kind in TOTALS:  # what the total would have counted is not there
+            return Outcome(outcome.verdict, outcome.measured, outcome.evidence + absent)
+        return outcome
 
     def _verdict(self, claim: Claim, paths: Sequence[str], outcome: Outcome, section: str) -> Verdict:
         claimed: Any = claim.claimed
@@ -140,12 +160,81 @@ class Judge:
         return Verdict(claim.kind, claim.line, claim.text, tuple(paths), claimed, outcome.measured, outcome.verdict,
                        outcome.evidence, section)
 
+    def _subsection_of_a_file(self, claim: Claim) -> Optional[str]:
+        """The file a section-wide count's *enclosing* section is about, when its own section is
+        not about one file: ``#### JWT Token Security Tests (10 tests)`` under ``### Unit Tests
+        (19 tests)`` + ``**File**: …`` counts a group of that file's tests, not the file."""
+        if claim.scope != "section" or claim.files or claim.kind not in TOTALS:
+            return None
+        section = self.report.units[claim.unit].section
+        if section in self.owners:
+            return None
+        for s in self.report.ancestors(section)[1:]:
+            if s in self.owners:
+                return self.owners[s].text
+        return None
+
+    def _unlisted(self, claim: Claim, paths: Sequence[str]) -> Optional[str]:
+        """Why a section- or report-wide total cannot be compared with the files it is about,
+        if it cannot: the report must list what the total counts — a TOTAL row of a table,
+        "across N files" naming as many test modules as it lists, or a count of its own for
+        every test module it names. Anything else (``579 tests collected``, ``1000 e2e tests``)
+        may count files the report never names, and is not judged."""
+        if claim.kind not in self.counted or claim.scope == "unit" or claim.files:
+            return None
+        if self.report.units[claim.unit].kind == "table_row":
+            return None  # a TOTAL row adds up its table
+        modules = [p for p in paths if self.measures.files.get(p) is not None and self.measures.files[p].is_test_module]
+        across = ACROSS.search(claim.text)
+        if across:
+            said = int(across.group(1).replace(",", ""))
+            if said == len(modules):
+                return None
+            return f"the claim counts {said} files, the report names {len(modules)} test modules"
+        if modules and all(p in self.counted[claim.kind] for p in modules):
+            part = self._unnamed_part(claim)
+            if part is None:
+                return None
+            return f"it also counts tests the report names no file for (line {part})"
+        return "the report does not list the files this total counts (no per-file counts, no TOTAL row)"
+
+    def _unnamed_part(self, claim: Claim) -> Optional[int]:
+        """The line of a count of tests in the claim's reach that names no file (``P3-P6: 55
+        tests``): a total that includes it counts files the report does not name."""
+        from testaudit.verify.counts import count_matches
+
+        if claim.scope == "section":
+            units = self.report.units_in(self.report.subtree(self.report.units[claim.unit].section))
+        else:
+            units = tuple(range(len(self.report.units)))
+        for i in units:
+            unit = self.report.units[i]
+            if (i == claim.unit or i in self.total_units or unit.kind in ("heading", "code", "tree")
+                    or self.by_unit.get(i) or self._inherits_file(i)
+                    or any(s in self.owners for s in self.report.ancestors(unit.section))):
+                continue
+            noun = "test" if claim.kind == "total-tests" else "line"
+            if any(c.noun == noun for c in count_matches(unit.text, self.phrases)):
+                return unit.line
+        return None
+
+    def _inherits_file(self, index: int) -> bool:
+        parent = self.report.units[index].parent
+        while parent is not None:
+            if self.by_unit.get(parent):
+                return True
+            parent = self.report.units[parent].parent
+        return False
+
     def _subject(self, claim: Claim) -> Tuple[Mention, ...]:
         """The claim's unit's files; for a section-wide claim naming none, the file its section
-        (or an enclosing one) is about, else every file the section names; for a report-wide
-        claim, every file the report names."""
+        (or an enclosing one) is about, else every file the section names; for a total that
+        names a part (``Unit Tests: 8 tests``, ``50 Golden Path tests``), the files of the one
+        section of that name; for a report-wide claim, every file the report names."""
         if claim.files or claim.scope == "unit":
             return self._distinct(claim.files)
+        if claim.qualifier and claim.kind in TOTALS:
+            return self._part(claim.qualifier)
         if claim.scope == "section":
             section = self.report.units[claim.unit].section
             for s in self.report.ancestors(section):
@@ -154,6 +243,15 @@ class Judge:
             units = set(self.report.units_in(self.report.subtree(section)))
             return self._distinct([m for m in self.mentions if m.unit in units and m.asserts_exists])
         return self._distinct([m for m in self.mentions if m.asserts_exists])
+
+    def _part(self, name: str) -> Tuple[Mention, ...]:
+        """The files of the one section whose title names ``name`` (none when zero or several do)."""
+        words = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, re.findall(r"\w+", name))) + r"(?!\w)", re.I)
+        hits = [i for i, s in enumerate(self.report.sections) if i and words.search(s.title)]
+        if len(hits) != 1:
+            return ()
+        units = set(self.report.units_in(self.report.subtree(hits[0])))
+        return self._distinct([m for m in self.mentions if m.unit in units and m.asserts_exists])
 
     def _distinct(self, mentions: Sequence[Mention]) -> Tuple[Mention, ...]:
         unique: Dict[str, Mention] = {}
@@ -186,7 +284,11 @@ class Judge:
     def _total_lines(self, claim: Claim, paths: Sequence[str]) -> Outcome:
         if self._elided(claim):
             return Outcome(UNVERIFIABLE, None, ("the listing leaves files out",))
-        lines = sum(f.lines for f in self._files(paths))
+        files = self._files(paths)
+        if re.search(r"\btests?\b", claim.text, re.I) and any(f.is_test_module for f in files):
+            files = [f for f in files if f.is_test_module]  # "lines of test code": the test modules'
+            paths = [f.path for f in files]
+        lines = sum(f.lines for f in files)
         return _near(claim, lines, f"{len(paths)} files: {lines} lines")
 
     def _tests(self, claim: Claim, paths: Sequence[str]) -> Tuple[Optional[int], Optional[int], List[str]]:
@@ -214,6 +316,11 @@ class Judge:
         return counted, expanded, evidence
 
     def _test_count(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        sources = [p for p in paths if p in self.measures.files and self.measures.files[p].parsed
+                   and not self.measures.files[p].is_test_module]
+        if sources:  # `websocket.py | 17 tests`: tests about a module, not in it
+            return Outcome(UNVERIFIABLE, None, tuple(f"{p} is not a test module: the count may be of tests "
+                                                     "about it" for p in sources))
         counted, expanded, evidence = self._tests(claim, paths)
         if counted is None:
             return Outcome(UNVERIFIABLE, None, tuple(evidence))
@@ -228,6 +335,8 @@ class Judge:
         return _count(claim, counted, expanded, evidence[:SHOWN])
 
     def _total_files(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        if re.search(r"\btest\b", claim.text, re.I):  # "across 4 test files": the test modules named
+            paths = [f.path for f in self._files(paths) if f.is_test_module]
         named = len(paths)
         if self._elided(claim) or not isinstance(claim.claimed, int) or claim.claimed > named:
             return Outcome(UNVERIFIABLE, named, (f"the report names {named} of the files",))
@@ -259,6 +368,8 @@ class Judge:
         return Outcome(HOLDS, 0)
 
     def _no_mocks(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+        if HEDGED.search(claim.text):  # "no mocks in critical paths": which paths, the code does not say
+            return Outcome(UNVERIFIABLE, None, ("the claim covers only a part of the tests it does not name",))
         return self._by_findings(paths, ("TA101", "TA102", "TA103"), self.measures.as_integration,
                                  lambda text: _imports_mock(text))
 
@@ -349,6 +460,10 @@ class Judge:
 
 
 PER_FILE = frozenset({"line-count", "test-count", "base-class", "markers"})
+TOTALS = frozenset({"total-tests", "total-lines", "total-files"})
+HEDGED = re.compile(r"\bmock(?:s|ing)?\b[^.;]{0,20}?\b(?:in|for|within|on|across)\s+(?:the\s+|all\s+)?"
+                    r"(?:critical|core|key|main|happy|golden|business|production|primary|most)\b", re.I)
+ACROSS = re.compile(r"\bacross\s+(\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?(?:files?|suites?|modules?)\b", re.I)
 
 
 def _near(claim: Claim, measured: int, evidence: str) -> Outcome:
