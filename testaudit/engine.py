@@ -142,13 +142,53 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
     return _assemble(config, rels, outcomes, rules, warnings)
 
 
+ANALYSIS = "analysis"  # the cache key of per-file analyses (see _keys)
+
+
 def _keys(config: Config, select: Optional[Sequence[str]], ignore: Sequence[str]) -> Dict[str, str]:
-    """Cache keys: facts depend on the configuration; checks also on the rule selection."""
+    """Cache keys: facts depend on the configuration; checks also on the rule selection. A
+    file's analysis (``ANALYSIS``) does not depend on the options rules read only when keeping
+    findings; its final outcome (``CHECK``) does."""
     settings = replace(config, fail_under=None, fail_under_category=(), jobs=None, force_exclude=False,
                        baseline=None, verify={})
     facts = key_of(settings.root, settings.src, settings.test_files, settings.python_classes,
                    settings.python_functions, settings.categories)
-    return {FACTS: facts, CHECK: key_of(facts, repr(settings), tuple(select or ()), tuple(ignore))}
+    selection = (tuple(select or ()), tuple(ignore))
+    return _Keys({FACTS: facts, CHECK: key_of(facts, repr(settings), *selection)}, settings, selection)
+
+
+class _Keys(Dict[str, str]):
+    """The cache keys of a run; ``ANALYSIS`` is computed when first asked: it needs the rule
+    classes (libcst), which a warm run served from the cache never imports."""
+
+    def __init__(self, keys: Dict[str, str], settings: Config, selection: Tuple[Tuple[str, ...], ...]) -> None:
+        super().__init__(keys)
+        self.settings, self.selection = settings, selection
+
+    def __missing__(self, key: str) -> str:
+        if key != ANALYSIS:
+            raise KeyError(key)
+        analysis = replace(self.settings, rule_options=_without_keep_options(self.settings.rule_options))
+        self[key] = value = key_of(self[FACTS], repr(analysis), *self.selection)
+        return value
+
+
+def _without_keep_options(options: Mapping[str, Mapping[str, object]]) -> Dict[str, Dict[str, object]]:
+    """Rule options as a file's analysis sees them: a cross-file rule's options and the options
+    a per-file rule reads only in ``keep`` play no part in it."""
+    from testaudit.registry import rule_by_key
+    from testaudit.rule import ProjectRule
+
+    out: Dict[str, Dict[str, object]] = {}
+    for key, table in options.items():
+        cls = rule_by_key(key)
+        if cls is not None and issubclass(cls, ProjectRule):
+            continue
+        dropped = {k.replace("_", "-") for k in getattr(cls, "KEEP_OPTIONS", ())}
+        kept = {k: v for k, v in table.items() if k not in dropped}
+        if kept:
+            out[cls.CODE if cls is not None else key] = kept
+    return out
 
 
 def rules_info(config: Config, select: Optional[Sequence[str]] = None, ignore: Sequence[str] = ()) -> Tuple[RuleInfo, ...]:
@@ -750,7 +790,7 @@ def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, sto
         for role, res, from_cache in arrived:
             by_role[role].append(res)
             if store is not None and not from_cache and res.path not in workers.crashed:
-                store.put_results((res,), keys[role], role)
+                store.put_results((res,), _result_key(keys, role), role)
             deps[res.path] = reach.targets(res.facts)
             if expand:
                 wanted.update(reach.chain(res.path))
@@ -767,7 +807,12 @@ def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, sto
 
 def _wanted_keys(keys: Dict[str, str], role: str) -> Dict[str, str]:
     """The cache entries that serve ``role``: a full check's facts serve a facts-only read too."""
-    return {CHECK: keys[CHECK]} if role == CHECK else {FACTS: keys[FACTS], CHECK: keys[CHECK]}
+    return {CHECK: keys[ANALYSIS]} if role == CHECK else {FACTS: keys[FACTS], CHECK: keys[ANALYSIS]}
+
+
+def _result_key(keys: Dict[str, str], role: str) -> str:
+    """The key a file's analysis is stored under."""
+    return keys[ANALYSIS] if role == CHECK else keys[FACTS]
 
 
 class _Reach:

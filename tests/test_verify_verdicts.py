@@ -234,3 +234,22 @@ def test_bad_phrase_configuration_is_a_configuration_error(tmp_path: Path, table
                          f"[tool.testaudit.verify]\n{table}\n")
     res = invoke("verify", "-", "--root", str(root), stdin="# R\n")
     assert res.exit_code == 2 and key in res.output and message in res.output and "Traceback" not in res.output
+
+
+def test_no_mocks_over_unit_tests_reuses_the_checks_analyses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"No mocks" is checked as if every file held integration tests: a second check with TA101–
+    TA103 widened to every category. The categories are options only `keep` reads, so after a
+    `check` of the project that second check parses nothing — and still finds the unit mock."""
+    from testaudit import analyze
+
+    module = '"""x\n\nBVJ: a | b | c\n"""\nfrom unittest.mock import MagicMock\n\n\ndef test_a():\n    assert MagicMock()\n'
+    root = write_project(tmp_path, {"tests/unit/test_pay.py": module})
+    assert invoke("check", str(root), "-j", "1").exit_code == 0  # a unit test may mock: nothing to report
+    seen = []
+    real = analyze.analyze_file
+    monkeypatch.setattr(analyze, "analyze_file", lambda src, role="check": seen.append(src.rel) or real(src, role))
+    body = "# Report\n\n- `tests/unit/test_pay.py`: NO MOCKS\n"
+    res = invoke("verify", "-", "--root", str(root), "--format", "json", "-j", "1", stdin=body)
+    (claim,) = [c for c in json.loads(res.stdout)["claims"] if c["kind"] == "no-mocks"]
+    assert claim["verdict"] == "false" and "TA101" in claim["evidence"][0]
+    assert seen == []

@@ -45,6 +45,7 @@ class HandRolledDouble(Rule):
     MESSAGE = "hand-rolled test double in an integration or e2e test"
     FILES = "test"
     APPLIES = "categories"
+    KEEP_OPTIONS = ("categories",)
     Options = Options
     INVALID = (
         "# file: tests/integration/test_cache.py\n"

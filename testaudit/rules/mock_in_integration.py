@@ -65,6 +65,7 @@ class MockInIntegration(Rule):
     MESSAGE = "mock used in an integration or e2e test"
     FILES = "test"
     APPLIES = "categories"
+    KEEP_OPTIONS = ("categories", "unit")
     Options = Options
     INVALID = (
         "# file: tests/integration/test_orders.py\n"

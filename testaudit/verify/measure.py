@@ -89,7 +89,9 @@ def _category(result: RunResult, path: str) -> str:
 
 def _as_integration(paths: Sequence[str], config: Config, cache: bool, jobs: Optional[int]) -> RunResult:
     """A check of ``paths`` with TA101–TA103 applied to every category (SPEC §12: a "no mocks"
-    claim is checked as if every subject file held integration tests)."""
+    claim is checked as if every subject file held integration tests). Same rule selection as
+    the first check, and the categories are options only ``keep`` reads, so every file's cached
+    analysis serves it: only the cross-file phase runs again."""
     from testaudit import api
     from testaudit.registry import rule_by_key
 
@@ -101,8 +103,7 @@ def _as_integration(paths: Sequence[str], config: Config, cache: bool, jobs: Opt
     for code in MOCK_RULES:
         options[code] = {**options.get(code, {}), "categories": everything}
     widened = replace(config, rule_options=options)
-    return api.check_paths([f"{config.root}/{p}" for p in paths], widened, select=list(MOCK_RULES), jobs=jobs,
-                           cache=cache)
+    return api.check_paths([f"{config.root}/{p}" for p in paths], widened, jobs=jobs, cache=cache)
 
 
 def _measure_file(path: str, config: Config, facts: Optional[FileFacts], project: Any) -> FileMeasure:

@@ -46,12 +46,14 @@ class FileIndex:
         self.paths = frozenset(paths)
         self.by_name: Dict[str, List[str]] = defaultdict(list)
         self.by_lower_name: Dict[str, List[str]] = defaultdict(list)  # `Dependencies.py` opening a sentence
-        self.dirs: Set[str] = set()  # every run of consecutive directory names of a file's path
+        self.dirs: Dict[str, Set[str]] = defaultdict(set)  # a directory's name → the directories of that name
         for path in sorted(self.paths):
-            self.by_name[path.rsplit("/", 1)[-1]].append(path)
-            self.by_lower_name[path.rsplit("/", 1)[-1].lower()].append(path)
-            parts = path.split("/")[:-1]
-            self.dirs.update("/".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1))
+            directory, _, name = path.rpartition("/")
+            self.by_name[name].append(path)
+            self.by_lower_name[name.lower()].append(path)
+            while directory and directory not in self.dirs[directory.rpartition("/")[2]]:
+                self.dirs[directory.rpartition("/")[2]].add(directory)
+                directory = directory.rpartition("/")[0]
 
     def resolve(self, mention: str, hint: Optional[str] = None) -> Resolution:
         path = normalise(mention)
@@ -62,7 +64,7 @@ class FileIndex:
             return Resolution(FOUND, f"{directory}/{path}")
         name = path.rsplit("/", 1)[-1]
         candidates = self.by_name.get(name) or self.by_lower_name.get(name.lower(), [])
-        if "/" in path and path.rsplit("/", 1)[0] in self.dirs and not any(map(self._ending_with(path), candidates)):
+        if "/" in path and self._has_dir(path.rsplit("/", 1)[0]) and not any(map(self._ending_with(path), candidates)):
             return Resolution(MISSING)
         for narrow in (self._ending_with(path), self._under(directory)):
             kept = [c for c in candidates if narrow(c)]
@@ -73,6 +75,10 @@ class FileIndex:
         if not candidates:
             return Resolution(MISSING)
         return Resolution(AMBIGUOUS, None, tuple(candidates))
+
+    def _has_dir(self, directory: str) -> bool:
+        """Whether the project has a directory whose path is ``directory`` or ends with it."""
+        return any(d == directory or d.endswith("/" + directory) for d in self.dirs.get(directory.rpartition("/")[2], ()))
 
     @staticmethod
     def _ending_with(path: str):  # type: ignore[no-untyped-def]

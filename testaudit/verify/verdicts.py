@@ -298,6 +298,8 @@ class Judge:
         expanded: Optional[int] = 0
         evidence = []
         for f in self._files(paths):
+            if not f.is_test_module:
+                continue  # holds no tests pytest would collect
             if not f.parsed:
                 return None, None, [f"{f.path}: does not parse (pytest collects nothing from it)"]
             tests = f.tests
