@@ -157,6 +157,11 @@ def test_pass_rates_need_a_junit_file_and_are_checked_with_one(project: Path, tm
     (rate,) = [c for c in json.loads(res.stdout)["claims"] if c["kind"] == "pass-rate"]
     assert (rate["verdict"], rate["measured"]) == ("false", 66.7)  # 2 of the file's 3 cases passed
     assert res.exit_code == 1
+    ledger = "# Ledger\n\n- `campaign/tests/integration/test_ledger_integration.py`: 100% pass rate\n"
+    res = invoke("verify", "-", "--root", str(project), "--format", "json", "-j", "1", "--junit", str(junit),
+                 stdin=ledger)
+    (rate,) = [c for c in json.loads(res.stdout)["claims"] if c["kind"] == "pass-rate"]
+    assert (rate["verdict"], rate["measured"], res.exit_code) == ("holds", 100.0, 0)
 
 
 def test_a_warm_verify_parses_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

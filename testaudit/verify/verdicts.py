@@ -148,6 +148,11 @@ class Judge:
         unlisted = self._unlisted(claim, paths)
         if unlisted:
             return Outcome(UNVERIFIABLE, None, (unlisted,))
+        if claim.kind == "total-files" and missing and isinstance(claim.claimed, int) and not self._elided(claim):
+            existing = self._total_files(claim, paths).measured
+            if claim.claimed == existing + len(missing):  # the report's own count of what it lists
+                return Outcome(FALSE, existing, (f"{len(missing)} of the {claim.claimed} files it names do not exist",)
+                               + absent)
         outcome = self.checks[claim.kind](claim, paths)
         if missing and claim.kind in TOTALS:  # what the total would have counted is not there
             return Outcome(outcome.verdict, outcome.measured, outcome.evidence + absent)
