@@ -11,7 +11,19 @@ import os
 import sys
 
 
+def _without_the_working_directory() -> None:
+    """``python -m testaudit`` puts the current directory first on ``sys.path``: run in the root
+    of a project under audit, its own ``click.py`` or ``rich/`` would be imported in place of
+    testaudit's dependencies, and run. Drop that entry, unless testaudit itself is imported
+    from there (a checkout of testaudit)."""
+    cwd = os.getcwd()
+    home = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if home != cwd:
+        sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != cwd]
+
+
 def main() -> None:
+    _without_the_working_directory()
     try:
         from testaudit.cli import main as cli
     except KeyboardInterrupt:

@@ -18,6 +18,7 @@ from typing import Callable, FrozenSet, List, Optional, Pattern, Sequence, Set, 
 
 from testaudit.config import Config, relpath
 from testaudit.errors import TestauditError
+from testaudit.gitcmd import run_git
 from testaudit.model import Warning_
 
 DEFAULT_EXCLUDES: Tuple[str, ...] = (
@@ -82,10 +83,8 @@ def is_test_file(rel: str, config: Config) -> bool:
 def _git_ignored(root: str) -> Optional[FrozenSet[str]]:
     """Root-relative paths git ignores (directories end with ``/``), or None outside git."""
     try:
-        proc = subprocess.run(
-            ["git", "ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z"],
-            cwd=root, capture_output=True, timeout=60, check=False,
-        )
+        proc = run_git(root, ["ls-files", "--others", "--ignored", "--exclude-standard", "--directory", "-z"],
+                       timeout=60)
     except (OSError, subprocess.SubprocessError):
         return None
     if proc.returncode != 0:

@@ -7,12 +7,12 @@ the work tree and the index are untouched. ``testaudit trend`` reads each commit
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from testaudit.config import relpath
 from testaudit.errors import TestauditError
+from testaudit.gitcmd import run_git
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def _contents(top: str, rev: str, paths: Sequence[str], what: str = "--since") -
 
 def _git(cwd: str, *args: str, stdin: Optional[bytes] = None, what: str = "--since") -> bytes:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
+        done = run_git(cwd, args, stdin=stdin)
     except OSError as exc:
         raise TestauditError(f"{what} needs git: {exc.strerror or exc}") from None
     if done.returncode != 0:
@@ -116,6 +116,6 @@ def _git(cwd: str, *args: str, stdin: Optional[bytes] = None, what: str = "--sin
 
 def _ok(cwd: str, *args: str) -> bool:
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False).returncode == 0
+        return run_git(cwd, args).returncode == 0
     except OSError:
         return False

@@ -70,6 +70,39 @@ def test_since_reads_git_objects_without_running_them(tmp_path: Path) -> None:
     assert not sentinel_of(root).exists()
 
 
+def _hostile_git_config(root: Path, marker_dir: Path) -> List[Path]:
+    """A repository whose own config names commands git would run: an fsmonitor hook, clean /
+    smudge / process filters and a textconv driver for every `.py` file. Returns the markers
+    each command would create."""
+    markers = [marker_dir / name for name in ("fsmonitor", "clean", "smudge", "process", "textconv")]
+    (root / ".gitattributes").write_text("*.py filter=evil diff=evil\n", encoding="utf-8")
+    for cmd in (["init", "-q"], ["add", "-A"], ["-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qm", "x"]):
+        subprocess.run(["git", *cmd], cwd=root, check=True, capture_output=True)
+    fsmonitor, clean, smudge, process, textconv = markers
+    for key, value in (("core.fsmonitor", f"touch {fsmonitor}; echo"), ("filter.evil.clean", f"touch {clean}; cat"),
+                       ("filter.evil.smudge", f"touch {smudge}; cat"), ("filter.evil.process", f"touch {process}"),
+                       ("diff.evil.textconv", f"touch {textconv}; cat")):
+        subprocess.run(["git", "config", key, value], cwd=root, check=True, capture_output=True)
+    return markers
+
+
+@pytest.mark.parametrize("args", [["check"], ["check", "--since", "HEAD"], ["trend", "--last", "2"]])
+def test_git_runs_nothing_the_audited_repository_configures(tmp_path: Path, args: List[str]) -> None:
+    """SPEC §11: auditing a checkout runs none of the commands its `.git/config` names."""
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    root = write_project(tmp_path / "p", {"tests/test_a.py": "def test_a():\n    assert 1\n"})
+    markers = _hostile_git_config(root, tmp_path)
+    (root / "tests/test_a.py").write_text("def test_a():\n    assert 2\n", encoding="utf-8")  # a diff to read
+    subprocess.run(["git", "status", "--short"], cwd=root, capture_output=True)  # plain git runs them:
+    assert any(m.exists() for m in markers)  # the trap is armed (fsmonitor, process filter)
+    for m in markers:
+        m.unlink(missing_ok=True)
+    res = CliRunner().invoke(main, [args[0], str(root), *args[1:], "-j", "1"], catch_exceptions=False)
+    assert res.exit_code in (0, 1), res.output
+    assert [m.name for m in markers if m.exists()] == []
+
+
 FORBIDDEN_CALLS = {"exec", "eval", "execfile", "import_module", "__import__", "run_module", "run_path",
                    "exec_module", "load_module", "spec_from_file_location"}
 
@@ -110,3 +143,16 @@ def _ast_only(call: ast.Call) -> bool:
     """``compile(..., flags=ast.PyCF_ONLY_AST)`` builds a tree and nothing runnable."""
     flags = call.args[3] if len(call.args) > 3 else next((k.value for k in call.keywords if k.arg == "flags"), None)
     return isinstance(flags, ast.Attribute) and flags.attr == "PyCF_ONLY_AST"
+
+
+def test_python_m_testaudit_does_not_import_the_projects_own_modules(tmp_path: Path) -> None:
+    """`python -m testaudit` in a project root: the project's `click.py` must not replace click."""
+    import sys
+
+    root = hostile(tmp_path)
+    sentinel = tmp_path / "SHADOWED"
+    (root / "click.py").write_text(f"open({str(sentinel)!r}, 'w').write('ran')\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "testaudit", "check", ".", "-j", "1", "-q"], cwd=root,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    assert not sentinel.exists() and not sentinel_of(root).exists()
