@@ -359,7 +359,7 @@ def _decode_error(data: bytes, exc: UnicodeDecodeError) -> Tuple[int, int, str]:
         data[len(bom):].decode(encoding)
     except UnicodeDecodeError as err:
         start = len(bom) + err.start
-    except LookupError:
+    except (LookupError, UnicodeError, ValueError):
         pass
     line = data.count(b"\n", 0, start) + 1
     column = start - (data.rfind(b"\n", 0, start) + 1) + 1

@@ -10,7 +10,9 @@ import tempfile
 
 
 def write_text_atomic(path: str, text: str) -> None:
-    write_bytes_atomic(path, text.encode("utf-8"))
+    # a lone surrogate (an undecodable file-name byte a reporter did not escape) is written as
+    # its escape, never as a raw byte and never as an error that loses the report
+    write_bytes_atomic(path, text.encode("utf-8", "backslashreplace"))
 
 
 def write_bytes_atomic(path: str, data: bytes) -> None:

@@ -128,9 +128,10 @@ class Cache:
             if not self.read_only and (self._new_stats or self._writes):
                 self.conn.execute("BEGIN IMMEDIATE")
                 self.conn.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?)",
-                                      [(rel, *v) for rel, v in sorted(self._new_stats.items())])
+                                      [(rel, *v) for rel, v in sorted(self._new_stats.items()) if _storable(rel)])
                 for sql, params in self._writes:
-                    self.conn.execute(sql, params)
+                    if _storable(params[0]):
+                        self.conn.execute(sql, params)
                 self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache not updated: {exc}"))
@@ -339,6 +340,8 @@ class Cache:
     def _rows(self, sql: str, params: Sequence[object]) -> List[Tuple[Any, ...]]:
         try:
             return list(self.conn.execute(sql, params))
+        except UnicodeEncodeError:  # a key that cannot be stored cannot have been (see _storable)
+            return []
         except sqlite3.Error as exc:
             self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache unreadable, ignored: {exc}"))
             return []
@@ -493,6 +496,19 @@ def decode(value: Any) -> Any:
 
 
 _CONTAINERS = frozenset({list, dict})
+
+
+def _storable(key: object) -> bool:
+    """Whether a row's key can be stored: SQLite takes UTF-8 only, and a file name whose bytes
+    are not UTF-8 keeps them as lone surrogates. Such a file is simply not cached (its values
+    are JSON, which escapes them)."""
+    if not isinstance(key, str) or key.isascii():
+        return True
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # -- a compact codec for outcomes: the one thing a warm run loads for every checked file -------

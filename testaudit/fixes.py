@@ -80,7 +80,7 @@ def fix_file(path: str, rel: str, fixes: Sequence[Fix]) -> FileFix:
     encoding, bom = encoding_of(data)
     try:
         text = data[len(bom):].decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError, ValueError):
         return FileFix(rel, "", None, 0, "not fixed: the file cannot be decoded")
     new, applied = apply_edits(text, fixes)
     if new == text:

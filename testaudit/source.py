@@ -52,7 +52,8 @@ def decode(data: bytes) -> str:
     encoding, bom = encoding_of(data)
     try:
         return data[len(bom):].decode(encoding, errors="replace")
-    except LookupError:
+    except (LookupError, UnicodeError, ValueError):  # an unknown codec, or one that is no text encoding
+        # (`# coding: undefined` raises whatever the bytes; `idna` refuses non-ASCII labels)
         return data[len(bom):].decode("utf-8", errors="replace")
 
 

@@ -329,3 +329,46 @@ def test_a_path_that_does_not_exist_exits_2_with_one_line(tmp_path: Path) -> Non
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == ["testaudit: error: tests/nope.py: no such file or directory"]
+
+
+@pytest.mark.parametrize("cookie", ["undefined", "idna", "rot13", "hex"])
+def test_cookies_naming_no_usable_text_encoding_are_findings_not_crashes(tmp_path: Path, cookie: str) -> None:
+    """`# coding: undefined` raised UnicodeError out of the run (exit 2); codecs that are no
+    text encoding, or refuse the text, leave the file a finding like any other broken file."""
+    from click.testing import CliRunner
+
+    from testaudit.cli import main
+
+    root = write_project(tmp_path, {"tests/test_cookie.py": f"# coding: {cookie}\ndef test_b():\n    assert x == 1\n",
+                                    "tests/test_ok.py": '"""BVJ: a | b | c"""\n\n\ndef test_a():\n    assert 1 + 1 == 2\n'})
+    res = CliRunner().invoke(main, ["check", str(root), "--format", "json", "-j", "1"], catch_exceptions=False)
+    assert res.exit_code in (0, 1), res.output
+    paths = {f["path"] for f in json.loads(res.stdout)["findings"]}
+    assert "tests/test_cookie.py" in paths or cookie == "idna"  # idna decodes ASCII text: a plain module
+
+
+FORMATS = ["text", "concise", "json", "sarif", "junit", "github", "markdown", "html"]
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_format(tmp_path: Path) -> None:
+    """os.fsdecode keeps undecodable name bytes as lone surrogates: every format wrote them with a
+    UTF-8 codec and the run ended with exit 2; the cache could not store them either."""
+    from click.testing import CliRunner
+
+    from testaudit.cli import main
+
+    root = write_project(tmp_path, {"tests/test_ok.py": "def test_a():\n    assert 1 + 1 == 2\n"})
+    try:
+        (root / "tests").joinpath(os.fsdecode(b"test_\xff\xfe.py")).write_text("import os\n\n\ndef test_b():\n"
+                                                                             "    assert os.environ\n")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system refuses file names that are not UTF-8")
+    for attempt in ("cold", "warm"):
+        for fmt in FORMATS:
+            out = tmp_path / f"report-{attempt}.{fmt}"
+            res = CliRunner().invoke(main, ["check", str(root), "--format", fmt, "-o", str(out), "-j", "1"],
+                                     catch_exceptions=False)
+            assert res.exit_code == 1, (attempt, fmt, res.output)  # the file's TA301 is reported
+            text = out.read_bytes().decode("utf-8")  # valid UTF-8, no raw byte
+            shown = {"html": "test_\ufffd\ufffd.py", "sarif": "test_%FF%FE.py", "json": "test_\\udcff\\udcfe.py"}
+            assert shown.get(fmt, "test_\\xff\\xfe.py") in text, fmt

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls (but tab), DEL, line and paragraph separators, bidi and invisible format characters
+# C0 and C1 controls (but tab), DEL, line and paragraph separators, bidi and invisible format
+# characters, and lone surrogates (a file name's bytes that are not UTF-8, as os.fsdecode keeps them)
 _UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
-                     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+                     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]")
 _UNSAFE_BUT_NEWLINE = re.compile(_UNSAFE.pattern.replace("\x0a-", "\x0b-"))
 
 
@@ -24,6 +25,8 @@ _NAMED = {"\n": "\\n", "\r": "\\r"}
 def _escape(match: "re.Match[str]") -> str:
     char = match.group()
     code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name: shown as the byte it was
+        return f"\\x{code - 0xDC00:02x}"
     return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 

@@ -58,14 +58,16 @@ class _Fingerprints:
             self.lines[f.path] = read_lines(os.path.join(self.root, f.path))
         lines = self.lines[f.path]
         text = " ".join(lines[f.location.line - 1].split()) if 0 < f.location.line <= len(lines) else ""
-        digest = hashlib.sha256("\0".join((f.code, uri, f.node_id or "", text)).encode("utf-8")).hexdigest()[:16]
+        digest = hashlib.sha256("\0".join((f.code, uri, f.node_id or "", text)).encode("utf-8", "surrogateescape")
+                            ).hexdigest()[:16]
         self.seen[digest] = self.seen.get(digest, 0) + 1
         return f"{digest}:{self.seen[digest]}"
 
 
 def _uri(root: str, path: str) -> str:
     """A relative URI reference: the repository path, percent-encoded (spaces, ``#``, ``[``…)."""
-    return quote(repository_path(root, path), safe="/")
+    # a name that is not UTF-8 is percent-encoded byte for byte (its surrogates are those bytes)
+    return quote(repository_path(root, path).encode("utf-8", "surrogateescape"), safe="/")
 
 
 def _result(f: Finding, index: Dict[str, int], uri: str, fingerprint: str) -> Dict[str, Any]:
