@@ -46,6 +46,14 @@ _TABLES = (
 )
 
 
+LOCK_TIMEOUT = 60.0  # seconds a run waits for another run's write to end before doing without the cache
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 def digest_bytes(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -100,12 +108,17 @@ class Cache:
             return None
         for attempt in (1, 2):
             try:
-                conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+                conn = sqlite3.connect(path, timeout=LOCK_TIMEOUT, isolation_level=None)
                 problem = _check_schema(conn)
                 if problem is None:
                     return cls(root, conn, warnings)
                 conn.close()
                 reason = problem
+            except sqlite3.OperationalError as exc:
+                if _busy(exc):  # another run holds it: never discard what it is using
+                    warnings.append(Warning_(f"{DIR}/{DB}", f"cache not used: another process holds it ({exc})"))
+                    return None
+                reason = f"it is corrupt ({exc})"
             except sqlite3.Error as exc:
                 reason = f"it is corrupt ({exc})"
             if attempt == 2:

@@ -38,6 +38,9 @@ def _guard(fn: Callable[..., Any], verbose: bool, *args: Any, **kwargs: Any) -> 
         return fn(*args, **kwargs)
     except TestauditError as exc:
         _fail(str(exc))
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more can be shown
+        _quiet_stdout()
+        os._exit(141)  # as a process killed by SIGPIPE: the shell's convention
     except KeyboardInterrupt:  # workers are stopped and nothing half-written is left (files are
         # replaced atomically, the cache in transactions) by the time this is reached
         click.echo("testaudit: interrupted", err=True)
@@ -50,6 +53,15 @@ def _guard(fn: Callable[..., Any], verbose: bool, *args: Any, **kwargs: Any) -> 
         if verbose:
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for details)")
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so no flush at exit writes to the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -457,3 +457,26 @@ def test_a_cold_cache_is_asked_without_hashing_any_file(tmp_path: Path) -> None:
     assert cache is not None
     assert cache.results(rels, {"check": "k"}) == {}
     cache.close()
+
+
+def test_a_cache_another_process_holds_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A locked cache was waited on, called corrupt and deleted under its holder; now the run
+    goes on without it, says so, and the holder's database is untouched."""
+    from testaudit import cache
+
+    root = write_project(tmp_path, {"tests/test_a.py": "import os\n\n\ndef test_a():\n    assert os.environ\n"})
+    first = run_project(root, cache=True)
+    holder = sqlite3.connect(str(root / cache.DIR / cache.DB), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE holder_only (x)")
+    monkeypatch.setattr(cache, "LOCK_TIMEOUT", 0.2)
+    try:
+        locked = run_project(root, cache=True)
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    assert [f.code for f in locked.findings] == [f.code for f in first.findings]
+    assert any("another process holds it" in w.message for w in locked.warnings)
+    tables = {row[0] for row in sqlite3.connect(str(root / cache.DIR / cache.DB)).execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "holder_only" in tables and "outcomes" in tables  # nothing deleted

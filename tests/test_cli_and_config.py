@@ -226,3 +226,18 @@ def test_an_exit_with_a_message_still_takes_pythons_way_out(tmp_path: Path) -> N
     res = _entry_point(tmp_path, script)
     assert res.returncode == 1
     assert res.stderr.splitlines() == ["gone wrong", "torn down"]
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
+    """`testaudit check | head`: the closed pipe was an "internal error: BrokenPipeError", exit 2."""
+    import subprocess
+    import sys
+
+    write_project(tmp_path, {"tests/test_env.py": ENV, "tests/test_ok.py": CLEAN})
+    proc = subprocess.Popen([sys.executable, "-m", "testaudit", "check", str(tmp_path), "--no-cache", "-j", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the report is written
+    err = proc.stderr.read().decode("utf-8", "replace")
+    assert proc.wait(timeout=120) == 141, err
+    assert "internal error" not in err and "Traceback" not in err

@@ -132,3 +132,22 @@ def test_a_form_feed_does_not_shift_suppressions(tmp_path: Path) -> None:
     result = run_project(root)
     assert [(f.code, f.location.line) for f in result.findings] == []
     assert result.suppressed == 1
+
+
+def test_directory_names_in_the_summary_are_escaped_and_never_markup(tmp_path: Path) -> None:
+    """The text summary's directory scores printed names raw: terminal escapes reached the
+    terminal and rich read `[bold]` as markup."""
+    from click.testing import CliRunner
+
+    from testaudit.cli import main
+
+    hostile = "evil\x1b]0;pwned\x07[bold]x[red]"
+    try:
+        root = write_project(tmp_path, {f"{hostile}/test_a.py": "def test_a():\n    assert 1 + 1 == 2\n",
+                                        "tests/test_b.py": "def test_b():\n    assert 1 + 1 == 2\n"})
+    except OSError:
+        pytest.skip("this file system refuses the name")
+    res = CliRunner().invoke(main, ["check", str(root), "-j", "1", "--color"], catch_exceptions=False)
+    line = next(line for line in res.output.splitlines() if line.startswith("By directory: "))
+    assert "\x1b]" not in line and "\x07" not in line
+    assert "evil\\x1b]0;pwned\\x07[bold]x[red]" in line

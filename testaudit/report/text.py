@@ -138,14 +138,16 @@ class TextReporter(Reporter):
                 table.add_row(code, s.names.get(code, ""), str(count), failing, comp)
             console.print(table)
             console.print()
+        # directory (and category) names come from the audited tree: escaped, and printed as
+        # Text so that rich reads no markup in them
         if s.categories:
-            cats = ", ".join(f"{name} {score.text}% ({score.complying}/{score.modules})"
+            cats = ", ".join(f"{visible(name)} {score.text}% ({score.complying}/{score.modules})"
                              for name, score in s.categories.items())
-            console.print(f"By category: {cats}")
+            console.print(Text(f"By category: {cats}"))
         if len(s.directories) > 1:
-            dirs = ", ".join(f"{name} {score.text}% ({score.complying}/{score.modules})"
+            dirs = ", ".join(f"{visible(name)} {score.text}% ({score.complying}/{score.modules})"
                              for name, score in s.directories.items())
-            console.print(f"By directory: {dirs}")
+            console.print(Text(f"By directory: {dirs}"))
         blockers = blocker_lines(s.overall, s.names, 3)
         if blockers and not self.quiet:
             console.print(Text(f"Would comply if only this rule were fixed: {'; '.join(blockers)}"))
@@ -158,9 +160,9 @@ class TextReporter(Reporter):
         extra: List[str] = [f"{result.files_checked} file{'s' if result.files_checked != 1 else ''} checked"]
         if result.suppressed:
             extra.append(f"{result.suppressed} suppressed")
-        console.print(f"{line}{' ' if line.endswith('!') else '; '}{', '.join(extra)}.")
+        console.print(Text(f"{line}{' ' if line.endswith('!') else '; '}{', '.join(extra)}."))
         for note in status_notes(result):
-            console.print(Text(note[0].upper() + note[1:] + "."))
+            console.print(Text(visible(note[0].upper() + note[1:] + ".")))
         console.print(Text(f"Compliance: {s.overall.sentence}", style="bold"))
         for gate in self.gates(result):
             if gate.failed:
