@@ -372,3 +372,24 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_format(tmp_path:
             text = out.read_bytes().decode("utf-8")  # valid UTF-8, no raw byte
             shown = {"html": "test_\ufffd\ufffd.py", "sarif": "test_%FF%FE.py", "json": "test_\\udcff\\udcfe.py"}
             assert shown.get(fmt, "test_\\xff\\xfe.py") in text, fmt
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("bvj-header", '"""Doc."""\n# BVJ' + " " * 5000 + "x\n\n\ndef test_a():\n    assert 1 + 1 == 2\n"),
+    ("bvj-label", '"""Doc.\n\nBVJ:\n' + " " * 60000 + 'x\n"""\n\n\ndef test_a():\n    assert 1 + 1 == 2\n'),
+    ("commented-method", "# def test_x(" + " " * 150000 + "y):\n\n\ndef test_a():\n    assert 1 + 1 == 2\n"),
+    ("relative-import", "from " + "." * 100000 + " x\ndef test_(:\n"),  # a broken file: read line by line
+])
+def test_pathological_lines_cannot_stall_the_text_patterns(tmp_path: Path, name: str, text: str) -> None:
+    """Patterns with adjacent or overlapping repeats backtracked polynomially on such lines (the
+    BVJ header's ~N⁴: 400 blanks took 20 s); each now reads its input once. The time limit only
+    turns a hang into a failure: the old patterns need minutes on these, the new ones well under
+    a second (not a speed measurement)."""
+    root = write_project(tmp_path, {"tests/test_a.py": text})
+    try:
+        done = subprocess.run([sys.executable, "-m", "testaudit", "check", str(root), "--no-cache", "-j", "1",
+                               "--format", "json"], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{name}: the analysis did not finish within 60 s")
+    assert done.returncode in (0, 1), done.stderr
+    assert json.loads(done.stdout)["summary"]["test_modules"] == 1

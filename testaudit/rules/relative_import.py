@@ -37,7 +37,7 @@ from testaudit.model import Edit, Fix, Location
 from testaudit.names import dotted, resolve_relative
 from testaudit.rule import Rule
 
-_TEXT = re.compile(r"^(\s*)from\s+(\.+[\w.]*)\s+import\b")
+_TEXT = re.compile(r"^([ \t]*)from[ \t]+(\.[\w.]*)\s+import\b")  # linear: no overlapping repeats
 
 
 def _norm(src: str) -> str:
