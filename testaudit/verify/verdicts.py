@@ -57,7 +57,7 @@ class Verdict:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Answer:
     """A check's answer for one choice of subject files."""
 
     verdict: str
@@ -65,7 +65,7 @@ class Outcome:
     evidence: Tuple[str, ...] = ()
 
 
-Check = Callable[[Claim, Sequence[str]], Outcome]
+Check = Callable[[Claim, Sequence[str]], Answer]
 
 
 class Judge:
@@ -113,14 +113,14 @@ class Judge:
         if not subject and claim.kind not in ("pass-rate",):
             why = (f"it counts a part of the report ({claim.qualifier}) that the report does not list"
                    if claim.qualifier and claim.kind in TOTALS else "the claim names no file it is about")
-            return self._verdict(claim, (), Outcome(UNVERIFIABLE, None, (why,)), section)
+            return self._verdict(claim, (), Answer(UNVERIFIABLE, None, (why,)), section)
         missing = [m.text for m in subject if self.resolutions[m].status == MISSING]
         choices = [self.resolutions[m].paths for m in subject if self.resolutions[m].status != MISSING]
         combos = 1
         for c in choices:
             combos *= max(1, len(c))
         if combos > MAX_COMBINATIONS:
-            return self._verdict(claim, (), Outcome(UNVERIFIABLE, None, (
+            return self._verdict(claim, (), Answer(UNVERIFIABLE, None, (
                 f"{sum(1 for c in choices if len(c) > 1)} named files are ambiguous ({combos} readings)",)), section)
         outcomes = []
         for picked in itertools.product(*choices):
@@ -129,36 +129,36 @@ class Judge:
         paths, first = outcomes[0]
         if any(o.verdict != first.verdict for _, o in outcomes[1:]):
             names = sorted({p for ps, _ in outcomes for p in ps})
-            first = Outcome(UNVERIFIABLE, None, ("an ambiguous file name: the candidates disagree (" +
+            first = Answer(UNVERIFIABLE, None, ("an ambiguous file name: the candidates disagree (" +
                                                  ", ".join(names[:SHOWN]) + ")",))
         elif len(outcomes) > 1:
             paths = tuple(sorted({p for ps, _ in outcomes for p in ps}))
         return self._verdict(claim, paths, first, section)
 
-    def _check(self, claim: Claim, paths: Sequence[str], missing: Sequence[str]) -> Outcome:
+    def _check(self, claim: Claim, paths: Sequence[str], missing: Sequence[str]) -> Answer:
         """A claim about one file that does not exist cannot be measured (its ``file-exists``
         claim is false already); in a total, a file that does not exist holds nothing."""
         absent = tuple(f"{m}: no such file in the project" for m in missing)
         if missing and (claim.kind in PER_FILE or not paths):
-            return Outcome(UNVERIFIABLE, None, absent)
+            return Answer(UNVERIFIABLE, None, absent)
         owner = self._subsection_of_a_file(claim)
         if owner is not None:
-            return Outcome(UNVERIFIABLE, None, (f"a count of a part of {owner}; no test class is named after "
+            return Answer(UNVERIFIABLE, None, (f"a count of a part of {owner}; no test class is named after "
                                                 f"'{self._section_of(claim.unit)}'",))
         unlisted = self._unlisted(claim, paths)
         if unlisted:
-            return Outcome(UNVERIFIABLE, None, (unlisted,))
+            return Answer(UNVERIFIABLE, None, (unlisted,))
         if claim.kind == "total-files" and missing and isinstance(claim.claimed, int) and not self._elided(claim):
             existing = self._total_files(claim, paths).measured
             if claim.claimed == existing + len(missing):  # the report's own count of what it lists
-                return Outcome(FALSE, existing, (f"{len(missing)} of the {claim.claimed} files it names do not exist",)
+                return Answer(FALSE, existing, (f"{len(missing)} of the {claim.claimed} files it names do not exist",)
                                + absent)
         outcome = self.checks[claim.kind](claim, paths)
         if missing and claim.kind in TOTALS:  # what the total would have counted is not there
-            return Outcome(outcome.verdict, outcome.measured, outcome.evidence + absent)
+            return Answer(outcome.verdict, outcome.measured, outcome.evidence + absent)
         return outcome
 
-    def _verdict(self, claim: Claim, paths: Sequence[str], outcome: Outcome, section: str) -> Verdict:
+    def _verdict(self, claim: Claim, paths: Sequence[str], outcome: Answer, section: str) -> Verdict:
         claimed: Any = claim.claimed
         if isinstance(claimed, tuple):
             claimed = ".".join(p for p in claimed if p)
@@ -280,15 +280,15 @@ class Judge:
         return [self.measures.files[p] for p in paths if p in self.measures.files]
 
     # -- counts ------------------------------------------------------------------------------
-    def _line_count(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+    def _line_count(self, claim: Claim, paths: Sequence[str]) -> Answer:
         if len(paths) != 1:
-            return Outcome(UNVERIFIABLE, None, (f"a line count next to {len(paths)} files",))
+            return Answer(UNVERIFIABLE, None, (f"a line count next to {len(paths)} files",))
         lines = self._files(paths)[0].lines
         return _near(claim, lines, f"{paths[0]}: {lines} lines")
 
-    def _total_lines(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+    def _total_lines(self, claim: Claim, paths: Sequence[str]) -> Answer:
         if self._elided(claim):
-            return Outcome(UNVERIFIABLE, None, ("the listing leaves files out",))
+            return Answer(UNVERIFIABLE, None, ("the listing leaves files out",))
         files = self._files(paths)
         if re.search(r"\btests?\b", claim.text, re.I) and any(f.is_test_module for f in files):
             files = [f for f in files if f.is_test_module]  # "lines of test code": the test modules'
@@ -322,34 +322,34 @@ class Judge:
                                                                  if cases is not None and cases != len(tests) else ""))
         return counted, expanded, evidence
 
-    def _test_count(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+    def _test_count(self, claim: Claim, paths: Sequence[str]) -> Answer:
         sources = [p for p in paths if p in self.measures.files and self.measures.files[p].parsed
                    and not self.measures.files[p].is_test_module]
         if sources:  # `websocket.py | 17 tests`: tests about a module, not in it
-            return Outcome(UNVERIFIABLE, None, tuple(f"{p} is not a test module: the count may be of tests "
+            return Answer(UNVERIFIABLE, None, tuple(f"{p} is not a test module: the count may be of tests "
                                                      "about it" for p in sources))
         counted, expanded, evidence = self._tests(claim, paths)
         if counted is None:
-            return Outcome(UNVERIFIABLE, None, tuple(evidence))
+            return Answer(UNVERIFIABLE, None, tuple(evidence))
         return _count(claim, counted, expanded, evidence)
 
-    def _total_tests(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+    def _total_tests(self, claim: Claim, paths: Sequence[str]) -> Answer:
         if self._elided(claim):
-            return Outcome(UNVERIFIABLE, None, ("the listing leaves files out",))
+            return Answer(UNVERIFIABLE, None, ("the listing leaves files out",))
         counted, expanded, evidence = self._tests(claim, paths)
         if counted is None:
-            return Outcome(UNVERIFIABLE, None, tuple(evidence))
+            return Answer(UNVERIFIABLE, None, tuple(evidence))
         return _count(claim, counted, expanded, evidence[:SHOWN])
 
-    def _total_files(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+    def _total_files(self, claim: Claim, paths: Sequence[str]) -> Answer:
         if re.search(r"\btest\b", claim.text, re.I):  # "across 4 test files": the test modules named
             paths = [f.path for f in self._files(paths) if f.is_test_module]
         named = len(paths)
         if self._elided(claim) or not isinstance(claim.claimed, int) or claim.claimed > named:
-            return Outcome(UNVERIFIABLE, named, (f"the report names {named} of the files",))
+            return Answer(UNVERIFIABLE, named, (f"the report names {named} of the files",))
         if claim.claimed == named or (claim.at_least and named >= claim.claimed):
-            return Outcome(HOLDS, named)
-        return Outcome(UNVERIFIABLE, named, (f"the report names {named} files; which {claim.claimed} it counts is "
+            return Answer(HOLDS, named)
+        return Answer(UNVERIFIABLE, named, (f"the report names {named} files; which {claim.claimed} it counts is "
                                              "not said",))
 
     # -- findings ----------------------------------------------------------------------------
@@ -361,35 +361,35 @@ class Judge:
         return sorted(found, key=lambda f: (f.path, f.line, f.code))
 
     def _by_findings(self, paths: Sequence[str], codes: Sequence[str], extra: Sequence[Finding] = (),
-                     text_refutes: Callable[[str], bool] = lambda text: False) -> Outcome:
+                     text_refutes: Callable[[str], bool] = lambda text: False) -> Answer:
         found = self._findings(paths, codes, extra)
         if found:
-            return Outcome(FALSE, len(found), tuple(_finding_line(f) for f in found[:SHOWN])
+            return Answer(FALSE, len(found), tuple(_finding_line(f) for f in found[:SHOWN])
                            + ((f"… and {len(found) - SHOWN} more",) if len(found) > SHOWN else ()))
         broken = [f for f in self._files(paths) if not f.parsed]
         refuted = [f.path for f in broken if text_refutes(f.text)]
         if refuted:
-            return Outcome(FALSE, None, tuple(f"{p}: does not parse, and its text shows the contrary" for p in refuted))
+            return Answer(FALSE, None, tuple(f"{p}: does not parse, and its text shows the contrary" for p in refuted))
         if broken:
-            return Outcome(UNVERIFIABLE, None, tuple(f"{f.path}: does not parse" for f in broken))
-        return Outcome(HOLDS, 0)
+            return Answer(UNVERIFIABLE, None, tuple(f"{f.path}: does not parse" for f in broken))
+        return Answer(HOLDS, 0)
 
-    def _no_mocks(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+    def _no_mocks(self, claim: Claim, paths: Sequence[str]) -> Answer:
         if HEDGED.search(claim.text):  # "no mocks in critical paths": which paths, the code does not say
-            return Outcome(UNVERIFIABLE, None, ("the claim covers only a part of the tests it does not name",))
+            return Answer(UNVERIFIABLE, None, ("the claim covers only a part of the tests it does not name",))
         return self._by_findings(paths, ("TA101", "TA102", "TA103"), self.measures.as_integration,
                                  lambda text: _imports_mock(text))
 
-    def _bvj(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+    def _bvj(self, claim: Claim, paths: Sequence[str]) -> Answer:
         codes = ("TA401", "TA402", "TA403") if _says_complete(claim.text) else ("TA401", "TA402")
         return self._by_findings(paths, codes, text_refutes=lambda text: "bvj" not in text.lower()
                                  and "business value" not in text.lower())
 
-    def _no_commented(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+    def _no_commented(self, claim: Claim, paths: Sequence[str]) -> Answer:
         return self._by_findings(paths, ("TA601", "TA602"))
 
     # -- classes and markers -----------------------------------------------------------------
-    def _base_class(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+    def _base_class(self, claim: Claim, paths: Sequence[str]) -> Answer:
         wanted = str(claim.claimed or "").rsplit(".", 1)[-1]
         missing: List[str] = []
         unknown: List[str] = []
@@ -397,7 +397,7 @@ class Judge:
         classes = 0
         for f in self._files(paths):
             if not f.parsed:
-                return Outcome(UNVERIFIABLE, None, (f"{f.path}: does not parse",))
+                return Answer(UNVERIFIABLE, None, (f"{f.path}: does not parse",))
             loose += [t.node_id for t in f.tests if t.class_name is None]
             for name, ancestors, complete in f.classes:
                 classes += 1
@@ -407,63 +407,63 @@ class Judge:
         if missing or loose:
             evidence = [f"{c} does not inherit from {wanted}" for c in missing[:SHOWN]]
             evidence += [f"{t} is a test function outside any class" for t in loose[:SHOWN]]
-            return Outcome(FALSE, f"{classes - len(missing) - len(unknown)} of {classes} test classes", tuple(evidence))
+            return Answer(FALSE, f"{classes - len(missing) - len(unknown)} of {classes} test classes", tuple(evidence))
         if unknown:
-            return Outcome(UNVERIFIABLE, None, tuple(f"{c}: an ancestor cannot be resolved" for c in unknown[:SHOWN]))
+            return Answer(UNVERIFIABLE, None, tuple(f"{c}: an ancestor cannot be resolved" for c in unknown[:SHOWN]))
         if not classes:
-            return Outcome(UNVERIFIABLE, 0, ("no test classes",))
-        return Outcome(HOLDS, f"{classes} of {classes} test classes")
+            return Answer(UNVERIFIABLE, 0, ("no test classes",))
+        return Answer(HOLDS, f"{classes} of {classes} test classes")
 
-    def _markers(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+    def _markers(self, claim: Claim, paths: Sequence[str]) -> Answer:
         wanted = str(claim.claimed or "").rsplit(".", 1)[-1]
         total, unmarked = 0, []
         for f in self._files(paths):
             if not f.parsed:
-                return Outcome(UNVERIFIABLE, None, (f"{f.path}: does not parse",))
+                return Answer(UNVERIFIABLE, None, (f"{f.path}: does not parse",))
             for node_id, markers in f.markers:
                 total += 1
                 if wanted not in markers:
                     unmarked.append(node_id)
         if not total:
-            return Outcome(UNVERIFIABLE, 0, ("no collected tests",))
+            return Answer(UNVERIFIABLE, 0, ("no collected tests",))
         if unmarked:
-            return Outcome(FALSE, f"{total - len(unmarked)} of {total} tests",
+            return Answer(FALSE, f"{total - len(unmarked)} of {total} tests",
                            tuple(f"{n} has no @pytest.mark.{wanted}" for n in unmarked[:SHOWN]))
-        return Outcome(HOLDS, f"{total} of {total} tests")
+        return Answer(HOLDS, f"{total} of {total} tests")
 
     # -- imports, score, pass rate ------------------------------------------------------------
-    def _imports(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+    def _imports(self, claim: Claim, paths: Sequence[str]) -> Answer:
         if not isinstance(claim.claimed, tuple) or not claim.claimed[0]:
-            return Outcome(UNVERIFIABLE, None, ("no module named",))
+            return Answer(UNVERIFIABLE, None, ("no module named",))
         module, name = claim.claimed
         answer = self.resolve_import(module, name)
         what = f"`from {module} import {name}`" if name else f"`import {module}`"
         if answer is None:
-            return Outcome(UNVERIFIABLE, None, (f"{module} is not a module of this project",))
+            return Answer(UNVERIFIABLE, None, (f"{module} is not a module of this project",))
         if answer:
-            return Outcome(HOLDS, "resolves", (f"{what} resolves in the project",))
-        return Outcome(FALSE, "does not resolve", (f"{what} does not resolve in the project",))
+            return Answer(HOLDS, "resolves", (f"{what} resolves in the project",))
+        return Answer(FALSE, "does not resolve", (f"{what} does not resolve in the project",))
 
-    def _score(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+    def _score(self, claim: Claim, paths: Sequence[str]) -> Answer:
         score = compute(self.measures.modules(), paths=set(paths))
         if not score.modules:
-            return Outcome(UNVERIFIABLE, None, ("no test modules among the files",))
+            return Answer(UNVERIFIABLE, None, ("no test modules among the files",))
         claimed = float(claim.claimed) if isinstance(claim.claimed, (int, float)) else 100.0
         note = (f"testaudit's score under the effective configuration: {score.sentence}",)
-        return Outcome(HOLDS if score.value >= claimed - 0.5 else FALSE, float(score.text), note)
+        return Answer(HOLDS if score.value >= claimed - 0.5 else FALSE, float(score.text), note)
 
-    def _pass_rate(self, claim: Claim, paths: Sequence[str]) -> Outcome:
+    def _pass_rate(self, claim: Claim, paths: Sequence[str]) -> Answer:
         if self.junit is None:
-            return Outcome(UNVERIFIABLE, None, ("no test results: run pytest with --junitxml=FILE and pass "
+            return Answer(UNVERIFIABLE, None, ("no test results: run pytest with --junitxml=FILE and pass "
                                                 "--junit FILE to check pass rates",))
         outcome = self.junit.over(paths) if paths else self.junit.total()
         if not outcome.ran:
-            return Outcome(UNVERIFIABLE, None, ("the JUnit file has no results for these files",))
+            return Answer(UNVERIFIABLE, None, ("the JUnit file has no results for these files",))
         rate = 100.0 * outcome.passed / outcome.ran
         claimed = float(claim.claimed) if isinstance(claim.claimed, (int, float)) else 100.0
         evidence = (f"{outcome.passed} passed, {outcome.failed} failed, {outcome.errors} errors, "
                     f"{outcome.skipped} skipped",)
-        return Outcome(HOLDS if abs(rate - claimed) < 0.5 or rate >= claimed else FALSE, round(rate, 1), evidence)
+        return Answer(HOLDS if abs(rate - claimed) < 0.5 or rate >= claimed else FALSE, round(rate, 1), evidence)
 
 
 PER_FILE = frozenset({"line-count", "test-count", "base-class", "markers"})
@@ -473,27 +473,27 @@ HEDGED = re.compile(r"\bmock(?:s|ing)?\b[^.;]{0,20}?\b(?:in|for|within|on|across
 ACROSS = re.compile(r"\bacross\s+(\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?(?:files?|suites?|modules?)\b", re.I)
 
 
-def _near(claim: Claim, measured: int, evidence: str) -> Outcome:
+def _near(claim: Claim, measured: int, evidence: str) -> Answer:
     """Line counts hold within ±10 %, or at least N for ``N+``."""
     claimed = claim.claimed if isinstance(claim.claimed, int) else 0
     if claim.at_least:
         ok = measured >= claimed
     else:
         ok = abs(measured - claimed) <= 0.1 * claimed
-    return Outcome(HOLDS if ok else FALSE, measured, (evidence,))
+    return Answer(HOLDS if ok else FALSE, measured, (evidence,))
 
 
-def _count(claim: Claim, counted: int, expanded: Optional[int], evidence: Sequence[str]) -> Outcome:
+def _count(claim: Claim, counted: int, expanded: Optional[int], evidence: Sequence[str]) -> Answer:
     """Test counts hold when equal to the collected tests or to them with parametrize cases
     expanded (at most either, for ``N+``)."""
     claimed = claim.claimed if isinstance(claim.claimed, int) else -1
     values = [counted] + ([expanded] if expanded is not None and expanded != counted else [])
     ok = any(claimed <= v for v in values) if claim.at_least else claimed in values
     if not ok and expanded is None and claimed > counted:
-        return Outcome(UNVERIFIABLE, counted, tuple(evidence) + ("parametrize cases are computed: their number is "
+        return Answer(UNVERIFIABLE, counted, tuple(evidence) + ("parametrize cases are computed: their number is "
                                                                  "not known without running the code",))
     measured: Any = counted if expanded in (None, counted) else f"{counted} ({expanded} with parametrize cases)"
-    return Outcome(HOLDS if ok else FALSE, measured, tuple(evidence))
+    return Answer(HOLDS if ok else FALSE, measured, tuple(evidence))
 
 
 def _finding_line(f: Finding) -> str:
