@@ -21,10 +21,10 @@ from testaudit.verify.claims import Claim
 from testaudit.verify.document import Report
 from testaudit.verify.junit import Outcomes
 from testaudit.verify.measure import FileMeasure, Measures
-from testaudit.verify.drafting import section_owners
-from testaudit.verify.mentions import Mention, mentions_by_unit
+from testaudit.verify.mentions import Mention
 from testaudit.verify.phrases import DEFAULT_PHRASES, Phrases
 from testaudit.verify.resolve import AMBIGUOUS, FOUND, MISSING, Resolution
+from testaudit.verify.scope import TOTALS, Scope
 
 HOLDS, FALSE, UNVERIFIABLE = "holds", "false", "unverifiable"
 MAX_COMBINATIONS = 64  # candidate choices tried for a subject with ambiguous files
@@ -77,16 +77,7 @@ class Judge:
                  claims: Sequence[Claim] = ()) -> None:
         self.report, self.mentions, self.resolutions = report, tuple(mentions), resolutions
         self.measures, self.resolve_import, self.junit = measures, resolve_import, junit
-        self.by_unit = mentions_by_unit(self.mentions)
-        self.owners = section_owners(report, self.by_unit, phrases)
-        # the files the report gives a count of their own (an inventory a total can be checked by)
-        self.counted: Dict[str, set] = {"total-tests": set(), "total-lines": set()}
-        self.phrases = phrases
-        self.total_units = {c.unit for c in claims if c.kind in TOTALS and not c.qualifier}
-        for c in claims:
-            if c.kind in ("test-count", "line-count") and not c.qualifier:
-                total = "total-tests" if c.kind == "test-count" else "total-lines"
-                self.counted[total].update(p for m in self._subject(c) for p in self.resolutions[m].paths)
+        self.scope = Scope(report, self.mentions, resolutions, measures, phrases, claims)
         self.checks: Dict[str, Check] = {
             "line-count": self._line_count, "test-count": self._test_count, "total-tests": self._total_tests,
             "total-files": self._total_files, "total-lines": self._total_lines, "no-mocks": self._no_mocks,
@@ -98,15 +89,12 @@ class Judge:
     # -- file mentions -----------------------------------------------------------------------
     def file_statuses(self) -> Tuple[FileStatus, ...]:
         return tuple(FileStatus(m.text, m.line, self.resolutions[m].path, self.resolutions[m].status,
-                                self.resolutions[m].candidates, self._section_of(m.unit)) for m in self.mentions)
-
-    def _section_of(self, unit: int) -> str:
-        return self.report.sections[self.report.units[unit].section].title
+                                self.resolutions[m].candidates, self.scope.section_of(m.unit)) for m in self.mentions)
 
     # -- claims ------------------------------------------------------------------------------
     def judge(self, claim: Claim) -> Verdict:
-        subject = self._subject(claim)
-        section = self._section_of(claim.unit)
+        subject = self.scope.subject(claim)
+        section = self.scope.section_of(claim.unit)
         if claim.kind == "imports-resolve":
             outcome = self._imports(claim, ())
             return self._verdict(claim, (), outcome, section)
@@ -141,14 +129,14 @@ class Judge:
         absent = tuple(f"{m}: no such file in the project" for m in missing)
         if missing and (claim.kind in PER_FILE or not paths):
             return Answer(UNVERIFIABLE, None, absent)
-        owner = self._subsection_of_a_file(claim)
+        owner = self.scope.subsection_of_a_file(claim)
         if owner is not None:
             return Answer(UNVERIFIABLE, None, (f"a count of a part of {owner}; no test class is named after "
-                                                f"'{self._section_of(claim.unit)}'",))
-        unlisted = self._unlisted(claim, paths)
+                                                f"'{self.scope.section_of(claim.unit)}'",))
+        unlisted = self.scope.unlisted(claim, paths)
         if unlisted:
             return Answer(UNVERIFIABLE, None, (unlisted,))
-        if claim.kind == "total-files" and missing and isinstance(claim.claimed, int) and not self._elided(claim):
+        if claim.kind == "total-files" and missing and isinstance(claim.claimed, int) and not self.scope.elided(claim):
             existing = self._total_files(claim, paths).measured
             if claim.claimed == existing + len(missing):  # the report's own count of what it lists
                 return Answer(FALSE, existing, (f"{len(missing)} of the {claim.claimed} files it names do not exist",)
@@ -165,117 +153,6 @@ class Judge:
         return Verdict(claim.kind, claim.line, claim.text, tuple(paths), claimed, outcome.measured, outcome.verdict,
                        outcome.evidence, section)
 
-    def _subsection_of_a_file(self, claim: Claim) -> Optional[str]:
-        """The file a section-wide count's *enclosing* section is about, when its own section is
-        not about one file: ``#### JWT Token Security Tests (10 tests)`` under ``### Unit Tests
-        (19 tests)`` + ``**File**: …`` counts a group of that file's tests, not the file."""
-        if claim.scope != "section" or claim.files or claim.kind not in TOTALS:
-            return None
-        section = self.report.units[claim.unit].section
-        if section in self.owners:
-            return None
-        for s in self.report.ancestors(section)[1:]:
-            if s in self.owners:
-                return self.owners[s].text
-        return None
-
-    def _unlisted(self, claim: Claim, paths: Sequence[str]) -> Optional[str]:
-        """Why a section- or report-wide total cannot be compared with the files it is about,
-        if it cannot: the report must list what the total counts — a TOTAL row of a table,
-        "across N files" naming as many test modules as it lists, or a count of its own for
-        every test module it names. Anything else (``579 tests collected``, ``1000 e2e tests``)
-        may count files the report never names, and is not judged."""
-        if claim.kind not in self.counted or claim.scope == "unit" or claim.files:
-            return None
-        if self.report.units[claim.unit].kind == "table_row":
-            return None  # a TOTAL row adds up its table
-        modules = [p for p in paths if self.measures.files.get(p) is not None and self.measures.files[p].is_test_module]
-        across = ACROSS.search(claim.text)
-        if across:
-            said = int(across.group(1).replace(",", ""))
-            if said == len(modules):
-                return None
-            return f"the claim counts {said} files, the report names {len(modules)} test modules"
-        if modules and all(p in self.counted[claim.kind] for p in modules):
-            part = self._unnamed_part(claim)
-            if part is None:
-                return None
-            return f"it also counts tests the report names no file for (line {part})"
-        return "the report does not list the files this total counts (no per-file counts, no TOTAL row)"
-
-    def _unnamed_part(self, claim: Claim) -> Optional[int]:
-        """The line of a count of tests in the claim's reach that names no file (``P3-P6: 55
-        tests``): a total that includes it counts files the report does not name."""
-        from testaudit.verify.counts import count_matches
-
-        if claim.scope == "section":
-            units = self.report.units_in(self.report.subtree(self.report.units[claim.unit].section))
-        else:
-            units = tuple(range(len(self.report.units)))
-        for i in units:
-            unit = self.report.units[i]
-            if (i == claim.unit or i in self.total_units or unit.kind in ("heading", "code", "tree")
-                    or self.by_unit.get(i) or self._inherits_file(i)
-                    or any(s in self.owners for s in self.report.ancestors(unit.section))):
-                continue
-            noun = "test" if claim.kind == "total-tests" else "line"
-            if any(c.noun == noun for c in count_matches(unit.text, self.phrases)):
-                return unit.line
-        return None
-
-    def _inherits_file(self, index: int) -> bool:
-        parent = self.report.units[index].parent
-        while parent is not None:
-            if self.by_unit.get(parent):
-                return True
-            parent = self.report.units[parent].parent
-        return False
-
-    def _subject(self, claim: Claim) -> Tuple[Mention, ...]:
-        """The claim's unit's files; for a section-wide claim naming none, the file its section
-        (or an enclosing one) is about, else every file the section names; for a total that
-        names a part (``Unit Tests: 8 tests``, ``50 Golden Path tests``), the files of the one
-        section of that name; for a report-wide claim, every file the report names."""
-        if claim.files or claim.scope == "unit":
-            return self._distinct(claim.files)
-        if claim.qualifier and claim.kind in TOTALS:
-            return self._part(claim.qualifier)
-        if claim.scope == "section":
-            section = self.report.units[claim.unit].section
-            for s in self.report.ancestors(section):
-                if s in self.owners:
-                    return (self.owners[s],)
-            units = set(self.report.units_in(self.report.subtree(section)))
-            return self._distinct([m for m in self.mentions if m.unit in units and m.asserts_exists])
-        return self._distinct([m for m in self.mentions if m.asserts_exists])
-
-    def _part(self, name: str) -> Tuple[Mention, ...]:
-        """The files of the one section whose title names ``name`` (none when zero or several do)."""
-        words = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, re.findall(r"\w+", name))) + r"(?!\w)", re.I)
-        hits = [i for i, s in enumerate(self.report.sections) if i and words.search(s.title)]
-        if len(hits) != 1:
-            return ()
-        units = set(self.report.units_in(self.report.subtree(hits[0])))
-        return self._distinct([m for m in self.mentions if m.unit in units and m.asserts_exists])
-
-    def _distinct(self, mentions: Sequence[Mention]) -> Tuple[Mention, ...]:
-        unique: Dict[str, Mention] = {}
-        for m in mentions:
-            unique.setdefault(self.resolutions[m].path or m.path, m)
-        return tuple(unique.values())
-
-    def _elided(self, claim: Claim) -> bool:
-        """Whether a listing in the claim's reach leaves files out (``… (30 total files)``)."""
-        units: Sequence[int]
-        if claim.scope == "report":
-            units = range(len(self.report.units))
-        elif claim.scope == "section":
-            units = self.report.units_in(self.report.subtree(self.report.units[claim.unit].section))
-        else:
-            units = (claim.unit,)
-        return any(self.report.units[i].tree is not None and self.report.units[i].tree.elided  # type: ignore[union-attr]
-                   for i in units)
-
     def _files(self, paths: Sequence[str]) -> List[FileMeasure]:
         return [self.measures.files[p] for p in paths if p in self.measures.files]
 
@@ -287,7 +164,7 @@ class Judge:
         return _near(claim, lines, f"{paths[0]}: {lines} lines")
 
     def _total_lines(self, claim: Claim, paths: Sequence[str]) -> Answer:
-        if self._elided(claim):
+        if self.scope.elided(claim):
             return Answer(UNVERIFIABLE, None, ("the listing leaves files out",))
         files = self._files(paths)
         if re.search(r"\btests?\b", claim.text, re.I) and any(f.is_test_module for f in files):
@@ -334,7 +211,7 @@ class Judge:
         return _count(claim, counted, expanded, evidence)
 
     def _total_tests(self, claim: Claim, paths: Sequence[str]) -> Answer:
-        if self._elided(claim):
+        if self.scope.elided(claim):
             return Answer(UNVERIFIABLE, None, ("the listing leaves files out",))
         counted, expanded, evidence = self._tests(claim, paths)
         if counted is None:
@@ -345,7 +222,7 @@ class Judge:
         if re.search(r"\btest\b", claim.text, re.I):  # "across 4 test files": the test modules named
             paths = [f.path for f in self._files(paths) if f.is_test_module]
         named = len(paths)
-        if self._elided(claim) or not isinstance(claim.claimed, int) or claim.claimed > named:
+        if self.scope.elided(claim) or not isinstance(claim.claimed, int) or claim.claimed > named:
             return Answer(UNVERIFIABLE, named, (f"the report names {named} of the files",))
         if claim.claimed == named or (claim.at_least and named >= claim.claimed):
             return Answer(HOLDS, named)
@@ -467,10 +344,8 @@ class Judge:
 
 
 PER_FILE = frozenset({"line-count", "test-count", "base-class", "markers"})
-TOTALS = frozenset({"total-tests", "total-lines", "total-files"})
 HEDGED = re.compile(r"\bmock(?:s|ing)?\b[^.;]{0,20}?\b(?:in|for|within|on|across)\s+(?:the\s+|all\s+)?"
                     r"(?:critical|core|key|main|happy|golden|business|production|primary|most)\b", re.I)
-ACROSS = re.compile(r"\bacross\s+(\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?(?:files?|suites?|modules?)\b", re.I)
 
 
 def _near(claim: Claim, measured: int, evidence: str) -> Answer:
