@@ -17,7 +17,7 @@ from testaudit.verify.document import Report
 from testaudit.verify.drafting import section_owners
 from testaudit.verify.measure import Measures
 from testaudit.verify.mentions import Mention, mentions_by_unit
-from testaudit.verify.phrases import Phrases
+from testaudit.verify.phrases import Phrases, any_of
 from testaudit.verify.resolve import Resolution
 
 TOTALS = frozenset({"total-tests", "total-lines", "total-files"})
@@ -67,7 +67,8 @@ class Scope:
         may count files the report never names, and is not judged."""
         if claim.kind not in self.counted or claim.scope == "unit" or claim.files:
             return None
-        if self.report.units[claim.unit].kind == "table_row":
+        unit = self.report.units[claim.unit]
+        if unit.kind == "table_row" and any_of(self.phrases.total_rows).search(unit.text):
             return None  # a TOTAL row adds up its table
         modules = [p for p in paths if self.measures.files.get(p) is not None and self.measures.files[p].is_test_module]
         across = ACROSS.search(claim.text)
