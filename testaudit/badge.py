@@ -86,9 +86,12 @@ def render(score: float, fmt: str) -> str:
 def write_badge(path: str, content: str) -> bool:
     """Write ``content`` to ``path`` unless it already holds exactly that; True when written."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            if fh.read() == content:
-                return False
+        # only a regular file is compared, and only as much of it as the badge could be (a
+        # badge path linked to /dev/zero was read until memory ran out)
+        if os.path.isfile(path) and os.path.getsize(path) <= 4 * len(content.encode("utf-8")) + 1024:
+            with open(path, encoding="utf-8") as fh:
+                if fh.read() == content:
+                    return False
     except (OSError, UnicodeDecodeError):
         pass
     parent = os.path.dirname(os.path.abspath(path))

@@ -45,6 +45,7 @@ from testaudit.model import WHOLE_MODULE, BaselineEntry, BaselineStatus, Finding
 from testaudit.score import format_score
 
 BASELINE_FILE = ".testaudit-baseline.json"
+MAX_BASELINE_BYTES = 512 * 2**20  # a baseline of a million findings is ~200 MB
 FORMAT_VERSION = 1
 SCORE_FORMULA = 2  # the share of complying test modules; files without the key hold the old mean
 _KEYS = ("path", "code", "scope", "hash", "occurrence", "message")
@@ -91,6 +92,10 @@ class Baseline:
 def load(path: str) -> Baseline:
     """Read a baseline file; anything malformed is a configuration error naming the file."""
     try:
+        if not os.path.isfile(path):  # a device or FIFO (a link to /dev/zero) would be read forever
+            raise ConfigError("the baseline is not a regular file", path)
+        if os.path.getsize(path) > MAX_BASELINE_BYTES:
+            raise ConfigError(f"the baseline is larger than {MAX_BASELINE_BYTES // 2**20} MiB; is it one?", path)
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
     except OSError as exc:

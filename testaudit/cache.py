@@ -97,6 +97,9 @@ class Cache:
     def open(cls, root: str, warnings: List[Warning_]) -> Optional["Cache"]:
         folder = os.path.join(root, DIR)
         path = os.path.join(folder, DB)
+        if os.path.islink(folder) or os.path.islink(path):  # it would write wherever the link leads
+            warnings.append(Warning_(DIR, "cache disabled: it is a symbolic link; remove it to cache again"))
+            return None
         try:
             os.makedirs(folder, exist_ok=True)
             ignore = os.path.join(folder, ".gitignore")

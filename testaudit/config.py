@@ -234,6 +234,8 @@ def parse_config(raw: Mapping[str, Any], root: str, source: Optional[str] = None
         elif attr == "baseline":
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(f"expected {expected}, got {value!r}", source, full)
+            if _leaves(value):  # the baseline is written: never outside the project
+                raise ConfigError(f"expected a path inside the project root, got {value!r}", source, full)
             values[attr] = value
         elif attr == "per_file_ignores":
             values[attr] = _per_file_ignores(value, source, full)

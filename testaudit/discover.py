@@ -122,6 +122,10 @@ def discover(paths: Sequence[str], config: Config) -> Discovery:
         if not os.path.lexists(absolute):
             raise TestauditError(f"{raw}: no such file or directory")
         rel = relpath(absolute, root)
+        if not _inside(os.path.realpath(absolute), real_root) and _inside(absolute, os.path.abspath(root)):
+            # a link under the root that leads out of it (to /proc/self/environ, to a home directory)
+            warnings.append(Warning_(rel, "skipped: it links outside the project root"))
+            continue
         if os.path.isfile(absolute):
             if (config.force_exclude and (excluded(rel, False) or _under_excluded_dir(rel, excluded))):
                 continue
@@ -135,6 +139,10 @@ def discover(paths: Sequence[str], config: Config) -> Discovery:
         _walk(absolute, root, real_root, excluded, found, warnings)
     files = tuple(sorted(found.values(), key=lambda f: f.rel))
     return Discovery(files=files, warnings=tuple(warnings))
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def _under_excluded_dir(rel: str, excluded) -> bool:  # type: ignore[no-untyped-def]

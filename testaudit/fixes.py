@@ -34,6 +34,7 @@ class FileFix:
     after: Optional[str]
     applied: int
     error: str = ""
+    source: bytes = b""  # the exact bytes the fix was computed from: written over only if still there
 
 
 def apply_edits(text: str, fixes: Sequence[Fix]) -> Tuple[str, int]:
@@ -68,10 +69,15 @@ def _overlap(start: int, end: int, a: int, b: int) -> bool:
     return start < b and a < end
 
 
-def fix_file(path: str, rel: str, fixes: Sequence[Fix]) -> FileFix:
-    """Apply ``fixes`` to the file at ``path`` in memory; the result parses or is refused."""
+def fix_file(path: str, rel: str, fixes: Sequence[Fix], root: Optional[str] = None) -> FileFix:
+    """Apply ``fixes`` to the file at ``path`` in memory; the result parses or is refused. A
+    symbolic link, or a file whose real path leaves ``root``, is never fixed (a fix would write
+    through the link, or outside the project)."""
     import libcst as cst
 
+    refusal = _unwritable(path, root)
+    if refusal:
+        return FileFix(rel, "", None, 0, f"not fixed: {refusal}")
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -90,18 +96,33 @@ def fix_file(path: str, rel: str, fixes: Sequence[Fix]) -> FileFix:
     except Exception as exc:  # noqa: BLE001 - any parser failure means: keep the original
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return FileFix(rel, text, None, 0, f"not fixed: the fixed file would not parse ({first})")
-    return FileFix(rel, text, new, applied)
+    return FileFix(rel, text, new, applied, source=data)
 
 
-def write(path: str, fixed: FileFix) -> None:
-    """Write a fixed file atomically, in the encoding (and BOM) it had."""
+def _unwritable(path: str, root: Optional[str]) -> str:
+    if os.path.islink(path):
+        return "it is a symbolic link"
+    if root is not None:
+        real, real_root = os.path.realpath(path), os.path.realpath(root)
+        if os.path.commonpath([real, real_root]) != real_root:
+            return "its real path is outside the project root"
+    return ""
+
+
+def write(path: str, fixed: FileFix) -> str:
+    """Write a fixed file atomically, in the encoding (and BOM) it had — only if it still holds
+    the bytes the fix was computed from (an edit made meanwhile is never overwritten). Returns
+    why it was not written, or ''."""
     from testaudit.atomic import write_bytes_atomic
 
     with open(path, "rb") as fh:
         data = fh.read()
+    if fixed.source and data != fixed.source:
+        return "not fixed: the file changed while it was being fixed"
     encoding, bom = encoding_of(data)
     assert fixed.after is not None
     write_bytes_atomic(path, bom + fixed.after.encode(encoding))
+    return ""
 
 
 def diff(fixed: Iterable[FileFix]) -> str:
@@ -118,7 +139,7 @@ def diff(fixed: Iterable[FileFix]) -> str:
 
 def preview(result: RunResult, unsafe: bool, only: Optional[Set[str]] = None) -> List[FileFix]:
     """Every file's fixes applied in memory (``only``: these paths), in path order."""
-    return [fix_file(os.path.join(result.root, path), path, found)
+    return [fix_file(os.path.join(result.root, path), path, found, result.root)
             for path, found in sorted(by_file(result.findings, unsafe).items()) if only is None or path in only]
 
 
@@ -137,7 +158,10 @@ def fix_until_stable(result: RunResult, audit: Callable[[], RunResult], unsafe: 
             if done.error:
                 refused[done.path] = done.error
             if done.after is not None:
-                write(os.path.join(result.root, done.path), done)
+                why = write(os.path.join(result.root, done.path), done)
+                if why:
+                    refused[done.path] = why
+                    continue
                 applied += done.applied
                 wrote = True
         if not wrote:
