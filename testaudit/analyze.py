@@ -54,10 +54,26 @@ def init_pool_worker(config: Config, ruleset: RuleSet) -> None:
     if hasattr(signal, "pthread_sigmask"):  # started with SIGINT blocked (engine._quiet_context)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     init_worker(config, ruleset)
+    _die_with_parent(os.getppid())
     from testaudit.engine import GC_THRESHOLDS
 
     gc.freeze()  # the modules, rules and config live as long as the worker: never scan them again
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+def _die_with_parent(parent: int, every: float = 0.5) -> None:
+    """End this worker when the process that started it is gone (SIGKILLed, it cannot stop its
+    pool: orphaned workers held the run's stdout and stderr open, and a CI job never ended).
+    A daemon thread checks the parent id; when the worker was re-parented, it exits at once."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="testaudit-parent-watch", daemon=True).start()
 
 
 PLAIN_MIN_FILES = 8

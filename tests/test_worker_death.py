@@ -113,3 +113,55 @@ def test_a_file_that_killed_its_worker_is_not_analysed_again_in_process_when_rul
     monkeypatch.undo()
     again = run_project(root, paths, jobs=2, cache=True)  # nothing of the crashed run was cached
     assert codes(again) == codes(normal)
+
+
+def _children(pid: int) -> Set[int]:
+    found: Set[int] = set()
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as fh:
+                found.update(int(c) for c in fh.read().split())
+    except OSError:
+        pass
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_workers_end_when_the_main_process_is_killed(tmp_path: Path) -> None:
+    """SIGKILL of the main process left its pool workers alive, holding stdout and stderr open,
+    so a CI step never ended; each worker now watches its parent and exits with it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if not os.path.exists("/proc/self/task"):
+        pytest.skip("needs /proc")
+    files = {f"tests/integration/test_{n}.py": MOCKED.format(n=n) * 40 for n in range(400)}
+    root = write_project(tmp_path, files)
+    proc = subprocess.Popen([sys.executable, "-m", "testaudit", "check", str(root), "-j", "2", "--no-cache"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: Set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        workers = {c for c in _children(proc.pid) if _alive(c)}
+        time.sleep(0.05)
+    if len(workers) < 2:
+        proc.kill()
+        pytest.skip("the run ended before its workers could be seen")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [w for w in workers if _alive(w)]
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    assert left == []
