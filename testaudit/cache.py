@@ -160,8 +160,13 @@ class Cache:
 
     # -- content digests ----------------------------------------------------------------------
     def digest(self, rel: str) -> Optional[str]:
-        """The file's content digest; read and hashed only when its size or mtime changed."""
+        """The file's content digest; read and hashed only when its size or mtime changed. A
+        ``?path`` (a file a dependency expected and did not find) has the digest of ``path``:
+        None while it is absent."""
         if rel in self._digests:
+            return self._digests[rel]
+        if rel.startswith("?"):
+            self._digests[rel] = self.digest(rel[1:])
             return self._digests[rel]
         path = os.path.join(self.root, rel)
         value: Optional[str] = None

@@ -143,6 +143,7 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
 
 
 ANALYSIS = "analysis"  # the cache key of per-file analyses (see _keys)
+ABSENT = "?"  # prefixes a dependency that is a file which did not exist (see _Reach.absent)
 
 
 def _keys(config: Config, select: Optional[Sequence[str]], ignore: Sequence[str]) -> Dict[str, str]:
@@ -300,6 +301,8 @@ def _signatures(rels: Sequence[str], tree: _Tree, store: Cache,
     chains: Dict[str, List[str]] = {}
 
     def successors(rel: str) -> Optional[Sequence[str]]:
+        if rel.startswith(ABSENT):  # a file that did not exist: it has no dependencies of its own
+            return ()
         deps = store.deps(rel, facts_key)
         if deps is None:
             return None
@@ -791,10 +794,11 @@ def _analyze(files: Sequence[SourceFile], config: Config, workers: _Workers, sto
             by_role[role].append(res)
             if store is not None and not from_cache and res.path not in workers.crashed:
                 store.put_results((res,), _result_key(keys, role), role)
-            deps[res.path] = reach.targets(res.facts)
+            reached = reach.targets(res.facts)
+            deps[res.path] = reached + reach.absent(res.facts)
             if expand:
                 wanted.update(reach.chain(res.path))
-                wanted.update(deps[res.path])
+                wanted.update(reached)
         new = sorted(wanted - known)
         known.update(new)
         arrived = start([tree.source(rel) for rel in new], FACTS)
@@ -828,6 +832,8 @@ class _Reach:
         self.names: Dict[str, Set[str]] = {}  # a dotted name → the files of it and its parents
         self.dirs: Dict[str, bool] = {}  # a module → is there a directory for its submodules
         self.chains: Dict[str, List[str]] = {}
+        self.missing: Dict[str, List[str]] = {}  # a dotted name → its would-be files, when none exists
+        self.tops: Dict[str, bool] = {}  # a top-level name → is it one of the project's
 
     def chain(self, rel: str) -> List[str]:
         return _conftest_chain(rel, self.tree.isfile, self.chains)
@@ -847,6 +853,34 @@ class _Reach:
                 files = self.names[name] = self._files_of(name)
             found |= files
         return sorted(found)
+
+    def absent(self, facts: FileFacts) -> List[str]:
+        """The files an import of ``facts`` would resolve to if they existed, for each imported
+        module that none of them exists for — ``?``-prefixed (:data:`ABSENT`). They are part of
+        the file's closure, so creating one invalidates what could not import it before."""
+        found: Set[str] = set()
+        for imp in facts.imports:
+            for name in {imp.module, imp.target}:
+                if not name or imp.star and name == imp.target:
+                    continue
+                missing = self.missing.get(name)
+                if missing is None:
+                    missing = self.missing[name] = self._missing_files(name)
+                found.update(missing)
+        return sorted(found)
+
+    def _missing_files(self, name: str) -> List[str]:
+        top = name.split(".")[0]
+        if top not in self.tops:  # only names under the project's own packages (not os, pytest…)
+            self.tops[top] = bool(self._files_of(top)) or may_have_submodules(top, self.src, self.tree.isdir)
+        if not self.tops[top]:
+            return []
+        stem = name.replace(".", "/")
+        candidates = [f"{'' if root in ('.', '') else root.rstrip('/') + '/'}{stem}{end}"
+                      for root in self.src for end in (".py", "/__init__.py")]
+        if any(self.tree.listed(c) for c in candidates):
+            return []
+        return [ABSENT + c for c in candidates]
 
     def _files_of(self, name: str) -> Set[str]:
         """The files of module ``name`` and of its parents. Shortest first, and no further than
@@ -888,7 +922,7 @@ class _Loader:
         res = self.workers.here(self.tree.source(rel), FACTS)
         if self.store is not None and rel not in self.workers.crashed:
             self.store.put_results((res,), self.keys[FACTS], FACTS)
-            self.store.put_deps({rel: self.reach.targets(res.facts)}, self.keys[FACTS])
+            self.store.put_deps({rel: self.reach.targets(res.facts) + self.reach.absent(res.facts)}, self.keys[FACTS])
         return res.facts
 
 

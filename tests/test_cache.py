@@ -480,3 +480,29 @@ def test_a_cache_another_process_holds_is_left_alone(tmp_path: Path, monkeypatch
     tables = {row[0] for row in sqlite3.connect(str(root / cache.DIR / cache.DB)).execute(
         "SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "holder_only" in tables and "outcomes" in tables  # nothing deleted
+
+
+@pytest.mark.parametrize("cached_run", ["memo", "outcomes"])
+def test_creating_a_module_a_test_could_not_import_invalidates_its_outcome(tmp_path: Path, cached_run: str) -> None:
+    """The cache kept "cannot import" after the module was created (and never showed the TA501
+    the import newly caused): a module that did not exist is part of its importer's closure."""
+    files = {"tests/__init__.py": "", "tests/integration/__init__.py": "", "app/__init__.py": "",
+             "tests/integration/test_a.py": (
+                 '"""x\n\nBVJ: a | b | c\n"""\nimport pytest\n\nfrom app.bases import LegacyCase\n\n\n'
+                 "@pytest.mark.integration\nclass TestA(LegacyCase):\n    def test_a(self):\n"
+                 "        assert LegacyCase is not None\n")}
+    root = write_project(tmp_path, files)
+    first = run_project(root, cache=True)
+    assert [f.code for f in first.findings if f.code != "TA403"] == ["TA202"]  # (TA403: the one-line BVJ)
+    if cached_run == "outcomes":  # no run record: served file by file from the outcomes table
+        import sqlite3 as sq
+
+        conn = sq.connect(str(root / ".testaudit_cache" / "cache.sqlite3"))
+        conn.execute("DELETE FROM meta WHERE key LIKE 'run:%'")
+        conn.commit()
+        conn.close()
+    (root / "app" / "bases.py").write_text("import unittest\n\n\nclass LegacyCase(unittest.TestCase):\n"
+                                            "    pass\n", encoding="utf-8")
+    cached, fresh = run_project(root, cache=True), run_project(root)
+    assert [f.code for f in fresh.findings if f.code != "TA403"] == ["TA501"]  # the forbidden base, now resolved
+    assert [(f.code, f.message) for f in cached.findings] == [(f.code, f.message) for f in fresh.findings]
