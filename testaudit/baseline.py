@@ -106,8 +106,9 @@ def load(path: str) -> Baseline:
         raise ConfigError(f"not a testaudit baseline (expected an object with \"version\": {FORMAT_VERSION} "
                           "and an \"entries\" list)", path)
     score = data.get("score")
-    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
-        raise ConfigError(f"\"score\" must be a number, not {score!r}", path)
+    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))
+                              or not 0 <= score <= 100):  # NaN and infinities too: JSON's parser takes them
+        raise ConfigError(f"\"score\" must be a number from 0 to 100, not {score!r}", path)
     entries = []
     for i, raw in enumerate(data["entries"]):
         try:

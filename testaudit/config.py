@@ -145,6 +145,10 @@ def _read_toml(path: Path) -> Dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"invalid TOML: not UTF-8 ({exc.reason} at byte {exc.start})", str(path)) from None
+    except RecursionError:
+        raise ConfigError("invalid TOML: nested too deeply", str(path)) from None
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", str(path)) from None
 
@@ -230,6 +234,8 @@ def parse_config(raw: Mapping[str, Any], root: str, source: Optional[str] = None
         elif attr in {"jobs", "max_file_size"}:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"expected {expected}, got {value!r}", source, full)
+            if value > LIMITS[attr]:  # a size past what a file or a pool can have (2**63 overflowed os calls)
+                raise ConfigError(f"expected at most {LIMITS[attr]:,}, got {value:,}", source, full)
             values[attr] = value
         elif attr == "baseline":
             if not isinstance(value, str) or not value.strip():
@@ -274,6 +280,9 @@ def _str_list(value: Any, source: Optional[str], key: str, expected: str) -> Tup
     return tuple(value)
 
 
+LIMITS = {"jobs": 1024, "max_file_size": 2**40}  # a thousand processes; a terabyte
+
+
 def _fail_under(value: Any, source: Optional[str], key: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ConfigError(f"expected a number from 0 to 100, got {_tname(value)}", source, key)
@@ -284,6 +293,10 @@ def _fail_under(value: Any, source: Optional[str], key: str) -> str:
         raise ConfigError(f"expected a number from 0 to 100, got {text!r}", source, key) from None
     if not 0 <= number <= 100:
         raise ConfigError(f"expected a number from 0 to 100, got {text}", source, key)
+    if "." in text and len(text.split(".", 1)[1].rstrip("0")) > 6:  # beyond any score's precision
+        raise ConfigError(f"expected at most 6 decimals, got {text}", source, key)
+    if "e" in text.lower():
+        raise ConfigError(f"expected a plain decimal number, got {text}", source, key)
     return text
 
 

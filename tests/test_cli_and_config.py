@@ -241,3 +241,27 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
     err = proc.stderr.read().decode("utf-8", "replace")
     assert proc.wait(timeout=120) == 141, err
     assert "internal error" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"[tool.testaudit]\n# caf\xe9\nselect = ['ALL']\n", "not UTF-8"),
+    (b"[tool.testaudit]\nmax-file-size = 9223372036854775808\n", "expected at most"),
+    (b"[tool.testaudit]\nfail-under = '99.999999999999999999999999999999999999'\n", "at most 6 decimals"),
+    (b"x = " + b"[" * 2000 + b"]" * 2000 + b"\n[tool.testaudit]\n", "nested too deeply"),
+])
+def test_hostile_configuration_values_are_one_line_errors(tmp_path: Path, content: bytes, expected: str) -> None:
+    """Each of these was an "internal error" (a traceback with --verbose): a non-UTF-8 or deeply
+    nested pyproject.toml, a max-file-size past 2**63, a fail-under finer than Decimal's context."""
+    write_project(tmp_path, {"tests/test_ok.py": CLEAN})
+    (tmp_path / "pyproject.toml").write_bytes(content)
+    res = invoke("check", str(tmp_path))
+    assert res.exit_code == 2 and expected in res.output, res.output
+    assert "internal error" not in res.output and res.output.strip().count("\n") == 0
+
+
+def test_a_baseline_score_that_is_not_a_score_is_a_one_line_error(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/test_ok.py": CLEAN})
+    (tmp_path / ".testaudit-baseline.json").write_text(
+        '{"version": 1, "score": NaN, "score_formula": 2, "entries": []}', encoding="utf-8")
+    res = invoke("check", str(tmp_path), "--fail-on-regression")
+    assert res.exit_code == 2 and '"score" must be a number from 0 to 100, not nan' in res.output
