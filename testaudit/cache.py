@@ -34,6 +34,7 @@ from testaudit import __version__, model
 from testaudit.model import FileResult, Outcome, RuleInfo, Warning_
 
 DIR = ".testaudit_cache"
+ABSENT = "?"  # prefixes a dependency on a file that did not exist (engine._Reach.absent)
 DB = "cache.sqlite3"
 SCHEMA = "8"
 _TABLES = (
@@ -165,8 +166,8 @@ class Cache:
         None while it is absent."""
         if rel in self._digests:
             return self._digests[rel]
-        if rel.startswith("?"):
-            self._digests[rel] = self.digest(rel[1:])
+        if rel.startswith(ABSENT):
+            self._digests[rel] = self.digest(rel[len(ABSENT):])
             return self._digests[rel]
         path = os.path.join(self.root, rel)
         value: Optional[str] = None

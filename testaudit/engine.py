@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
-from testaudit.cache import Cache, closure_signatures, key_of
+from testaudit.cache import ABSENT, Cache, closure_signatures, key_of
 from testaudit.config import Config, relpath
 from testaudit.discover import SourceFile, discover, may_have_submodules, module_paths
 from testaudit.project_files import FILE, ProjectFiles
@@ -143,7 +143,6 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
 
 
 ANALYSIS = "analysis"  # the cache key of per-file analyses (see _keys)
-ABSENT = "?"  # prefixes a dependency that is a file which did not exist (see _Reach.absent)
 
 
 def _keys(config: Config, select: Optional[Sequence[str]], ignore: Sequence[str]) -> Dict[str, str]:

@@ -247,7 +247,7 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
     (b"[tool.testaudit]\n# caf\xe9\nselect = ['ALL']\n", "not UTF-8"),
     (b"[tool.testaudit]\nmax-file-size = 9223372036854775808\n", "expected at most"),
     (b"[tool.testaudit]\nfail-under = '99.999999999999999999999999999999999999'\n", "at most 6 decimals"),
-    (b"x = " + b"[" * 2000 + b"]" * 2000 + b"\n[tool.testaudit]\n", "nested too deeply"),
+    (b"x = " + b"[" * 50000 + b"]" * 50000 + b"\n[tool.testaudit]\n", "nested too deeply"),  # past any recursion limit
 ])
 def test_hostile_configuration_values_are_one_line_errors(tmp_path: Path, content: bytes, expected: str) -> None:
     """Each of these was an "internal error" (a traceback with --verbose): a non-UTF-8 or deeply
