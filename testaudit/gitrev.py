@@ -42,12 +42,14 @@ def python_commits(root: str, last: int, what: str = "trend") -> List[Commit]:
         raise TestauditError(f"{what}: {root} is not in a git work tree")
     if not _ok(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"):
         return []  # a repository without commits yet
-    out = _git(root, "log", f"-n{last}", "--format=%H%x00%cI%x00%s", "--", "*.py", what=what)
+    # one NUL-terminated record per commit, fields split by US: a subject may hold any line
+    # break (U+2028 ended a record when the output was split into lines)
+    out = _git(root, "log", "-z", f"-n{last}", "--format=%H%x1f%cI%x1f%s", "--", "*.py", what=what)
     commits = []
-    for line in out.decode("utf-8", "replace").splitlines():
-        sha, date, subject = (line.split("\0") + ["", ""])[:3]
-        if sha:
-            commits.append(Commit(sha, date, subject))
+    for record in out.decode("utf-8", "replace").split("\0"):
+        sha, date, subject = (record.split("\x1f", 2) + ["", ""])[:3]
+        if sha.strip():
+            commits.append(Commit(sha.strip(), date, subject))
     return commits
 
 
@@ -86,6 +88,8 @@ def _contents(top: str, rev: str, paths: Sequence[str], what: str = "--since") -
     """Each path's bytes at ``rev`` (None when absent), with one ``git cat-file --batch``."""
     if not paths:
         return []
+    if any("\n" in p or "\r" in p for p in paths):  # the batch reads one request per line
+        return [_content(top, rev, p, what) for p in paths]
     request = b"".join(f"{rev}:{p}\n".encode("utf-8", "surrogateescape") for p in paths)
     out = _git(top, "cat-file", "--batch", stdin=request, what=what)
     blobs: List[Optional[bytes]] = []
@@ -101,6 +105,15 @@ def _contents(top: str, rev: str, paths: Sequence[str], what: str = "--since") -
         else:  # "<name> missing", or not a file
             blobs.append(None)
     return blobs
+
+
+def _content(top: str, rev: str, path: str, what: str) -> Optional[bytes]:
+    """One path's bytes at ``rev`` (None when absent), for names the batch protocol cannot carry."""
+    try:
+        done = run_git(top, ["cat-file", "blob", f"{rev}:{path}"])
+    except OSError as exc:
+        raise TestauditError(f"{what} needs git: {exc.strerror or exc}") from None
+    return done.stdout if done.returncode == 0 else None
 
 
 def _git(cwd: str, *args: str, stdin: Optional[bytes] = None, what: str = "--since") -> bytes:

@@ -162,3 +162,24 @@ def test_text_html_and_report_section(repo: Path, tmp_path: Path) -> None:
     assert section and "Score over the last 3 commits" in section.group()
     overall = re.search(r'<g class="overall-line">(.*?)</g>', section.group(), re.S)
     assert overall and overall.group(1).count("<circle") == 3
+
+
+def test_line_breaks_in_subjects_and_file_names(tmp_path: Path) -> None:
+    """A U+2028 in a commit subject ended a `git log` record (a fake point, or exit 2), and a
+    newline in a file name shifted every later file's content in the `cat-file --batch` request."""
+    root = write_project(tmp_path / "repo", {"tests/integration/test_a.py": CLEAN})
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "first\u2028deadbeef\u2028fake")
+    try:
+        (root / "tests/integration/test_\nodd.py").write_text(MOCKED, encoding="utf-8")
+    except OSError:
+        pytest.skip("this file system refuses newlines in names")
+    (root / "tests/integration/test_z.py").write_text(MOCKED, encoding="utf-8")
+    commit(root, "second")
+    (root / "tests/integration/test_\nodd.py").write_text(CLEAN, encoding="utf-8")  # differs from HEAD
+    points = api.trend([str(root)], load_config(root), 5, jobs=1, cache=False)
+    assert [p.subject for p in points] == ["first\u2028deadbeef\u2028fake", "second"]
+    from testaudit.gitrev import changes_since
+
+    then = changes_since(str(root), "HEAD").then
+    assert then["tests/integration/test_\nodd.py"] == MOCKED.encode("utf-8")
