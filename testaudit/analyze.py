@@ -31,6 +31,7 @@ from testaudit.names import ImportTable
 from testaudit.positions import StatementPositions
 from testaudit.registry import RuleSet
 from testaudit.rule import FileContext, Rule
+from testaudit.cache import digest_bytes
 from testaudit.source import decode, encoding_of
 from testaudit.suppress import parse_suppressions
 
@@ -126,7 +127,7 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
     if role == FACTS:  # only what other files need: CPython's parser is ~10x cheaper
         quick = ast_facts(data, ctx)
         if quick is not None:
-            return FileResult(src.rel, (), quick)
+            return FileResult(src.rel, (), quick, digest=digest_bytes(data))
     try:
         hazard = parser_hazard(data)
         if hazard:
@@ -160,7 +161,8 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
                                  if s.line in ctx.comment_columns and s.column >= ctx.comment_columns[s.line])
     if role == CHECK:  # hashed here, where the lines are at hand (the engine would read them again)
         findings = [evolve(f, source_hash=finding_hash(f, ctx.lines)) for f in findings]
-    return FileResult(src.rel, tuple(sorted(findings, key=FINDING_ORDER)), facts, suppressions)
+    return FileResult(src.rel, tuple(sorted(findings, key=FINDING_ORDER)), facts, suppressions,
+                      digest=digest_bytes(data))
 
 
 def _visit(parsed: cst.Module, ctx: FileContext, rules: Sequence[Rule]) -> FileFacts:

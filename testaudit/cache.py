@@ -26,6 +26,7 @@ import json
 import os
 import sqlite3
 import struct
+import time
 from functools import lru_cache
 from itertools import islice
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
@@ -35,6 +36,7 @@ from testaudit.model import FileResult, Outcome, RuleInfo, Warning_
 
 DIR = ".testaudit_cache"
 ABSENT = "?"  # prefixes a dependency on a file that did not exist (engine._Reach.absent)
+RACY_NS = 2_000_000_000  # stats of a file modified this recently are not recorded (mtime granularity)
 DB = "cache.sqlite3"
 SCHEMA = "8"
 _TABLES = (
@@ -179,7 +181,10 @@ class Cache:
             else:
                 with open(path, "rb") as fh:
                     value = digest_bytes(fh.read())
-                self._new_stats[rel] = (st.st_size, st.st_mtime_ns, value)
+                # a file written within the clock's granularity of now may change again with the
+                # same size and mtime: its stats are not trusted next time (git's "racy" files)
+                if time.time_ns() - st.st_mtime_ns > RACY_NS:
+                    self._new_stats[rel] = (st.st_size, st.st_mtime_ns, value)
         except OSError:
             value = None
         self._digests[rel] = value
@@ -253,6 +258,10 @@ class Cache:
 
     def put_results(self, results: Iterable[FileResult], key: str, role: str) -> None:
         for res in results:
+            if res.digest:  # the bytes the analysis read: what this run's results and signatures are of
+                if self.digest(res.path) != res.digest:  # the file changed meanwhile: hash it anew next time
+                    self._new_stats.pop(res.path, None)
+                self._digests[res.path] = res.digest
             digest = self.digest(res.path)
             if digest is not None:
                 self._writes.append(("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",

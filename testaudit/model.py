@@ -232,6 +232,7 @@ class FileResult:
     facts: FileFacts
     suppressions: Tuple[Suppression, ...] = ()
     error: Optional[str] = None
+    digest: str = ""  # of the exact bytes analysed: the cache keys the result by what was read
 
 
 @dataclass(frozen=True)

@@ -506,3 +506,44 @@ def test_creating_a_module_a_test_could_not_import_invalidates_its_outcome(tmp_p
     cached, fresh = run_project(root, cache=True), run_project(root)
     assert [f.code for f in fresh.findings if f.code != "TA403"] == ["TA501"]  # the forbidden base, now resolved
     assert [(f.code, f.message) for f in cached.findings] == [(f.code, f.message) for f in fresh.findings]
+
+
+ENVIRON = "import os\n\n\ndef test_a():\n    assert os.environ['A']\n"  # TA301
+CLEAN_SAME_SIZE = "import os\n\n\ndef test_a():\n    assert os.sep == '/'  \n"  # same length, no TA301
+
+
+def test_an_edit_made_during_a_run_is_not_cached_under_the_new_content(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file is edited after the analysis read it: the next cached run must see the edit, not
+    the findings of the old bytes filed under the new content."""
+    assert len(ENVIRON) == len(CLEAN_SAME_SIZE)
+    root = write_project(tmp_path, {"tests/test_a.py": CLEAN_SAME_SIZE})
+    path = root / "tests" / "test_a.py"
+    real = analyze.analyze_file
+
+    def analyse_then_edit(src, role="check"):  # type: ignore[no-untyped-def]
+        result = real(src, role)
+        if src.rel == "tests/test_a.py":
+            path.write_text(ENVIRON, encoding="utf-8")  # the user saves while the run goes on
+        return result
+
+    monkeypatch.setattr(analyze, "analyze_file", analyse_then_edit)
+    run_project(root, cache=True, jobs=1)
+    monkeypatch.setattr(analyze, "analyze_file", real)
+    cached, fresh = run_project(root, cache=True), run_project(root)
+    assert "TA301" in [f.code for f in fresh.findings]
+    assert [(f.code, f.line) for f in cached.findings] == [(f.code, f.line) for f in fresh.findings]
+
+
+def test_same_size_content_with_the_same_mtime_is_read_again(tmp_path: Path) -> None:
+    """Size and mtime were trusted: a file rewritten within the clock's granularity (same size,
+    same mtime) was never read again and its old findings stayed."""
+    root = write_project(tmp_path, {"tests/test_a.py": ENVIRON})
+    path = root / "tests" / "test_a.py"
+    stamp = path.stat().st_mtime_ns
+    assert "TA301" in [f.code for f in run_project(root, cache=True).findings]
+    path.write_text(CLEAN_SAME_SIZE, encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))
+    cached, fresh = run_project(root, cache=True), run_project(root)
+    assert "TA301" not in [f.code for f in fresh.findings]
+    assert [(f.code, f.line) for f in cached.findings] == [(f.code, f.line) for f in fresh.findings]
