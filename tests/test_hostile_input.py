@@ -393,3 +393,16 @@ def test_pathological_lines_cannot_stall_the_text_patterns(tmp_path: Path, name:
         pytest.fail(f"{name}: the analysis did not finish within 60 s")
     assert done.returncode in (0, 1), done.stderr
     assert json.loads(done.stdout)["summary"]["test_modules"] == 1
+
+
+def test_a_backslash_continued_chain_cannot_bypass_the_parser_guard(tmp_path: Path) -> None:
+    """Short backslash-continued lines made one huge logical line that the guard never looked at
+    (only the widest physical line and bracket depth): libcst then parsed ``a[0][0]…`` thousands
+    deep for seconds to minutes. Now CPython is asked first, and an expression nested past what
+    libcst handles is a TA001 that says so."""
+    chain = "x = a \\\n" + "".join("    [0] \\\n" for _ in range(2500)) + "    [0]\n"
+    root = write_project(tmp_path, {"tests/test_deep.py": chain, "tests/test_ok.py": BVJ + "def test_a():\n    assert 1 + 1 == 2\n"})
+    result = run_project(root)
+    finding = only(result, "tests/test_deep.py", "TA001")
+    assert "is too deep for the parser" in finding.message
+    assert not [f for f in result.findings if f.path == "tests/test_ok.py"]
