@@ -32,7 +32,7 @@ from testaudit.positions import StatementPositions
 from testaudit.registry import RuleSet
 from testaudit.rule import FileContext, Rule
 from testaudit.cache import digest_bytes
-from testaudit.source import decode, encoding_of
+from testaudit.source import decode, encoding_of, read_regular
 from testaudit.suppress import parse_suppressions
 
 _STATE: Dict[str, object] = {}
@@ -105,9 +105,8 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
             data = src.data
             size = len(data)
         else:
-            with open(src.path, "rb") as fh:
-                size = os.fstat(fh.fileno()).st_size
-                data = fh.read(config.max_file_size + 1)
+            data = read_regular(src.path, config.max_file_size + 1)
+            size = len(data) if len(data) <= config.max_file_size else os.path.getsize(src.path)
     except OSError as exc:
         unread = FileFacts(src.rel, module, is_test, name == "conftest.py", parsed=False)
         return FileResult(src.rel, (), unread, error=f"cannot read file: {exc.strerror or exc}")

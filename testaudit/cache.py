@@ -33,6 +33,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 
 from testaudit import __version__, model
 from testaudit.model import FileResult, Outcome, RuleInfo, Warning_
+from testaudit.source import read_regular
 
 DIR = ".testaudit_cache"
 ABSENT = "?"  # prefixes a dependency on a file that did not exist (engine._Reach.absent)
@@ -179,8 +180,7 @@ class Cache:
             if known is not None and known[0] == st.st_size and known[1] == st.st_mtime_ns:
                 value = known[2]
             else:
-                with open(path, "rb") as fh:
-                    value = digest_bytes(fh.read())
+                value = digest_bytes(read_regular(path))
                 # a file written within the clock's granularity of now may change again with the
                 # same size and mtime: its stats are not trusted next time (git's "racy" files)
                 if time.time_ns() - st.st_mtime_ns > RACY_NS:

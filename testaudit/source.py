@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import io
+import os
 import re
+import stat
 import tokenize
 from typing import List, Optional, Tuple
 
@@ -60,9 +63,22 @@ def decode(data: bytes) -> str:
 def read_lines(path: str, limit: Optional[int] = None) -> List[str]:
     """The file's lines (the first ``limit``), none when it cannot be read."""
     try:
-        # unbuffered: read() of a raw file reads it whole, without a buffer object per file
-        # (the text report reads every file with a finding: 6,000 on the reference corpus)
-        with open(path, "rb", buffering=0) as fh:
-            return split_lines(decode(fh.read()), limit)
+        return split_lines(decode(read_regular(path)), limit)
     except OSError:
         return []
+
+
+def read_regular(path: str, limit: int = -1) -> bytes:
+    """A regular file's bytes (at most ``limit`` of them when given), opened without
+    blocking: a file swapped for a FIFO after discovery hung the run on ``open``. Anything but a
+    regular file raises OSError. Unbuffered: one read of the whole file, no buffer object (the
+    text report reads every file with a finding: 6,000 on the reference corpus)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        with os.fdopen(fd, "rb", buffering=0, closefd=False) as fh:
+            data = fh.read(limit)
+        return data if data is not None else b""
+    finally:
+        os.close(fd)

@@ -22,7 +22,7 @@ ALLOWED: Dict[str, Set[str]] = {
     "testaudit.score": {"testaudit.model"},
     "testaudit.badge": {"testaudit.score", "testaudit.atomic"},
     "testaudit.atomic": set(),
-    "testaudit.cache": {"testaudit.model", "testaudit.__version__", "testaudit"},  # light: loaded on warm runs
+    "testaudit.cache": {"testaudit.model", "testaudit.source", "testaudit.__version__", "testaudit"},  # light: loaded on warm runs
     "testaudit.fixtures": {"testaudit.model"},
     "testaudit.baseline": {"testaudit.model", "testaudit.errors", "testaudit.score", "testaudit.atomic",
                            "testaudit.__version__", "testaudit"},

@@ -406,3 +406,36 @@ def test_a_backslash_continued_chain_cannot_bypass_the_parser_guard(tmp_path: Pa
     finding = only(result, "tests/test_deep.py", "TA001")
     assert "is too deep for the parser" in finding.message
     assert not [f for f in result.findings if f.path == "tests/test_ok.py"]
+
+
+def test_a_file_swapped_for_a_fifo_after_discovery_does_not_hang_the_run(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Discovery skips FIFOs, but a file replaced by one between discovery and reading blocked the
+    run forever on `open`; it is now opened without blocking and refused as not a regular file."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("needs mkfifo")
+    from testaudit import discover as discovery
+
+    root = write_project(tmp_path, {"tests/test_a.py": BVJ + "def test_a():\n    assert 1 + 1 == 2\n",
+                                    "tests/test_b.py": BVJ + "def test_b():\n    assert 2 + 2 == 4\n"})
+    real = discovery.discover
+
+    def discover_then_swap(paths, config):  # type: ignore[no-untyped-def]
+        found = real(paths, config)
+        (root / "tests" / "test_b.py").unlink()
+        os.mkfifo(root / "tests" / "test_b.py")
+        return found
+
+    monkeypatch.setattr("testaudit.engine.discover", discover_then_swap)
+    done = []
+
+    import threading
+
+    def run() -> None:
+        done.append(run_project(root, cache=True))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert done, "the run hung on the FIFO"
+    assert any("not a regular file" in w.message for w in done[0].warnings)
