@@ -291,8 +291,16 @@ def unreadable(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real_scandir(path)
 
+    real_os_open = os.open
+
+    def guarded_os_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]  # source.read_regular
+        if isinstance(path, (str, os.PathLike)) and any(os.fspath(path).startswith(d) for d in denied):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_os_open(path, *args, **kwargs)
+
     monkeypatch.setattr(builtins, "open", guarded_open)
     monkeypatch.setattr(os, "scandir", guarded_scandir)
+    monkeypatch.setattr(os, "open", guarded_os_open)
     return denied
 
 
