@@ -27,6 +27,10 @@ def write_bytes_atomic(path: str, data: bytes) -> None:
             fh.write(data)
         os.chmod(tmp, _mode(path))
         os.replace(tmp, path)
+    except OSError as exc:  # a full disk, a file-size limit: name the file the user asked for
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise OSError(exc.errno, exc.strerror or str(exc), path) from None
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)

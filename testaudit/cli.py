@@ -41,6 +41,12 @@ def _guard(fn: Callable[..., Any], verbose: bool, *args: Any, **kwargs: Any) -> 
     except BrokenPipeError:  # the reader went away (`| head`): nothing more can be shown
         _quiet_stdout()
         os._exit(141)  # as a process killed by SIGPIPE: the shell's convention
+    except OSError as exc:  # a file the run reads or writes (a full disk, a size limit…): name it
+        if verbose:
+            raise
+        if exc.filename is not None:
+            _fail(f"{exc.filename}: {exc.strerror or exc}")
+        _fail(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for details)")
     except KeyboardInterrupt:  # workers are stopped and nothing half-written is left (files are
         # replaced atomically, the cache in transactions) by the time this is reached
         click.echo("testaudit: interrupted", err=True)

@@ -265,3 +265,38 @@ def test_a_baseline_score_that_is_not_a_score_is_a_one_line_error(tmp_path: Path
         '{"version": 1, "score": NaN, "score_formula": 2, "entries": []}', encoding="utf-8")
     res = invoke("check", str(tmp_path), "--fail-on-regression")
     assert res.exit_code == 2 and '"score" must be a number from 0 to 100, not nan' in res.output
+
+
+def test_a_full_disk_names_the_file_that_could_not_be_written(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """ENOSPC (or a file-size limit) while writing -o FILE was 'internal error' without the file."""
+    import errno
+    import os
+
+    write_project(tmp_path, {"tests/test_ok.py": CLEAN})
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, fh):  # type: ignore[no-untyped-def]
+            self.fh = fh
+
+        def __enter__(self):  # type: ignore[no-untyped-def]
+            return self
+
+        def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+            self.fh.close()
+            return False
+
+        def write(self, data):  # type: ignore[no-untyped-def]
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def fdopen(fd, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        fh = real_fdopen(fd, mode, *args, **kwargs)
+        return Full(fh) if "w" in mode else fh  # only writes hit the full disk
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    report = tmp_path / "report.json"
+    res = invoke("check", str(tmp_path), "--format", "json", "-o", str(report))
+    assert res.exit_code == 2
+    assert f"{report}: No space left on device" in res.output and "internal error" not in res.output
+    assert not report.exists() and not list(tmp_path.glob(".testaudit-*.tmp"))
