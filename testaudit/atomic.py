@@ -5,8 +5,12 @@ Targets that are not regular files (``-o /dev/null``, a FIFO) are written in pla
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import tempfile
+import threading
+from contextlib import contextmanager
+from typing import Iterator, List
 
 
 def write_text_atomic(path: str, text: str) -> None:
@@ -16,6 +20,11 @@ def write_text_atomic(path: str, text: str) -> None:
 
 
 def write_bytes_atomic(path: str, data: bytes) -> None:
+    with interrupt_deferred():
+        _write_bytes_atomic(path, data)
+
+
+def _write_bytes_atomic(path: str, data: bytes) -> None:
     if os.path.exists(path) and not os.path.isfile(path):  # /dev/null, a FIFO…: nothing to replace
         with open(path, "wb") as fh:
             fh.write(data)
@@ -44,3 +53,27 @@ def _mode(path: str) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+@contextmanager
+def interrupt_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C back until the block ends, then deliver it as usual. An atomic write must
+    not stop between creating its temporary file and replacing the target (a Ctrl-C there left
+    the temporary file behind); a pool's normal shutdown runs multiprocessing finalizers, and a
+    KeyboardInterrupt raised inside one is printed as "Exception ignored ... Traceback" and
+    swallowed. Only the main thread may set handlers; elsewhere the block runs as it is."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is None or threading.current_thread() is not threading.main_thread():
+        yield  # a handler not set from Python could not be put back
+        return
+    caught: List[int] = []  # the signal number only: keeping the frame would keep it alive
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        if callable(previous):
+            previous(signal.SIGINT, None)
+        elif previous == signal.SIG_DFL:
+            signal.raise_signal(signal.SIGINT)

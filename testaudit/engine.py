@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
+from testaudit.atomic import interrupt_deferred
 from testaudit.cache import ABSENT, Cache, closure_signatures, key_of
 from testaudit.config import Config, relpath
 from testaudit.discover import SourceFile, discover, may_have_submodules, module_paths
@@ -553,33 +554,6 @@ def _quiet_context() -> "multiprocessing.context.BaseContext":
     return context
 
 
-@contextmanager
-def _interrupt_deferred() -> Iterator[None]:
-    """Hold a Ctrl-C back until the block ends, then deliver it as usual. A pool's normal
-    shutdown runs multiprocessing finalizers (closing a worker's pipes as it is dropped); a
-    KeyboardInterrupt raised inside one is printed as "Exception ignored ... Traceback" and
-    swallowed, so the run would go on as if never interrupted. Only the main thread may set
-    handlers; elsewhere the block runs as it is."""
-    import signal
-    import threading
-
-    previous = signal.getsignal(signal.SIGINT)
-    if previous is None or threading.current_thread() is not threading.main_thread():
-        yield  # a handler not set from Python could not be put back
-        return
-    caught: List[int] = []  # the signal number only: keeping the frame would keep it alive
-    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        if callable(previous):
-            previous(signal.SIGINT, None)
-        elif previous == signal.SIG_DFL:
-            signal.raise_signal(signal.SIGINT)
-
-
 class _Workers:
     """Per-file work for one run, handed out as it is discovered: in this process with one job
     (or for a lone file), else in one process pool kept for the whole run. Results come back in
@@ -610,8 +584,8 @@ class _Workers:
             if kind is not None:  # Ctrl-C or an error: stop now rather than finish queued chunks
                 for process in list(getattr(self.pool, "_processes", {}).values()):
                     process.terminate()
-            # a normal shutdown defers a Ctrl-C (see _interrupt_deferred: it would be swallowed)
-            with _interrupt_deferred() if kind is None else nullcontext():
+            # a normal shutdown defers a Ctrl-C (see interrupt_deferred: it would be swallowed)
+            with interrupt_deferred() if kind is None else nullcontext():
                 self.pool.shutdown(wait=kind is None, cancel_futures=True)
                 self.pool = None
 

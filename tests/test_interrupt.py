@@ -196,3 +196,27 @@ def test_sigint_while_the_cli_is_still_loading_ends_without_a_traceback(tmp_path
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert (proc.returncode, out, err) == (130, "", "testaudit: interrupted\n")
+
+
+def test_a_ctrl_c_between_creating_the_temporary_file_and_the_write_leaves_nothing_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CI caught a `.testaudit-*.tmp` left in the project after a Ctrl-C at the very end of a run:
+    the interrupt landed right after `mkstemp` returned, before the write's cleanup guarded it.
+    The write now holds a Ctrl-C back until it is done, then delivers it."""
+    import tempfile
+
+    from testaudit import atomic
+
+    real = tempfile.mkstemp
+
+    def mkstemp_then_ctrl_c(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made = real(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)  # delivered at the next instruction
+        return made
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", mkstemp_then_ctrl_c)
+    target = tmp_path / "report.json"
+    with pytest.raises(KeyboardInterrupt):
+        atomic.write_text_atomic(str(target), "{}\n")
+    assert target.read_text(encoding="utf-8") == "{}\n"  # finished, then interrupted
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
