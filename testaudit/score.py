@@ -71,6 +71,12 @@ def complies(m: ModuleSummary) -> bool:
     return m.parsed and not m.errors
 
 
+def blocking_rules(m: ModuleSummary) -> Tuple[str, ...]:
+    """The rules that keep ``m`` from complying: those with an error in it, and TA001 when it does
+    not parse (even if that finding was suppressed or not selected)."""
+    return m.errors if m.parsed or SYNTAX_ERROR in m.errors else (SYNTAX_ERROR, *m.errors)
+
+
 def _blocked_by(m: ModuleSummary) -> Optional[str]:
     """The one rule whose fix alone would make ``m`` comply, if there is one."""
     if not m.parsed:  # fixing the syntax error is what it takes (its TA001 may be suppressed)

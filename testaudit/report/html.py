@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from testaudit import __version__
 from testaudit import score as scoring
 from testaudit.badge import color
-from testaudit.model import Finding, ModuleSummary, RunResult
+from testaudit.model import Finding, RunResult
 from testaudit.report import Reporter
 from testaudit.report._page import asset, esc, page, visible
 from testaudit.report.json import summary_dict
@@ -53,11 +53,6 @@ class _Strings:
             i = self.index[text] = len(self.values)
             self.values.append(visible(text))
         return i
-
-
-def _errors(m: ModuleSummary) -> Tuple[str, ...]:
-    """The rules that keep ``m`` from complying (``TA001`` when it does not parse)."""
-    return m.errors if m.parsed or scoring.SYNTAX_ERROR in m.errors else (scoring.SYNTAX_ERROR, *m.errors)
 
 
 def directory_tree(result: RunResult, paths: _Strings) -> Tuple[List[List[Any]], List[List[Any]]]:
@@ -96,7 +91,7 @@ def directory_tree(result: RunResult, paths: _Strings) -> Tuple[List[List[Any]],
         m = modules.get(path)
         rows.append([paths(path), position[dir_of(path)], m.category if m else "",
                      scoring.compute([m]).text if m else "",
-                     " ".join(_errors(m)) if m else "", per_file[path]])
+                     " ".join(scoring.blocking_rules(m)) if m else "", per_file[path]])
     return dirs, rows
 
 

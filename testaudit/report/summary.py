@@ -106,7 +106,7 @@ def worst_modules(result: RunResult, limit: int = 10) -> Tuple[ModuleRank, ...]:
     for m in result.modules:
         if scoring.complies(m):
             continue
-        errors = m.errors if m.parsed or scoring.SYNTAX_ERROR in m.errors else (scoring.SYNTAX_ERROR, *m.errors)
+        errors = scoring.blocking_rules(m)
         ranked.append((-len(errors), -per_path[m.path], m.path, ModuleRank(m.path, m.category, errors, per_path[m.path])))
     ranked.sort(key=lambda item: item[:3])
     return tuple(item[3] for item in ranked[:limit])

@@ -16,6 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
+from testaudit.verify.mentions import normalise_path
+
 FOUND, MISSING, AMBIGUOUS = "found", "missing", "ambiguous"
 
 
@@ -32,11 +34,8 @@ class Resolution:
 
 
 def normalise(path: str) -> str:
-    """A mention as a POSIX root-relative path: backslashes, ``./`` and leading slashes dropped."""
-    path = path.replace("\\", "/").strip().strip("`'\"")
-    while path.startswith("./"):
-        path = path[2:]
-    return path.lstrip("/")
+    """A mention as a POSIX root-relative path: backslashes, ``./``, quotes and leading slashes dropped."""
+    return normalise_path(path.strip().strip("`'\"")).lstrip("/")
 
 
 class FileIndex:

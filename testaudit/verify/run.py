@@ -7,7 +7,7 @@ project re-parses nothing) → verdicts. Nothing under audit is executed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 from testaudit.config import Config
 from testaudit.verify.claims import extract_claims
@@ -67,29 +67,31 @@ def verify_text(text: str, report_name: str, config: Config, *, junit: Optional[
     resolutions = {m: index.resolve(m.path, m.hint) for m in mentions}
     named = sorted({p for r in resolutions.values() for p in r.paths})
     measures = measure(named, config, cache=cache, mocks=any(c.kind == "no-mocks" for c in claims), jobs=jobs)
-    judge = Judge(report, mentions, resolutions, measures, _import_checker(config, cache), outcomes, phrases, claims)
+    imports = _import_answers(config, cache, [c.claimed for c in claims if c.kind == "imports-resolve"])
+    judge = Judge(report, mentions, resolutions, measures, lambda module, name: imports.get((module, name)),
+                  outcomes, phrases, claims)
     verdicts = tuple(judge.judge(c) for c in claims)
     statuses = tuple(s for s, m in zip(judge.file_statuses(), mentions) if m.asserts_exists)
     return VerifyResult(report_name, config.root, statuses, verdicts)
 
 
-def _import_checker(config: Config, cache: bool):  # type: ignore[no-untyped-def]
-    """``(module, name) → resolves?`` by TA202's resolution, on the project view (facts from the
-    cache), opened only when a claim asks."""
-    def check(module: str, name: Optional[str]) -> Optional[bool]:
-        from testaudit import engine
-        from testaudit.registry import parse_options, rule_by_key
-        from testaudit.rules.unresolved_import import import_resolves
+def _import_answers(config: Config, cache: bool, asked: Sequence[object]) -> Dict[Tuple[str, Optional[str]], Optional[bool]]:
+    """Whether each ``(module, name)`` an imports-resolve claim names resolves, by TA202's
+    resolution, on one project view (facts from the cache); none is opened when no claim asks."""
+    pairs = sorted({a for a in asked if isinstance(a, tuple) and a and a[0]}, key=repr)
+    if not pairs:
+        return {}
+    from testaudit import engine
+    from testaudit.registry import parse_options, rule_by_key
+    from testaudit.rules.unresolved_import import import_resolves
 
-        cls = rule_by_key("TA202")
-        if cls is None:
-            return None
-        table = config.rule_options.get("TA202", config.rule_options.get(cls.NAME, {}))
-        options, _ = parse_options(cls, table, config.source, "rules.TA202")
-        with engine.project_view(config, cache) as project:
-            return import_resolves(project, options, module, name)
-
-    return check
+    cls = rule_by_key("TA202")
+    if cls is None:
+        return {}
+    table = config.rule_options.get("TA202", config.rule_options.get(cls.NAME, {}))
+    options, _ = parse_options(cls, table, config.source, "rules.TA202")
+    with engine.project_view(config, cache) as project:
+        return {(module, name): import_resolves(project, options, module, name) for module, name in pairs}
 
 
 __all__ = ["FOUND", "VerifyResult", "verify_text"]

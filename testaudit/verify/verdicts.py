@@ -375,12 +375,13 @@ def _finding_line(f: Finding) -> str:
     return f"{f.path}:{f.line}: {f.code} {f.message}"
 
 
+MOCK_IMPORT = re.compile(r"^\s*(from\s+(unittest\.mock|mock|pytest_mock|asynctest)\b|import\s+(unittest\.mock|mock)\b)",
+                         re.M)
+
+
 def _imports_mock(text: str) -> bool:
     """A text-level view of a file that does not parse: it imports a mocking library."""
-    import re
-
-    return re.search(r"^\s*(from\s+(unittest\.mock|mock|pytest_mock|asynctest)\b|import\s+(unittest\.mock|mock)\b)",
-                     text, re.M) is not None
+    return MOCK_IMPORT.search(text) is not None
 
 
 def _says_complete(text: str) -> bool:
