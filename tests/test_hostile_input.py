@@ -24,6 +24,7 @@ from typing import Dict, List, Tuple
 import pytest
 
 from conftest import run_project, write_project
+from testaudit.config import load_config
 from testaudit.model import RunResult
 
 BVJ = ('"""Login tests.\n\nBusiness Value Justification (BVJ):\n- Segment: Platform\n- Business Goal: Stability\n'
@@ -238,6 +239,86 @@ def test_tabs_mixed_with_spaces(tmp_path: Path) -> None:
     finding = only(result, "tests/test_mixed.py", "TA001")
     assert finding.location.line == BVJ.count("\n") + 3 and "tabs and spaces" in finding.message
     assert codes_at(result, "tests/test_tabs.py") == [(BVJ.count("\n") + 6, "TA301")]
+
+
+def test_indentation_cpython_accepts_is_analysed(tmp_path: Path) -> None:
+    """A tab then spaces (and a form feed) is consistent indentation for CPython: analysed, not a TA001."""
+    tab_then_spaces = BVJ + "import os\n\n\ndef test_t():\n\tif True:\n\t    assert os.environ['A']\n"
+    form_feed = BVJ + "import os\n\f\n\ndef test_t():\n\f    assert os.environ['A']\n"
+    root = write_project(tmp_path, {"tests/test_tab_spaces.py": tab_then_spaces, "tests/test_ff.py": form_feed})
+    result = run_project(root)
+    assert codes_at(result, "tests/test_tab_spaces.py") == [(BVJ.count("\n") + 6, "TA301")]
+    assert codes_at(result, "tests/test_ff.py") == [(BVJ.count("\n") + 5, "TA301")]
+
+
+def test_valid_python_libcst_cannot_parse_is_not_called_a_syntax_error(tmp_path: Path) -> None:
+    """~3,500 adjacent string literals are valid Python that libcst's parser refuses; the TA001
+    says so (not analysed, CPython accepts it) instead of reporting the parser's complaint as a
+    syntax error in the user's file."""
+    literals = "X = (\n" + "".join(f'    "part {i}"\n' for i in range(3600)) + ")\n"
+    root = write_project(tmp_path, {"tests/test_literals.py": BVJ + literals + "\n\ndef test_a():\n    assert X\n"})
+    finding = only(run_project(root), "tests/test_literals.py", "TA001")
+    assert finding.message.startswith("not analysed: valid Python (CPython accepts it) that libcst cannot parse")
+
+
+def test_locating_findings_does_not_scan_every_function_per_finding(tmp_path: Path) -> None:
+    """Placing each finding (its test, class and scope) scanned every function of the file: a file
+    of 8,000 tests with findings took 35 s, 20,000 did not finish. The spans are indexed once per
+    file; here each list of spans is read once however many findings are placed."""
+    from testaudit.engine import collect_facts
+    from testaudit.project import Project
+
+    body = "".join(f"class TestC{i}:\n    def test_{i}(self):\n        x = {i}\n\n" for i in range(300))
+    root = write_project(tmp_path, {"tests/test_many.py": body})
+    facts = collect_facts([str(root / "tests")], load_config(root))["tests/test_many.py"]
+
+    class Counted(tuple):  # type: ignore[type-arg]
+        reads = 0
+
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            Counted.reads += 1
+            return super().__iter__()
+
+    import dataclasses
+    counted = dataclasses.replace(facts, functions=Counted(facts.functions), classes=Counted(facts.classes))
+    project = Project.__new__(Project)
+    project._spans, project._class_tests = {}, {}
+    for line in range(1, 4 * 300):
+        project.scope_at(counted, line)
+        project.enclosing(counted, line)
+    assert Counted.reads <= 4
+    assert project.scope_at(counted, 3) == "tests/test_many.py::TestC0::test_0"
+    assert project.enclosing(counted, 4 * 299 + 3)[1].name == "TestC299"
+
+
+def test_innermost_span_index_equals_the_plain_scan() -> None:
+    """The index behind finding placement answers as the scan it replaced, on random nested spans
+    (ties at one start line included)."""
+    import random
+
+    from testaudit.project import Innermost, innermost_scan
+
+    rng = random.Random(4)
+    for _ in range(300):
+        spans: List[Tuple[int, int, int]] = []
+
+        def nest(start: int, end: int, depth: int) -> None:
+            line = start
+            while line <= end and len(spans) < 40:
+                length = rng.randint(0, max(0, min(6, end - line)))
+                same_start = rng.random() < 0.2
+                spans.append((line, line + length, len(spans)))
+                if same_start:
+                    spans.append((line, line + rng.randint(0, length), len(spans)))
+                if depth < 3 and length > 1:
+                    nest(line + 1, line + length, depth + 1)
+                line += length + rng.randint(1, 3)
+
+        nest(1, 60, 0)
+        rng.shuffle(spans)
+        index = Innermost(spans)
+        for line in range(0, 70):
+            assert index.at(line) == innermost_scan(spans, line), (spans, line)
 
 
 def test_file_names_with_spaces_and_non_ascii(tmp_path: Path) -> None:
