@@ -361,10 +361,14 @@ def _syntax_finding(rel: str, data: bytes, exc: Exception, lines: Sequence[str],
                 "expressions nested too deeply for the parser"
         except Exception:  # noqa: BLE001 - keep libcst's account
             pass
+        else:  # valid Python the parser cannot take (~3,500 adjacent string literals): not a syntax error
+            message = f"not analysed: valid Python (CPython accepts it) that libcst cannot parse: {message}"
     line = max(1, min(line, max(1, len(lines))))
     end = len(lines[line - 1]) + 1 if lines else 1
     column = max(1, min(column, end))
-    return Finding(rel, "TA001", active.cls.NAME, active.severity, f"cannot parse: {message}",
+    if not message.startswith("not analysed: "):
+        message = f"cannot parse: {message}"
+    return Finding(rel, "TA001", active.cls.NAME, active.severity, message,
                    Location(line, column, line, max(end, column)))
 
 
