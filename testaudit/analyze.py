@@ -20,6 +20,7 @@ import libcst as cst
 
 from testaudit.ast_facts import ast_facts
 from testaudit.baseline import finding_hash
+from testaudit.budget import OverBudget, file_budget, no_core_dumps
 from testaudit.config import Config
 from testaudit.cst_parse import parse_module, plain_nodes
 from testaudit.discover import SourceFile, is_test_file, module_name
@@ -55,6 +56,8 @@ def init_pool_worker(config: Config, ruleset: RuleSet) -> None:
     if hasattr(signal, "pthread_sigmask"):  # started with SIGINT blocked (engine._quiet_context)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     init_worker(config, ruleset)
+    _STATE["pool"] = True  # a worker whose death the engine recovers from: kernel limits may kill it
+    no_core_dumps()  # one killed over its CPU budget must not leave a core file in the audited tree
     _die_with_parent(os.getppid())
     from testaudit.engine import GC_THRESHOLDS
 
@@ -94,7 +97,38 @@ def analyze_files(files: Sequence[SourceFile], role: str = CHECK) -> List[FileRe
 
 
 def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
-    """Parse once and run the collector plus the applicable rules in one batched visit."""
+    """Parse once and run the collector plus the applicable rules in one batched visit, within
+    the file's time and memory budget (:mod:`testaudit.budget`)."""
+    config: Config = _STATE["config"]  # type: ignore[assignment]
+    try:
+        with file_budget(config.max_file_seconds, config.max_file_memory, hard=bool(_STATE.get("pool"))):
+            return _analyze_file(src, role)
+    except (OverBudget, MemoryError) as exc:
+        gc.collect()
+        return over_budget_result(src, role, exc)
+
+
+def over_budget_result(src: SourceFile, role: str, exc: BaseException) -> FileResult:
+    """A file whose analysis spent its budget: TA001 (when checked) and a warning, never cached."""
+    config: Config = _STATE["config"]  # type: ignore[assignment]
+    ruleset: RuleSet = _STATE["ruleset"]  # type: ignore[assignment]
+    if isinstance(exc, MemoryError):
+        why = (f"not analysed: its analysis needed more than max-file-memory "
+               f"({_megabytes(config.max_file_memory)}); raise max-file-memory to check it")
+    else:
+        why = (f"not analysed: its analysis took more than max-file-seconds ({config.max_file_seconds} s "
+               f"of CPU); raise max-file-seconds to check it")
+    name = src.rel.rsplit("/", 1)[-1]
+    facts = FileFacts(src.rel, module_name(src.rel, config.src), is_test_file(src.rel, config),
+                      name == "conftest.py", parsed=False)
+    findings: Tuple[Finding, ...] = ()
+    if role == CHECK and "TA001" in ruleset.codes():
+        active = ruleset.by_code()["TA001"]
+        findings = (Finding(src.rel, "TA001", active.cls.NAME, active.severity, why, Location(1, 1, 1, 1)),)
+    return FileResult(src.rel, findings, facts, error=why, transient=True)
+
+
+def _analyze_file(src: SourceFile, role: str) -> FileResult:
     config: Config = _STATE["config"]  # type: ignore[assignment]
     ruleset: RuleSet = _STATE["ruleset"]  # type: ignore[assignment]
     name = src.rel.rsplit("/", 1)[-1]
@@ -133,6 +167,8 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
             raise hazard
         parsed = parse_module(data)
     except Exception as exc:  # noqa: BLE001 - libcst raises ParserSyntaxError, RecursionError, …
+        if isinstance(exc, MemoryError):  # over the file's memory budget: analyze_file reports it
+            raise
         facts = unparsed_facts(ctx)
         if role == CHECK and "TA001" in ruleset.codes():
             findings.append(_syntax_finding(src.rel, data, exc, ctx.lines, ruleset))
@@ -143,6 +179,8 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
         try:
             facts = _visit(parsed, ctx, rules)
         except Exception as exc:  # noqa: BLE001 - never let one file crash the run
+            if isinstance(exc, MemoryError):
+                raise
             facts = unparsed_facts(ctx)
             findings.append(_internal_finding(src.rel, exc))
             rules = []
@@ -326,6 +364,8 @@ def _safely(fn, rule: Rule, findings: List[Finding], rel: str) -> None:  # type:
     try:
         fn()
     except Exception as exc:  # noqa: BLE001
+        if isinstance(exc, MemoryError):
+            raise
         findings.append(_internal_finding(rel, exc, rule.CODE))
 
 
@@ -500,7 +540,8 @@ def _deepest_expression(tree: ast.AST) -> Optional[Tuple[ast.AST, int]]:
     return None
 
 
-WORKER_DIED = "its worker process died (killed, out of memory, or a crash in native code)"
+WORKER_DIED = ("its worker process died (killed, out of memory or over max-file-memory, or a crash in native "
+               "code)")
 
 
 def crashed_result(src: SourceFile, role: str) -> FileResult:

@@ -69,6 +69,8 @@ class Config:
     jobs: Optional[int] = None
     baseline: Optional[str] = None
     max_file_size: int = 4_000_000
+    max_file_seconds: int = 60  # CPU seconds one file's analysis may take (testaudit.budget)
+    max_file_memory: int = 2_000_000_000  # bytes one file's analysis may allocate in a worker
     categories: Tuple[CategorySpec, ...] = DEFAULT_CATEGORIES
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     pytest: PytestSettings = PytestSettings()  # the project's own pytest configuration
@@ -101,6 +103,8 @@ _TOP_KEYS: Dict[str, Tuple[str, str]] = {
     "jobs": ("jobs", "positive integer"),
     "baseline": ("baseline", "path of the baseline file, relative to the project root"),
     "max-file-size": ("max_file_size", "positive integer (bytes)"),
+    "max-file-seconds": ("max_file_seconds", "positive integer (CPU seconds per file)"),
+    "max-file-memory": ("max_file_memory", "positive integer (bytes per file)"),
     "categories": ("categories", "table of category -> {markers, paths, bases, rank}"),
     "rules": ("rule_options", "table of rule code or name -> options table"),
     "verify": ("verify", "table of phrase list -> list of regular expressions"),
@@ -231,7 +235,7 @@ def parse_config(raw: Mapping[str, Any], root: str, source: Optional[str] = None
             if not isinstance(value, dict):
                 raise ConfigError(f"expected a {expected}, got {_tname(value)}", source, full)
             values[attr] = tuple((name, _fail_under(v, source, f"{full}.{name}")) for name, v in sorted(value.items()))
-        elif attr in {"jobs", "max_file_size"}:
+        elif attr in {"jobs", "max_file_size", "max_file_seconds", "max_file_memory"}:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"expected {expected}, got {value!r}", source, full)
             if value > LIMITS[attr]:  # a size past what a file or a pool can have (2**63 overflowed os calls)
@@ -280,7 +284,8 @@ def _str_list(value: Any, source: Optional[str], key: str, expected: str) -> Tup
     return tuple(value)
 
 
-LIMITS = {"jobs": 1024, "max_file_size": 2**40}  # a thousand processes; a terabyte
+# a thousand processes; a terabyte; eleven days; a petabyte
+LIMITS = {"jobs": 1024, "max_file_size": 2**40, "max_file_seconds": 10**6, "max_file_memory": 2**50}
 
 
 def _fail_under(value: Any, source: Optional[str], key: str) -> str:

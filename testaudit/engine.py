@@ -15,10 +15,11 @@ from __future__ import annotations
 import copy
 import gc
 import os
+import signal
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from itertools import islice
-from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from testaudit.atomic import interrupt_deferred
 from testaudit.cache import ABSENT, Cache, closure_signatures, key_of
@@ -150,8 +151,9 @@ def _keys(config: Config, select: Optional[Sequence[str]], ignore: Sequence[str]
     """Cache keys: facts depend on the configuration; checks also on the rule selection. A
     file's analysis (``ANALYSIS``) does not depend on the options rules read only when keeping
     findings; its final outcome (``CHECK``) does."""
+    # a result within the per-file budgets does not depend on them (one over them is never cached)
     settings = replace(config, fail_under=None, fail_under_category=(), jobs=None, force_exclude=False,
-                       baseline=None, verify={})
+                       baseline=None, verify={}, max_file_seconds=0, max_file_memory=0)
     facts = key_of(settings.root, settings.src, settings.test_files, settings.python_classes,
                    settings.python_functions, settings.categories)
     selection = (tuple(select or ()), tuple(ignore))
@@ -554,6 +556,24 @@ def _quiet_context() -> "multiprocessing.context.BaseContext":
     return context
 
 
+def _died(src: SourceFile, role: str, processes: Sequence[Any]) -> FileResult:
+    """The result of a file that killed its worker alone: over its CPU or memory budget when the
+    kernel's limits ended it (SIGXCPU, or SIGKILL/SIGABRT after a failed allocation is not told
+    apart from a crash), else a crash."""
+    from testaudit.analyze import crashed_result, over_budget_result
+    from testaudit.budget import OverBudget
+
+    import time
+
+    deadline = time.monotonic() + 5  # the pool's own thread may be the one reaping it: wait for its code
+    while any(p.exitcode is None for p in processes) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    codes = {p.exitcode for p in processes}
+    if hasattr(signal, "SIGXCPU") and -signal.SIGXCPU in codes:
+        return over_budget_result(src, role, OverBudget())
+    return crashed_result(src, role)
+
+
 class _Workers:
     """Per-file work for one run, handed out as it is discovered: in this process with one job
     (or for a lone file), else in one process pool kept for the whole run. Results come back in
@@ -598,8 +618,7 @@ class _Workers:
         if self.count <= 1 or (len(files) == 1 and not self.running):
             with batch(len(files)):  # as analyze_files does in a worker
                 for f in files:
-                    self.ready.append((role, analyze_file(f, role)))
-                    self._tick(role)
+                    self._take(role, analyze_file(f, role))
             return
         if self.pool is None:
             import queue
@@ -637,8 +656,7 @@ class _Workers:
                     lost.append((role, chunk))
                     continue
                 for res in results:
-                    self.ready.append((role, res))
-                    self._tick(role)
+                    self._take(role, res)
             if lost:
                 self._recover(lost)
         out, self.ready = self.ready, []
@@ -666,13 +684,12 @@ class _Workers:
         TA001 internal-error finding (a warning when only its facts were wanted). The run goes on."""
         from concurrent.futures.process import BrokenProcessPool
 
-        from testaudit.analyze import analyze_files, crashed_result
+        from testaudit.analyze import analyze_files
 
         for future, (role, chunk) in list(self.running.items()):  # the rest of the broken pool
             try:
                 for res in future.result():
-                    self.ready.append((role, res))
-                    self._tick(role)
+                    self._take(role, res)
             except BrokenProcessPool:
                 lost.append((role, chunk))
         self.running.clear()
@@ -692,20 +709,29 @@ class _Workers:
                     outcome = []
                     for role, f in group:  # one by one, to find the file that kills its worker
                         alone = self._new_pool(1)
+                        processes = []
                         try:
-                            outcome.append(alone.submit(analyze_files, [f], role).result())
+                            future = alone.submit(analyze_files, [f], role)
+                            processes = list(getattr(alone, "_processes", {}).values())
+                            outcome.append(future.result())
                         except BrokenProcessPool:
-                            outcome.append([crashed_result(f, role)])
+                            outcome.append([_died(f, role, processes)])
                             self.crashed.append(f.rel)
                         finally:
                             alone.shutdown(wait=False, cancel_futures=True)
                     pool = self._new_pool(self.count)
                 for (role, _), results in zip(group, outcome):
                     for res in results:
-                        self.ready.append((role, res))
-                        self._tick(role)
+                        self._take(role, res)
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
+
+    def _take(self, role: str, res: FileResult) -> None:
+        """A result is in. One over a per-file budget is treated as a crash: never cached."""
+        if res.transient:
+            self.crashed.append(res.path)
+        self.ready.append((role, res))
+        self._tick(role)
 
     def here(self, src: SourceFile, role: str) -> FileResult:
         """One file analysed in this process, now: a read the project phase asks for. A file
@@ -715,6 +741,8 @@ class _Workers:
 
         self.total[role] += 1
         res = crashed_result(src, role) if src.rel in self.crashed else analyze_file(src, role)
+        if res.transient:
+            self.crashed.append(res.path)
         self._tick(role)
         return res
 

@@ -233,6 +233,7 @@ class FileResult:
     suppressions: Tuple[Suppression, ...] = ()
     error: Optional[str] = None
     digest: str = ""  # of the exact bytes analysed: the cache keys the result by what was read
+    transient: bool = False  # over a per-file budget: never cached, the next run tries again
 
 
 @dataclass(frozen=True)

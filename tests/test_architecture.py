@@ -29,6 +29,7 @@ ALLOWED: Dict[str, Set[str]] = {
     "testaudit.fixes": {"testaudit.model", "testaudit.atomic", "testaudit.source"},
     "testaudit.gitrev": {"testaudit.config", "testaudit.errors", "testaudit.gitcmd"},
     "testaudit.gitcmd": set(),  # every git call: a leaf, so nothing can bypass it
+    "testaudit.budget": set(),  # per-file bounds: stdlib only, set in every worker
     "testaudit.ast_facts": {"testaudit.facts", "testaudit.model", "testaudit.pytest_model", "testaudit.rule",
                             "testaudit.source"},
     "testaudit.report": {"testaudit.model", "testaudit.score", "testaudit.source", "testaudit.report",

@@ -175,6 +175,88 @@ def test_max_file_size_is_configurable_and_inclusive(tmp_path: Path) -> None:
     assert [w.path for w in result.warnings] == ["tests/test_bigger.py"]
 
 
+def _spin(seconds: float) -> None:
+    """Burn CPU in Python for up to ``seconds`` (a budget's timer interrupts it)."""
+    import time
+
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+def test_a_file_over_its_time_budget_is_ta001_and_a_warning_and_is_not_cached(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose analysis spins (here: the visit, in this process with -j 1) is stopped at
+    max-file-seconds of CPU, reported as not analysed, and the run goes on; the result is not
+    cached, so the next run (without the spin) analyses the file."""
+    from testaudit import analyze
+
+    root = write_project(tmp_path, {"tests/test_slow.py": BVJ + ENV_TEST, "tests/test_ok.py": CLEAN},
+                         pyproject="max-file-seconds = 1\n")
+    real_visit = analyze._visit
+
+    def slow_visit(parsed, ctx, rules):  # type: ignore[no-untyped-def]
+        if ctx.rel == "tests/test_slow.py":
+            _spin(30)
+        return real_visit(parsed, ctx, rules)
+
+    monkeypatch.setattr(analyze, "_visit", slow_visit)
+    result = run_project(root, cache=True)
+    finding = only(result, "tests/test_slow.py", "TA001")
+    assert finding.message == ("not analysed: its analysis took more than max-file-seconds (1 s of CPU); "
+                               "raise max-file-seconds to check it")
+    assert [(w.path, w.message) for w in result.warnings] == [("tests/test_slow.py", finding.message)]
+    assert codes_at(result, "tests/test_ok.py") == []
+    monkeypatch.setattr(analyze, "_visit", real_visit)
+    assert codes_at(run_project(root, cache=True), "tests/test_slow.py") == [(ENV_LINE, "TA301")]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_CPU/RLIMIT_DATA as Linux enforces them")
+@pytest.mark.parametrize("kind", ["native-cpu", "memory"])
+def test_a_worker_over_its_budget_in_native_code_is_stopped_and_the_file_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    """In a worker, the kernel enforces the budgets where Python's timer cannot reach: a parse
+    stuck in native code (a C loop that never checks for signals) is killed at twice the CPU
+    budget and the file is reported as over max-file-seconds; an allocation past max-file-memory
+    fails and the file is reported as over it. The other files are analysed."""
+    from testaudit import analyze
+
+    files = {f"tests/test_ok{i}.py": CLEAN for i in range(3)}
+    files["tests/test_heavy.py"] = BVJ + ENV_TEST
+    pyproject = "max-file-seconds = 1\n" if kind == "native-cpu" else "max-file-memory = 200_000_000\n"
+    root = write_project(tmp_path, files, pyproject=pyproject)
+    real_parse = analyze.parse_module
+
+    def heavy_parse(data):  # type: ignore[no-untyped-def]
+        if b"test_env" in data:
+            if kind == "native-cpu":
+                sum(range(10 ** 11))  # one C call: minutes, and no Python signal handler runs inside it
+            else:
+                bytearray(600_000_000)
+        return real_parse(data)
+
+    monkeypatch.setattr(analyze, "parse_module", heavy_parse)  # the pool's workers are forked from here
+    result = run_project(root, jobs=2)
+    finding = only(result, "tests/test_heavy.py", "TA001")
+    what = "max-file-seconds (1 s of CPU)" if kind == "native-cpu" else "max-file-memory (200.0 MB)"
+    assert what in finding.message and finding.message.startswith("not analysed: ")
+    assert all(codes_at(result, f"tests/test_ok{i}.py") == [] for i in range(3))
+
+
+def test_budgets_are_validated_and_do_not_key_the_cache(tmp_path: Path) -> None:
+    from testaudit.config import ConfigError
+    from testaudit.engine import _keys
+
+    root = write_project(tmp_path, {"tests/test_ok.py": CLEAN}, pyproject="max-file-seconds = 0\n")
+    with pytest.raises(ConfigError, match="max-file-seconds"):
+        load_config(root)
+    (root / "pyproject.toml").write_text("[tool.testaudit]\nmax-file-seconds = 5\nmax-file-memory = 10_000_000\n")
+    config = load_config(root)
+    assert (config.max_file_seconds, config.max_file_memory) == (5, 10_000_000)
+    (root / "pyproject.toml").write_text("[tool.testaudit]\n")
+    assert dict(_keys(config, None, ())) == dict(_keys(load_config(root), None, ()))
+
+
 def test_a_single_100_kb_line_is_analysed(tmp_path: Path) -> None:
     long_string = "PAYLOAD = '" + "x" * 100_000 + "'\n"
     long_list = "IDS = [" + ", ".join(str(i) for i in range(20_000)) + "]\n"
