@@ -4,7 +4,8 @@ One SQLite file, so loading it for a whole project is one open, and concurrent r
 serialised by SQLite's own locking; every write happens in one transaction (atomic). The
 folder carries a ``.gitignore`` of ``*``. What it holds:
 
-- ``stats``: path → size, mtime and content digest, so an untouched file is not even read;
+- ``stats``: path → size, stat stamp (mtime, ctime, inode) and content digest, so an untouched
+  file is not even read;
 - ``results``: per-file results (findings and facts) by path, content digest, configuration
   key and role (full check, or facts only), so an unchanged file is never parsed again;
 - ``deps``: the project files a file's imports resolve to, for the closure signatures;
@@ -39,10 +40,10 @@ DIR = ".testaudit_cache"
 ABSENT = "?"  # prefixes a dependency on a file that did not exist (engine._Reach.absent)
 RACY_NS = 2_000_000_000  # stats of a file modified this recently are not recorded (mtime granularity)
 DB = "cache.sqlite3"
-SCHEMA = "8"
+SCHEMA = "9"
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
-    "CREATE TABLE IF NOT EXISTS stats (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, digest TEXT)",
+    "CREATE TABLE IF NOT EXISTS stats (rel TEXT PRIMARY KEY, size INTEGER, stamp TEXT, digest TEXT)",
     "CREATE TABLE IF NOT EXISTS results (rel TEXT, digest TEXT, key TEXT, role TEXT, value TEXT,"
     " PRIMARY KEY (rel, key, role))",
     "CREATE TABLE IF NOT EXISTS deps (rel TEXT, digest TEXT, key TEXT, value TEXT, PRIMARY KEY (rel, key))",
@@ -56,6 +57,13 @@ LOCK_TIMEOUT = 60.0  # seconds a run waits for another run's write to end before
 def _busy(exc: sqlite3.Error) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
+
+
+def stamp(st: os.stat_result) -> str:
+    """What must be unchanged for a file's stats to stand for its content: mtime, and ctime and
+    inode, which a replacement keeping size and mtime (``cp -p``, ``touch -r``, a rename over
+    it) still changes."""
+    return f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def digest_bytes(data: bytes) -> str:
@@ -90,7 +98,7 @@ class Cache:
         self.warnings = warnings
         self._stats: Optional[Dict[str, Tuple[int, int, str]]] = None  # read when first needed
         self._digests: Dict[str, Optional[str]] = {}
-        self._new_stats: Dict[str, Tuple[int, int, str]] = {}
+        self._new_stats: Dict[str, Tuple[int, str, str]] = {}
         self._deps: Dict[str, Dict[Tuple[str, str], Tuple[str, ...]]] = {}
         self._held_results: Dict[Tuple[str, str], Dict[str, str]] = {}
         self._writes: List[Tuple[str, Sequence[object]]] = []
@@ -164,7 +172,7 @@ class Cache:
 
     # -- content digests ----------------------------------------------------------------------
     def digest(self, rel: str) -> Optional[str]:
-        """The file's content digest; read and hashed only when its size or mtime changed. A
+        """The file's content digest; read and hashed only when its size or :func:`stamp` changed. A
         ``?path`` (a file a dependency expected and did not find) has the digest of ``path``:
         None while it is absent."""
         if rel in self._digests:
@@ -177,28 +185,28 @@ class Cache:
         try:
             st = os.stat(path)
             known = self._known().get(rel)
-            if known is not None and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+            if known is not None and known[0] == st.st_size and known[1] == stamp(st):
                 value = known[2]
             else:
                 value = digest_bytes(read_regular(path))
                 # a file written within the clock's granularity of now may change again with the
                 # same size and mtime: its stats are not trusted next time (git's "racy" files)
                 if time.time_ns() - st.st_mtime_ns > RACY_NS:
-                    self._new_stats[rel] = (st.st_size, st.st_mtime_ns, value)
+                    self._new_stats[rel] = (st.st_size, stamp(st), value)
         except OSError:
             value = None
         self._digests[rel] = value
         return value
 
-    def _known(self) -> Dict[str, Tuple[int, int, str]]:
-        """The stats table: path → size, mtime and digest when last hashed."""
+    def _known(self) -> Dict[str, Tuple[int, str, str]]:
+        """The stats table: path → size, stamp and digest when last hashed."""
         if self._stats is None:
-            self._stats = {rel: (size, mtime, digest) for rel, size, mtime, digest in
+            self._stats = {rel: (size, stamp_, digest) for rel, size, stamp_, digest in
                            self._rows("SELECT * FROM stats", ())}
         return self._stats
 
     def _fingerprint(self, rel: str) -> List[Any]:
-        """``[digest, size, mtime]`` of a file as :meth:`digest` last saw it (``[None, -1, -1]``
+        """``[digest, size, stamp]`` of a file as :meth:`digest` last saw it (``[None, -1, -1]``
         when absent): what a run record keeps of each file it depends on."""
         digest = self.digest(rel)
         seen = self._new_stats.get(rel) or self._known().get(rel)
@@ -208,16 +216,16 @@ class Cache:
 
     def unchanged(self, files: Mapping[str, Any]) -> bool:
         """Whether every file of a run record's ``files`` (path → fingerprint) still has its
-        digest. A file whose size and mtime are as recorded is taken as unchanged without a
+        digest. A file whose size and stamp are as recorded is taken as unchanged without a
         lookup (as :meth:`digest` takes it); only the others are looked up, read if need be.
         A malformed fingerprint counts as a change, with a warning."""
         prefix = os.path.join(self.root, "")
         stat = os.stat
         try:
-            for rel, (digest, size, mtime) in files.items():
+            for rel, (digest, size, stamp_) in files.items():
                 try:
                     st = stat(prefix + rel)
-                    if st.st_mtime_ns == mtime and st.st_size == size:
+                    if st.st_size == size and stamp(st) == stamp_:
                         continue
                 except OSError:
                     pass

@@ -547,3 +547,33 @@ def test_same_size_content_with_the_same_mtime_is_read_again(tmp_path: Path) -> 
     cached, fresh = run_project(root, cache=True), run_project(root)
     assert "TA301" not in [f.code for f in fresh.findings]
     assert [(f.code, f.line) for f in cached.findings] == [(f.code, f.line) for f in fresh.findings]
+
+
+def test_an_old_file_replaced_with_its_size_and_mtime_kept_is_read_again(tmp_path: Path) -> None:
+    """Size and mtime of a file older than the clock's granularity were trusted, so content put
+    in its place with both kept (``cp -p``, ``touch -r``, a rename over it) was never read: its
+    old findings stayed. The stats now include ctime and inode, which such a replacement
+    changes. The cached and the ``--no-cache`` JSON reports are compared byte for byte."""
+    root = write_project(tmp_path, {"tests/test_a.py": ENVIRON})
+    path = root / "tests" / "test_a.py"
+    old = path.stat().st_mtime_ns - 3_600_000_000_000  # an hour ago: its stats are recorded
+    os.utime(path, ns=(old, old))
+
+    def report(*extra: str) -> bytes:
+        done = subprocess.run([sys.executable, "-m", "testaudit", "check", str(root), "--format", "json",
+                               "--exit-zero", *extra], capture_output=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def codes(out: bytes) -> List[str]:
+        return [f["code"] for f in json.loads(out)["findings"]]
+
+    assert "TA301" in codes(report())
+    replacement = root / "tests" / "replacement.tmp"
+    replacement.write_text(CLEAN_SAME_SIZE, encoding="utf-8")
+    os.utime(replacement, ns=(old, old))
+    os.replace(replacement, path)
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (len(ENVIRON), old)
+    cached = report()
+    assert "TA301" not in codes(cached)
+    assert cached == report("--no-cache")
