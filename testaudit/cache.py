@@ -51,7 +51,7 @@ _TABLES = (
 )
 
 
-LOCK_TIMEOUT = 60.0  # seconds a run waits for another run's write to end before doing without the cache
+LOCK_TIMEOUT = 5.0  # seconds a run waits for another run's write to end before doing without the cache
 
 
 def _busy(exc: sqlite3.Error) -> bool:
