@@ -57,6 +57,25 @@ def test_fix_never_writes_through_a_link(tmp_path: Path, outside: Path) -> None:
     assert target.read_bytes() == before and os.path.islink(root / "tests" / "test_link.py")
 
 
+def test_fix_never_writes_through_a_linked_directory(tmp_path: Path, outside: Path) -> None:
+    """A regular file reached through a directory link that leaves the root: neither the CLI
+    (naming the file, with --fix --unsafe-fixes) nor fix_file writes it."""
+    root = write_project(tmp_path / "p", {"tests/test_a.py": MODULE})
+    os.symlink(outside, root / "tests" / "linked")
+    target = outside / "test_secret.py"
+    before = target.read_bytes()
+    from testaudit.fixes import by_file, fix_file
+
+    fixes = by_file(run_project(root).findings, unsafe=True)["tests/test_a.py"]  # the same lines as the target's
+    res = invoke("check", str(root / "tests" / "linked" / "test_secret.py"), str(root / "tests" / "test_a.py"),
+                 "--fix", "--unsafe-fixes", "-j", "1", "--exit-zero")
+    assert "skipped: it links outside the project root" in res.output
+    assert target.read_bytes() == before
+    done = fix_file(str(root / "tests" / "linked" / "test_secret.py"), "tests/linked/test_secret.py", fixes, str(root))
+    assert done.after is None and done.error == "not fixed: its real path is outside the project root"
+    assert target.read_bytes() == before
+
+
 def test_fix_never_overwrites_an_edit_made_meanwhile(tmp_path: Path) -> None:
     from testaudit import fixes
 
