@@ -96,7 +96,7 @@ class Cache:
         self.root = root
         self.conn = conn
         self.warnings = warnings
-        self._stats: Optional[Dict[str, Tuple[int, int, str]]] = None  # read when first needed
+        self._stats: Optional[Dict[str, Tuple[int, str, str]]] = None  # read when first needed
         self._digests: Dict[str, Optional[str]] = {}
         self._new_stats: Dict[str, Tuple[int, str, str]] = {}
         self._deps: Dict[str, Dict[Tuple[str, str], Tuple[str, ...]]] = {}

@@ -183,3 +183,23 @@ def test_line_breaks_in_subjects_and_file_names(tmp_path: Path) -> None:
 
     then = changes_since(str(root), "HEAD").then
     assert then["tests/integration/test_\nodd.py"] == MOCKED.encode("utf-8")
+
+
+def test_bidi_and_invisible_characters_in_subjects_are_shown_escaped(tmp_path: Path) -> None:
+    """A commit subject is text from the audited repository: a bidi override (U+202E) would
+    reorder what a reviewer reads, a zero-width space hide a difference. The terminal view and the
+    HTML page show each as its escape; JSON keeps the subject as git has it (lossless)."""
+    subject = "fix \u202egnp.exe\u202c and zero\u200bwidth"
+    root = write_project(tmp_path / "repo", {"tests/integration/test_a.py": CLEAN})
+    git(root, "init", "-q", "-b", "main")
+    commit(root, subject)
+    text = CliRunner().invoke(main, ["trend", str(root), "-j", "1"]).stdout
+    assert "fix \\u202egnp.exe\\u202c and zero\\u200bwidth" in text
+    page = tmp_path / "trend.html"
+    assert CliRunner().invoke(main, ["trend", str(root), "-o", str(page), "-j", "1"]).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert html.count("fix \\u202egnp.exe\\u202c and zero\\u200bwidth") == 2  # chart point and table row
+    for shown in (text, html):
+        assert not {"\u202e", "\u202c", "\u200b"} & set(shown)
+    as_json = CliRunner().invoke(main, ["trend", str(root), "--format", "json", "-j", "1"]).stdout
+    assert [p["subject"] for p in json.loads(as_json)["points"]] == [subject]

@@ -14,6 +14,8 @@ import re
 from importlib import resources
 from typing import Any, Dict
 
+from testaudit.report.escape import FORMAT_CHARS
+
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MARKER = re.compile(r"<!--TA:([A-Z]+)-->")
@@ -21,11 +23,13 @@ _MARKER = re.compile(r"<!--TA:([A-Z]+)-->")
 
 def visible(text: str) -> str:
     """``text`` with control characters shown as symbols (ESC → ␛, NUL → ␀, C1 and lone
-    surrogates → U+FFFD): terminal escapes in audited code stay inert and visible."""
+    surrogates → U+FFFD), and bidi and invisible format characters as their escapes
+    (``\\u202e``): terminal escapes in audited code stay inert and visible, and a bidi override
+    cannot reorder what a reviewer reads."""
     def sub(m: "re.Match[str]") -> str:
         c = ord(m.group())
         return chr(0x2400 + c) if c < 0x20 else ("\u2421" if c == 0x7F else "\ufffd")
-    return _CONTROL.sub(sub, text)
+    return FORMAT_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", _CONTROL.sub(sub, text))
 
 
 def esc(value: object) -> str:

@@ -14,8 +14,9 @@ import re
 
 # C0 and C1 controls (but tab), DEL, line and paragraph separators, bidi and invisible format
 # characters, and lone surrogates (a file name's bytes that are not UTF-8, as os.fsdecode keeps them)
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
-                     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]")
+_FORMAT = "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+_UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_FORMAT}\ud800-\udfff]")
+FORMAT_CHARS = re.compile(f"[{_FORMAT}]")  # bidi, invisible and line-separating format characters
 _UNSAFE_BUT_NEWLINE = re.compile(_UNSAFE.pattern.replace("\x0a-", "\x0b-"))
 
 

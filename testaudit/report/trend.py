@@ -10,7 +10,8 @@ from typing import Any, Dict, List, Sequence, Tuple
 
 from testaudit import __version__
 from testaudit.model import RuleInfo, TrendPoint
-from testaudit.report._page import asset, esc, page, visible
+from testaudit.report._page import asset, esc, page
+from testaudit.report.escape import visible
 from testaudit.score import format_score
 
 SCHEMA_VERSION = 2  # 2: scores count complying test modules (SPEC §6); points carry ``complying``
