@@ -360,7 +360,7 @@ class _Batched(cst.CSTVisitor):
             fn(original_node)
 
 
-def _safely(fn, rule: Rule, findings: List[Finding], rel: str) -> None:  # type: ignore[no-untyped-def]
+def _safely(fn, rule: Rule, findings: List[Finding], rel: str) -> None:
     try:
         fn()
     except Exception as exc:  # noqa: BLE001

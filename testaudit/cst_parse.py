@@ -44,7 +44,7 @@ def _stock_hook() -> Optional[Callable[[CSTNode], None]]:
     code = getattr(hook, "__code__", None)
     if code is None or code.co_names != ("_validate",):
         return None
-    return hook  # type: ignore[no-any-return]
+    return hook
 
 
 _HOOK = _stock_hook()
@@ -80,7 +80,7 @@ def _twin_init(cls: type) -> Optional[Callable[..., None]]:
     if not set(code.co_names) <= {"__setattr__", "__post_init__"}:
         return None  # not the generated store-every-field-then-__post_init__
     specs: List[Tuple[str, type, Any]] = []
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in dataclasses.fields(cls):
         if not f.init or getattr(f, "kw_only", False) is True:
             return None
         default: Dict[str, Any] = {}
@@ -90,7 +90,7 @@ def _twin_init(cls: type) -> Optional[Callable[..., None]]:
             default["default_factory"] = f.default_factory
         specs.append((f.name, object, dataclasses.field(**default)))
     twin = dataclasses.make_dataclass(f"_Plain{cls.__name__}", specs, repr=False, eq=False)
-    return twin.__dict__["__init__"]  # type: ignore[no-any-return]
+    return twin.__dict__["__init__"]
 
 
 def _twins() -> List[Tuple[type, Callable[..., None], Any, Any]]:
@@ -131,7 +131,7 @@ def plain_nodes() -> Iterator[None]:
                 if setattr_ is _ABSENT:
                     del cls.__setattr__
                 else:
-                    cls.__setattr__ = setattr_  # type: ignore[assignment]
+                    cls.__setattr__ = setattr_  # type: ignore[method-assign]
 
 
 def parse_module(source: Union[str, bytes]) -> cst.Module:

@@ -145,7 +145,7 @@ def _inside(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
-def _under_excluded_dir(rel: str, excluded) -> bool:  # type: ignore[no-untyped-def]
+def _under_excluded_dir(rel: str, excluded) -> bool:
     parts = rel.split("/")
     for i in range(1, len(parts)):
         if excluded("/".join(parts[:i]), True):
@@ -153,7 +153,7 @@ def _under_excluded_dir(rel: str, excluded) -> bool:  # type: ignore[no-untyped-
     return False
 
 
-def _walk(top: str, root: str, real_root: str, excluded, found: dict, warnings: List[Warning_]) -> None:  # type: ignore[no-untyped-def]
+def _walk(top: str, root: str, real_root: str, excluded, found: dict, warnings: List[Warning_]) -> None:
     top_rel = relpath(top, root)
     stack = [(top, "" if top_rel == "." else top_rel + "/")]
     while stack:

@@ -496,7 +496,7 @@ def project_view(config: Config, cache: bool = True) -> Iterator["Project"]:
             store.close()
 
 
-def categorizer_for(config: Config):  # type: ignore[no-untyped-def]
+def categorizer_for(config: Config):
     """Categories with TA501's ``required`` bases as the default category bases."""
     from testaudit.categories import Categorizer
     from testaudit.registry import parse_options, rule_by_key
@@ -543,7 +543,7 @@ def _quiet_context() -> "multiprocessing.context.BaseContext":
     if not hasattr(signal, "pthread_sigmask"):
         return base
 
-    class Process(base.Process):  # type: ignore[name-defined,misc]
+    class Process(base.Process):  # type: ignore[name-defined]
         def start(self) -> None:
             old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:

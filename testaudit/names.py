@@ -18,7 +18,7 @@ def dotted(node: cst.BaseExpression) -> Optional[str]:
     """``a.b.c`` for a Name/Attribute chain, else None (calls, subscripts, literals…)."""
     kind = type(node)
     if kind is cst.Name:
-        return node.value  # type: ignore[attr-defined,no-any-return]
+        return node.value  # type: ignore[attr-defined]
     parts: List[str] = []
     while kind is cst.Attribute:
         parts.append(node.attr.value)  # type: ignore[attr-defined]
@@ -33,14 +33,14 @@ def dotted(node: cst.BaseExpression) -> Optional[str]:
 def callee(node: cst.BaseExpression) -> Optional[str]:
     """The dotted name of what a decorator or call invokes (``@pytest.fixture(...)`` → pytest.fixture)."""
     if type(node) is cst.Call:
-        node = node.func  # type: ignore[attr-defined]
+        node = node.func
     return dotted(node)
 
 
 def string_value(node: cst.BaseExpression) -> Optional[str]:
     """The value of a plain or implicitly concatenated string literal (no f-strings)."""
     if type(node) is cst.SimpleString:
-        quick = _plain_value(node.value)  # type: ignore[attr-defined]
+        quick = _plain_value(node.value)
         if quick is not None:
             return quick
     if type(node) is cst.SimpleString or type(node) is cst.ConcatenatedString:

@@ -177,9 +177,9 @@ _COMPOUND: Dict[type, Tuple[type, ...]] = {
     cst.With: (ast.With, ast.AsyncWith), cst.Try: (ast.Try,),
 }
 if hasattr(ast, "TryStar"):
-    _COMPOUND[cst.TryStar] = (ast.TryStar,)  # type: ignore[attr-defined]
+    _COMPOUND[cst.TryStar] = (ast.TryStar,)
 if hasattr(ast, "Match"):
-    _COMPOUND[cst.Match] = (ast.Match,)  # type: ignore[attr-defined]
+    _COMPOUND[cst.Match] = (ast.Match,)
 
 
 class _Pairing:
@@ -366,11 +366,11 @@ def _head(call: cst.Call) -> str:
         if getattr(node, "lpar", ()):
             return "("
         if type(node) is cst.Attribute or type(node) is cst.Subscript:
-            node = node.value  # type: ignore[attr-defined]
+            node = node.value
         elif type(node) is cst.Call:
-            node = node.func  # type: ignore[attr-defined]
+            node = node.func
         elif type(node) is cst.Name:
-            return node.value  # type: ignore[attr-defined,no-any-return]
+            return node.value
         else:
             return ""
 

@@ -129,7 +129,7 @@ class FileContext:
     def _line(positions: PositionLookup, node: cst.CSTNode) -> int:
         """A node's first line: ``testaudit.positions`` answers without building a range where it can."""
         line = getattr(positions, "line", None)
-        return line(node) if line is not None else positions[node].start.line  # type: ignore[no-any-return]
+        return line(node) if line is not None else positions[node].start.line
 
 
 class RuleBase:

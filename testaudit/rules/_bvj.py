@@ -160,7 +160,7 @@ class BvjScan(Rule):
     body, comments and class/function docstrings are searched for a displaced BVJ.
     """
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.module: Optional[ModuleBvj] = None
         self.scanning = False

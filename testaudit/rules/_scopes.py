@@ -64,7 +64,7 @@ class Scope:
 class ScopedRule(Rule):
     """A per-file rule that knows, at every node, the scope it lies in (:attr:`scope`)."""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.class_stack: List[ClassScope] = []
         self.func_depth = 0

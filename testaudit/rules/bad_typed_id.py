@@ -76,7 +76,7 @@ from testaudit.rule import Rule, compiled
 try:  # Python 3.11+
     from re import _parser as _sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python < 3.11
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+    import sre_parse as _sre_parse
 
 UUID = r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32})$"
 TYPE_FIELDS = ("constructors", "keys", "valid", "legacy")
@@ -334,7 +334,7 @@ class BadTypedId(Rule):
         "def test_ensure_user_id_raises():\n    with pytest.raises(ValueError):\n        ensure_user_id('bad id')\n",
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.types = _id_types(self.options.id_types)
         self.matchers = self.types.matchers

@@ -75,7 +75,7 @@ def commented_tests(rule: Rule) -> Tuple[List[CommentedTest], List[TextLine]]:
         config = rule.ctx.config
         found = rule.ctx.shared[key] = (find_commented_tests(lines, config.python_functions, config.python_classes),
                                          lines)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 class CommentedOutTest(Rule):

@@ -73,7 +73,7 @@ class HandRolledDouble(Rule):
         "    assert store(real_redis, MockingbirdSpecies.name)\n",
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.imported: Dict[str, Tuple[cst.ImportAlias, int]] = {}
         self.alias_names: Set[int] = set()

@@ -93,7 +93,7 @@ class HardcodedPort(Rule):
         "    assert connect(host='localhost', port=db_port)\n    assert connect(host='localhost', port=0)\n",
     )
 
-    def __init__(self, ctx, options, severity=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx, options, severity=None) -> None:
         super().__init__(ctx, options, severity)
         self.active = ctx.is_test_module or ctx.is_conftest
         self.address = _address_pattern(options.hosts)
@@ -128,7 +128,7 @@ class HardcodedPort(Rule):
     def _leave_table(self, node: cst.CSTNode) -> None:
         self.expected_depth -= 1
 
-    visit_List = visit_Tuple = visit_Set = visit_Dict = _enter_table  # type: ignore[assignment]
+    visit_List = visit_Tuple = visit_Set = visit_Dict = _enter_table
     leave_List = leave_Tuple = leave_Set = leave_Dict = _leave_table  # type: ignore[assignment]
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:

@@ -158,7 +158,7 @@ class MissingAssertion(ScopedRule):
         "        assert order.total() == expected\n",
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.active = self.ctx.is_test_module
         self.body: Optional[_Body] = None

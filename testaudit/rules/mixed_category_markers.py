@@ -84,7 +84,7 @@ class MixedCategoryMarkers(ProjectRule):
         "def test_cache_hit(redis_client):\n    assert redis_client.get('k') is None\n",
     )
 
-    def check(self, project) -> Iterable[Finding]:  # type: ignore[no-untyped-def]
+    def check(self, project) -> Iterable[Finding]:
         categorizer = project.categorizer
         marker_category: Dict[str, str] = {m: spec.name for spec in sorted(categorizer.specs, key=lambda s: s.rank)
                                            for m in spec.markers}
@@ -99,7 +99,7 @@ class MixedCategoryMarkers(ProjectRule):
                         location=Location(fn.line, fn.column, fn.line, fn.end_column), stmt_line=fn.start_line,
                     )
 
-    def _judge(self, project, facts: FileFacts, fn: FunctionFact,  # type: ignore[no-untyped-def]
+    def _judge(self, project, facts: FileFacts, fn: FunctionFact,
                marker_category: Dict[str, str]) -> Optional[str]:
         found: Dict[str, List[Tuple[str, str]]] = {}  # category -> [(marker, where)]
         combinable = set(self.options.combinable)
@@ -125,7 +125,7 @@ class MixedCategoryMarkers(ProjectRule):
         return None
 
     @staticmethod
-    def _levels(project, facts: FileFacts, fn: FunctionFact) -> List[Tuple[str, Tuple[str, ...]]]:  # type: ignore[no-untyped-def]
+    def _levels(project, facts: FileFacts, fn: FunctionFact) -> List[Tuple[str, Tuple[str, ...]]]:
         levels: List[Tuple[str, Tuple[str, ...]]] = [("function", fn.markers)]
         if fn.class_name:
             parts = fn.class_name.split(".")
@@ -137,14 +137,14 @@ class MixedCategoryMarkers(ProjectRule):
         return levels
 
 
-def _path_names(categorizer, rel: str, category: str) -> bool:  # type: ignore[no-untyped-def]
+def _path_names(categorizer, rel: str, category: str) -> bool:
     """Whether any directory segment of ``rel`` names ``category`` (``tests/e2e/integration/``
     names both e2e and integration: an e2e marker there does not contradict the path)."""
     patterns = [p for spec in categorizer.specs if spec.name == category for p in spec.paths]
     return any(fnmatch.fnmatchcase(seg, p) for seg in rel.split("/")[:-1] for p in patterns)
 
 
-def _category_folder(categorizer, rel: str) -> str:  # type: ignore[no-untyped-def]
+def _category_folder(categorizer, rel: str) -> str:
     """The path up to the nearest directory segment that names a category."""
     segments = rel.split("/")[:-1]
     for i in range(len(segments), 0, -1):

@@ -94,7 +94,7 @@ class MockInIntegration(Rule):
         "    assert summarize('text')\n",
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         src = self.ctx.source
         self.active = "mock" in src.lower() or "patch" in src or (self.options.monkeypatch and "monkeypatch" in src)

@@ -89,7 +89,7 @@ class OsEnvironAccess(Rule):
         "import os\n\ndef test_paths():\n    assert os.path.exists(os.getcwd())\n",
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.allowed = any(fnmatch.fnmatchcase(self.ctx.rel if "/" in g else self.ctx.rel.rsplit("/", 1)[-1], g)
                            for g in self.options.allow_files)

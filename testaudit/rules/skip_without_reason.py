@@ -108,7 +108,7 @@ class SkipWithoutReason(Rule):
         "    assert yaml.safe_load('a: 1') == {'a': 1}\n",
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.active = "skip" in self.ctx.source
         # per enclosing `except` (innermost last): does a skip in it count; a function boundary

@@ -134,7 +134,7 @@ class SleepInTest(ScopedRule):
         "    return False\n",
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.active = "sleep" in self.ctx.source
         self.calls: List[Tuple[cst.Call, str, float, int]] = []

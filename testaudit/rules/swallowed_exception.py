@@ -218,7 +218,7 @@ class SwallowedException(ScopedRule):
         "    assert json.dumps({}) == '{}'\n",
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.active = "except" in self.ctx.source
         self.finally_depth = 0

@@ -107,7 +107,7 @@ class UnresolvedImport(ProjectRule):
         "def test_optional():\n    assert speedups is None\n",
     )
 
-    def check(self, project) -> Iterable[Finding]:  # type: ignore[no-untyped-def]
+    def check(self, project) -> Iterable[Finding]:
         resolver = _Resolver(project, self.options)
         for path in sorted(project.checked):
             facts: Optional[FileFacts] = project.file(path)
@@ -136,7 +136,7 @@ class _Resolver:
     """Which modules exist and which names they provide, from the facts and the file tree (a
     module's facts are read only when a name it should provide is looked up)."""
 
-    def __init__(self, project, options: Options) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, project, options: Options) -> None:
         self.project = project
         self.graph = project.graph
         self.options = options
@@ -264,7 +264,7 @@ class _Resolver:
         return self.project.is_file(f"{sibling}.py") or self.project.is_dir(sibling)
 
 
-def import_resolves(project, options: Options, module: str, name: Optional[str]) -> Optional[bool]:  # type: ignore[no-untyped-def]
+def import_resolves(project, options: Options, module: str, name: Optional[str]) -> Optional[bool]:
     """Whether ``import module`` (``from module import name``) resolves in the project, by this
     rule's resolution; None when the module is not the project's to judge or it cannot tell.
     ``testaudit verify`` checks "cannot import name 'X' from 'y' … fixed" claims with it."""

@@ -109,7 +109,7 @@ class WrongBaseClass(ProjectRule):
         "        assert place_order()\n",
     )
 
-    def check(self, project) -> Iterable[Finding]:  # type: ignore[no-untyped-def]
+    def check(self, project) -> Iterable[Finding]:
         for facts in project.test_modules():
             for cls in facts.classes:
                 if not cls.is_test_class:
@@ -122,7 +122,7 @@ class WrongBaseClass(ProjectRule):
                         category=project.class_category(facts, cls), stmt_line=cls.line,
                     )
 
-    def _judge(self, project, facts: FileFacts, cls: ClassFact) -> Optional[str]:  # type: ignore[no-untyped-def]
+    def _judge(self, project, facts: FileFacts, cls: ClassFact) -> Optional[str]:
         opts: Options = self.options
         ancestry = project.ancestry(facts, cls)
         ancestors = ancestry.ancestors
@@ -163,7 +163,7 @@ class WrongBaseClass(ProjectRule):
         return None
 
     @staticmethod
-    def _direct_base(project, facts: FileFacts, cls: ClassFact, target: str) -> str:  # type: ignore[no-untyped-def]
+    def _direct_base(project, facts: FileFacts, cls: ClassFact, target: str) -> str:
         """The direct base of ``cls`` through which ``target`` is inherited."""
         graph = project.graph
         for base in cls.bases:

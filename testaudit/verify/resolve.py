@@ -80,11 +80,11 @@ class FileIndex:
         return any(d == directory or d.endswith("/" + directory) for d in self.dirs.get(directory.rpartition("/")[2], ()))
 
     @staticmethod
-    def _ending_with(path: str):  # type: ignore[no-untyped-def]
+    def _ending_with(path: str):
         return (lambda c: c.endswith("/" + path)) if "/" in path else (lambda c: False)
 
     @staticmethod
-    def _under(directory: str):  # type: ignore[no-untyped-def]
+    def _under(directory: str):
         if not directory:
             return lambda c: False
         return lambda c: c.startswith(directory + "/") or f"/{directory}/" in f"/{c}"
