@@ -431,11 +431,13 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
         path = res.path
         split = apply_suppressions(per_file[path], res.suppressions, path, config.per_file_ignores, expand, selected)
         kept = list(split.kept)
-        unused = split.unused if "TA002" in by_code else []
+        # a file that does not parse has few findings to suppress: its file-wide comments cannot be judged
+        unused = [s for s in split.unused if res.facts.parsed or not s.file_level] if "TA002" in by_code else []
         lines = tree.lines(path) if unused or not all(f.source_hash for f in kept) else []
         for sup in unused:
             codes = ", ".join(sup.codes)
-            what = f"`# testaudit: ignore[{codes}]`" if codes else "`# testaudit: ignore`"
+            kind = "ignore-file" if sup.file_level else "ignore"
+            what = f"`# testaudit: {kind}[{codes}]`" if codes else f"`# testaudit: {kind}`"
             unused_sup = Finding(path, "TA002", by_code["TA002"].cls.NAME, by_code["TA002"].severity,
                                  f"unused suppression {what}: nothing is reported here", unused_location(sup, lines))
             placed[id(unused_sup)] = project.category_at(res.facts, sup.line)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, List, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from testaudit.model import Finding, Location, Suppression
 
@@ -44,17 +44,14 @@ def apply_suppressions(findings: Iterable[Finding], suppressions: Sequence[Suppr
                        expand: Callable[[str], Set[str]], selected: Set[str]) -> Outcome:
     """Split one file's findings into kept and suppressed; list the inline comments left unused."""
     by_line: Dict[int, List[Suppression]] = {}
-    file_codes: Set[str] = set()
-    file_all = False
+    file_level: List[Tuple[Suppression, Optional[Set[str]]]] = []  # (comment, codes it names; None: all)
     for sup in suppressions:
         if sup.file_level:
-            if sup.codes:
-                for x in sup.codes:
-                    file_codes |= expand(x)
-            else:
-                file_all = True
+            file_level.append((sup, set().union(*(expand(c) for c in sup.codes)) if sup.codes else None))
         else:
             by_line.setdefault(sup.line, []).append(sup)
+    file_codes: Set[str] = set().union(*(codes for _, codes in file_level if codes is not None))
+    file_all = any(codes is None for _, codes in file_level)
     config_codes: Set[str] = set()
     for glob, codes in per_file_ignores:
         if _glob_match(path, glob):
@@ -63,7 +60,13 @@ def apply_suppressions(findings: Iterable[Finding], suppressions: Sequence[Suppr
     used: Set[Tuple[int, int]] = set()
     out = Outcome()
     for finding in findings:
-        if file_all or finding.code in file_codes or finding.code in config_codes:
+        if finding.code in config_codes:
+            out.suppressed.append(finding)
+            continue
+        if file_all or finding.code in file_codes:
+            for sup, wide in file_level:
+                if wide is None or finding.code in wide:
+                    used.add((sup.line, sup.column))
             out.suppressed.append(finding)
             continue
         hit = None
@@ -79,13 +82,15 @@ def apply_suppressions(findings: Iterable[Finding], suppressions: Sequence[Suppr
         else:
             used.add((hit.line, hit.column))
             out.suppressed.append(finding)
-    for sups in by_line.values():
+    for sups in [*by_line.values(), [sup for sup, _ in file_level]]:
         for sup in sups:
             if (sup.line, sup.column) in used:
                 continue
             named: Set[str] = set().union(*(expand(c) for c in sup.codes)) if sup.codes else set()
             if sup.codes and not (named & selected):
                 continue  # a suppression for a rule that did not run cannot be judged
+            if sup.file_level and not sup.codes and not expand("ALL") <= selected:
+                continue  # nor can a file-wide one for every rule when some did not run
             out.unused.append(sup)
     return out
 

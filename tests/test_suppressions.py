@@ -60,3 +60,27 @@ def test_suppression_text_inside_a_string_is_not_a_suppression(tmp_path: Path) -
     write_project(tmp_path, {"tests/test_a.py": code})
     result = run_project(tmp_path, select=["TA301", "TA002"])
     assert codes(result) == [("tests/test_a.py", 4, "TA301")]
+
+
+def test_an_unused_ignore_file_is_ta002_like_an_unused_line_suppression(tmp_path: Path) -> None:
+    """A file-wide suppression that excuses nothing was never reported (issue 29): named codes
+    with no finding, and a bare one in a file with none. One that excuses a finding, one naming
+    a rule that did not run, and one in a file that does not parse (whose findings cannot all
+    be known) are not reported."""
+    clean = ('"""Sums.\n\nBusiness Value Justification (BVJ):\n- Segment: Platform\n- Business Goal: Stability\n'
+             '- Value Impact: sums are right\n- Strategic Impact: trust\n"""\n\n\ndef test_ok():\n    assert 1 + 1 == 2\n')
+    write_project(tmp_path, {
+        "tests/test_named.py": "# testaudit: ignore-file[TA301, TA803]\n" + clean,
+        "tests/test_bare.py": "# testaudit: ignore-file\n" + clean,
+        "tests/test_used.py": "# testaudit: ignore-file[TA301]\n" + ENV,
+        "tests/test_other_rule.py": "# testaudit: ignore-file[TA401]\n" + clean,
+        "tests/test_broken.py": "# testaudit: ignore-file[TA301]\ndef test_broken(:\n    pass\n",
+    })
+    result = run_project(tmp_path, select=["TA301", "TA803", "TA002", "TA001"])
+    found = [(f.path, f.location.line, f.message) for f in result.findings if f.code == "TA002"]
+    assert found == [("tests/test_named.py", 1,
+                      "unused suppression `# testaudit: ignore-file[TA301, TA803]`: nothing is reported here")]
+    everything = run_project(tmp_path)  # a bare one is judged only when every rule ran
+    found = [(f.path, f.location.line, f.message) for f in everything.findings if f.code == "TA002"]
+    assert ("tests/test_bare.py", 1, "unused suppression `# testaudit: ignore-file`: nothing is reported here") in found
+    assert {p for p, _, _ in found} == {"tests/test_bare.py", "tests/test_named.py", "tests/test_other_rule.py"}

@@ -110,3 +110,19 @@ def test_live_parametrized(name):
 # @pytest.fixture
 # async def test_database():
 #     return make_user("a fixture named like a test is still a fixture")
+
+
+def test_generates_a_test_module(tmp_path):
+    # a test module the test writes: its `#` lines are text in a string, not comments
+    generated = tmp_path / "test_generated.py"
+    generated.write_text(
+        """
+# def test_disabled_in_the_generated_file():
+#     assert False
+"""
+    )
+    assert generated.read_text().count("# def test_") == 1
+
+
+# def test_after_the_string():  # expect: TA601
+#     assert make_user("b")

@@ -113,3 +113,14 @@ class SlowClient:
     def test_connection(self):
         time.sleep(1)
         return True
+
+
+def test_pool_initializer_is_slow(executor_factory):
+    pool = executor_factory(initializer=lambda: time.sleep(0.1))  # code handed to the pool, not the test waiting
+    assert pool.submit(len, "abc").result() == 3
+
+
+def test_waits_beside_a_lambda(queue):
+    queue.on_empty(lambda: None)
+    time.sleep(1)  # expect: TA803
+    assert queue.empty()

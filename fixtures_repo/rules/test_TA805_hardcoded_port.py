@@ -47,6 +47,7 @@ def test_expected_values_and_prose_are_not_addresses(client):
     assert client.redirect_uri == "http://localhost:8000/oauth/callback"
     assert "redis://127.0.0.1:6379" in client.dsn
     client.assertEqual(client.base_url, f"http://localhost:8000/{client.tenant}")
+    assert client.db_url.startswith("postgresql://localhost:5434") and client.ws_url.endswith("localhost:8002/ws")
     print("Local: http://localhost:3000")
     origins = ["http://localhost:3000", "http://127.0.0.1:3000"]
     sanitized = client.sanitize({"database_url": "postgres://u:p@localhost:5432/db"})
@@ -55,6 +56,7 @@ print("Compiled successfully!")
 print("Local: http://localhost:3000")
 """
     assert client.get("http://localhost:8001/health").ok  # expect: TA805
+    assert client.get("http://localhost:8003/api").url.startswith("http")  # expect: TA805
     assert script and origins and sanitized
 
 

@@ -37,8 +37,10 @@ Test function names follow the top-level `python-functions` setting (default `te
 ## Known limitations
 Prose that mentions a test is not reported: the remainder must start with `def`, `async def`,
 `class` or a decorator, and the name must be followed by `(` (or `:` for a class) — so
-`# def test_foo is flaky` passes while `# def test_foo():` does not. A comment line inside a
-multi-line string is indistinguishable from a comment at text level and is checked too.
+`# def test_foo is flaky` passes while `# def test_foo():` does not. In a file that parses, a
+`#` line inside a multi-line string (a script or a fixture file a test writes) is text, not a
+comment, and is not reported; in a file that does not parse (TA001) there is no telling the
+two apart at text level, and such a line is reported.
 A commented-out class is reported only when it holds a commented-out test method: a `Test*`
 helper class with no test methods is not a test. Which commented lines belong to a
 commented-out class is decided by indentation, or — when the tool that commented the code
@@ -51,7 +53,9 @@ one of its methods.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Tuple
+from typing import List, Tuple, Union
+
+import libcst as cst
 
 from testaudit.model import Location
 from testaudit.rule import Rule
@@ -103,8 +107,31 @@ class CommentedOutTest(Rule):
         "def test_refund():\n    assert refund(10) == 10\n",
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.parsed = False
+        # spans (first, last line) of multi-line string literals: a `#` line inside one is text
+        self.strings: List[Tuple[int, int]] = []
+        self.active = "#" in self.ctx.source and bool(commented_tests(self)[0])
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.parsed = True
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self._string(node, node.value)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self._string(node, "".join(p.value for p in node.parts if isinstance(p, cst.FormattedStringText)))
+
+    def _string(self, node: Union[cst.SimpleString, cst.FormattedString], text: str) -> None:
+        if self.active and "\n" in text:
+            where = self.ctx.location(node)
+            self.strings.append((where.line, where.end_line))
+
     def check_text(self) -> None:
         found, _ = commented_tests(self)
+        if self.parsed and self.strings:
+            found = [t for t in found if not any(first < t.start <= last for first, last in self.strings)]
         for test in found:
             start_text = self.ctx.lines[test.start - 1]
             end_text = self.ctx.lines[test.end - 1]

@@ -14,7 +14,8 @@ worked around, because a linter that only looks for `unittest.mock` never sees t
 - `categories`: the test categories checked (default `integration`, `e2e`).
 
 ## Known limitations
-Library classes (`MagicMock`, `AsyncMock`, …) are TA101's business and never reported here.
+Library classes (`MagicMock`, `AsyncMock`, …) are TA101's business and never reported here;
+a class the module defines under such a name (`class Mock:`) is hand-rolled and is reported.
 A double imported but only passed to other code is reported where it is imported; its use
 elsewhere is not traced.
 """
@@ -79,11 +80,14 @@ class HandRolledDouble(Rule):
         self.alias_names: Set[int] = set()
         self.used: Set[str] = set()
 
-    def _is_double(self, name: str) -> bool:
-        return name not in LIBRARY_DOUBLES and any(compiled(p).search(name) for p in self.options.double_patterns)
+    def _is_double(self, name: str, defined_here: bool = False) -> bool:
+        """``defined_here``: a class this module defines is never the library's, even when it is
+        named like one (a local `class Mock:`)."""
+        return ((defined_here or name not in LIBRARY_DOUBLES)
+                and any(compiled(p).search(name) for p in self.options.double_patterns))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if self._is_double(node.name.value):
+        if self._is_double(node.name.value, defined_here=True):
             self.report(node.name, f"hand-rolled test double `{node.name.value}`; use the real service")
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:

@@ -11,7 +11,8 @@ Reports ports written into tests as literals, in test modules and `conftest.py` 
   `Settings(redis_port="6379")`.
 
 Not reported: literals a test compares against (`assert url == "http://localhost:8000/cb"`,
-`self.assertIn("redis://localhost:6379", dsn)`: expected values, not addresses the test uses),
+`self.assertIn("redis://localhost:6379", dsn)`, `url.startswith("http://localhost:5434")`:
+expected values, not addresses the test uses),
 elements of list, tuple, set and dict literals (tables of inputs for a parser, a sanitizer or a
 configuration check), text that does not start with the address (`"Local: http://localhost:3000"`, a log message) or
 spans several lines (a script, a template), ports listed in `allow-ports`, port `0` (the operating system picks a free port),
@@ -118,7 +119,8 @@ class HardcodedPort(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        if name.startswith("assert"):  # self.assertEqual(url, "http://…"), assertIn("redis://…", dsn)
+        # self.assertEqual(url, "http://…"), assertIn("redis://…", dsn), url.startswith("http://…")
+        if name.startswith("assert") or name in _COMPARING_METHODS:
             self.expected.update(id(arg.value) for arg in node.args)
 
     # -- tables of values (lists, tuples, sets, dicts) are test data, not an address in use --
@@ -174,6 +176,9 @@ class HardcodedPort(Rule):
 
     def _allowed(self, port: int) -> bool:
         return port == 0 or port > 65535 or port in self.options.allow_ports
+
+
+_COMPARING_METHODS = frozenset({"startswith", "endswith"})  # their argument is compared against, not used
 
 
 def _alone(text: str, match: "re.Match[str]") -> bool:

@@ -8,9 +8,10 @@ xunit-style `setup`/`teardown` method.
 
 Not reported: `sleep(0)` (a plain yield to the event loop), a delay held in a variable or
 computed from one (a backoff), and sleeps in other functions: a helper is not a test, and
-whether its sleep is a synchronisation depends on its callers; a function nested in a test is
-most often a simulated slow operation handed to the code under test
-(`async def slow(): await asyncio.sleep(0.1)`), not the test waiting.
+whether its sleep is a synchronisation depends on its callers; a function or lambda nested in a
+test is most often a simulated slow operation handed to the code under test
+(`async def slow(): await asyncio.sleep(0.1)`, `initializer=lambda: time.sleep(0.1)`), not the
+test waiting.
 
 ## Why is this bad?
 A sleep is a guess at how long something takes. Too short and the test fails on a loaded CI
@@ -138,11 +139,19 @@ class SleepInTest(ScopedRule):
         super().__init__(*args, **kwargs)
         self.active = "sleep" in self.ctx.source
         self.calls: List[Tuple[cst.Call, str, float, int]] = []
+        self.lambdas = 0  # lambdas open around the node: code handed to something, not the test waiting
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.lambdas += 1
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        self.lambdas -= 1
 
     def visit_Call(self, node: cst.Call) -> None:
         # a function nested in a test is most often a simulated slow operation handed to the code
         # under test, not the test waiting: only the scope's own body counts
-        if not self.active or self.scope is None or self.scope.kind not in _CHECKED or self.func_depth > 1:
+        if (not self.active or self.scope is None or self.scope.kind not in _CHECKED or self.func_depth > 1
+                or self.lambdas):
             return
         func = node.func
         last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""

@@ -33,12 +33,24 @@ class FakeNews:  # expect: TA103
     pass
 
 
+class Mock:  # expect: TA103
+    """Named like the library's class, but written here: a hand-rolled double."""
+
+    def send(self, data):
+        return data
+
+
+class Mocha:
+    """Not a double: a name that only starts like one."""
+
+
 def test_cache_miss():
     redis = FakeRedis()
     assert redis.get("k") is None
     assert FakeClock().now() > 0
     assert make_user("m")
     assert MockingbirdConfig.name
+    assert Mock().send("x") == "x" and Mocha.__doc__
 
 
 def test_library_double_is_ta101_not_ta103():
