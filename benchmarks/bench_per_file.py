@@ -53,7 +53,7 @@ def main() -> None:
             parsed.append(d)
         except Exception:  # noqa: BLE001 - broken files are part of real corpora
             pass
-    from testaudit.engine import GC_THRESHOLDS
+    from testaudit.gc_tuning import GC_THRESHOLDS
 
     gc.set_threshold(*GC_THRESHOLDS)
     config = Config(root=str(root))

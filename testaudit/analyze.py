@@ -53,13 +53,13 @@ def init_pool_worker(config: Config, ruleset: RuleSet) -> None:
     that decides what to do with it (stop the workers, write nothing) — a worker would only print
     a traceback of its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):  # started with SIGINT blocked (engine._quiet_context)
+    if hasattr(signal, "pthread_sigmask"):  # started with SIGINT blocked (workers.quiet_context)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     init_worker(config, ruleset)
     _STATE["pool"] = True  # a worker whose death the engine recovers from: kernel limits may kill it
     no_core_dumps()  # one killed over its CPU budget must not leave a core file in the audited tree
     _die_with_parent(os.getppid())
-    from testaudit.engine import GC_THRESHOLDS
+    from testaudit.gc_tuning import GC_THRESHOLDS
 
     gc.freeze()  # the modules, rules and config live as long as the worker: never scan them again
     gc.set_threshold(*GC_THRESHOLDS)

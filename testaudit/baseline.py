@@ -39,7 +39,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Iterable, List, Optional, Sequence, Tuple
 
-from testaudit import __version__
+from testaudit._version import __version__
 from testaudit.errors import ConfigError
 from testaudit.model import WHOLE_MODULE, BaselineEntry, BaselineStatus, Finding, Location, RunResult, Warning_
 from testaudit.score import format_score

@@ -32,12 +32,13 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
-from testaudit import __version__, model
+import testaudit.model as model
+from testaudit._version import __version__
 from testaudit.model import FileResult, Outcome, RuleInfo, Warning_
 from testaudit.source import read_regular
 
 DIR = ".testaudit_cache"
-ABSENT = "?"  # prefixes a dependency on a file that did not exist (engine._Reach.absent)
+ABSENT = "?"  # prefixes a dependency on a file that did not exist (tree.Reach.absent)
 RACY_NS = 2_000_000_000  # stats of a file modified this recently are not recorded (mtime granularity)
 DB = "cache.sqlite3"
 SCHEMA = "9"

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple
 
 import click
 
-from testaudit import __version__
+from testaudit._version import __version__
 from testaudit.report import FORMATS
 
 
@@ -500,7 +500,7 @@ def _format_of(output: Optional[str]) -> str:
 @click.argument("code")
 def rule(code: str) -> None:
     """Show the documentation of a rule (code or name)."""
-    from testaudit.config import did_you_mean
+    from testaudit.errors import did_you_mean
     from testaudit.docs import render_rule
     from testaudit.registry import all_rules, rule_by_key
 

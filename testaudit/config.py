@@ -13,10 +13,10 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from testaudit.collection import PytestSettings, find_pytest_settings
-from testaudit.errors import ConfigError
+from testaudit.errors import ConfigError, did_you_mean
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -110,13 +110,6 @@ _TOP_KEYS: Dict[str, Tuple[str, str]] = {
     "verify": ("verify", "table of phrase list -> list of regular expressions"),
 }
 _CATEGORY_KEYS = {"markers", "paths", "bases", "rank"}
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    import difflib  # only a misspelt key or name gets here
-
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
 
 
 def find_project_root(paths: Sequence[str]) -> Path:

@@ -1,7 +1,7 @@
 """Errors the tool reports to its user as one line (exit code 2)."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Iterable, Optional
 
 
 class TestauditError(Exception):
@@ -23,3 +23,10 @@ class ConfigError(TestauditError):
         if key:
             where += f"`{key}`: "
         super().__init__(f"{where}{message}")
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    import difflib  # only a misspelt key or name gets here
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""

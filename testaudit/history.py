@@ -33,14 +33,14 @@ def score_history(paths: Sequence[str], config: Config, last: int, *, select: Op
                   ignore: Sequence[str] = (), jobs: Optional[int] = None, cache: bool = True,
                   progress: Optional[Progress] = None) -> Tuple[TrendPoint, ...]:
     """Oldest first; fewer than ``last`` points when history is shorter."""
-    from testaudit import engine
+    from testaudit import engine, plan
     from testaudit.cache import Cache, key_of
     from testaudit.gitrev import changes_since, python_commits
 
     commits = list(reversed(python_commits(config.root, last)))
     paths = [str(Path(p)) for p in (list(paths) or ["."])]
     scope = tuple(sorted(relpath(os.path.abspath(p), config.root) for p in paths))
-    check = engine.check_key(config, select, ignore)
+    check = plan.check_key(config, select, ignore)
     keys = [key_of(check, scope, c.sha) for c in commits]
     warnings: List[Warning_] = []
     known: List[Optional[TrendPoint]] = [None] * len(commits)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 
-from testaudit.config import Config, did_you_mean
+from testaudit.config import Config
+from testaudit.errors import did_you_mean
 from testaudit.errors import ConfigError
 from testaudit.model import Severity
 from testaudit.rule import ProjectRule, Rule, RuleBase

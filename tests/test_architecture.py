@@ -22,19 +22,28 @@ ALLOWED: Dict[str, Set[str]] = {
     "testaudit.score": {"testaudit.model"},
     "testaudit.badge": {"testaudit.score", "testaudit.atomic"},
     "testaudit.atomic": set(),
-    "testaudit.cache": {"testaudit.model", "testaudit.source", "testaudit.__version__", "testaudit"},  # light: loaded on warm runs
+    "testaudit.cache": {"testaudit.model", "testaudit.source", "testaudit._version"},  # light: loaded on warm runs
     "testaudit.fixtures": {"testaudit.model"},
     "testaudit.baseline": {"testaudit.model", "testaudit.errors", "testaudit.score", "testaudit.atomic",
-                           "testaudit.__version__", "testaudit"},
+                           "testaudit._version"},
     "testaudit.fixes": {"testaudit.model", "testaudit.atomic", "testaudit.source"},
     "testaudit.gitrev": {"testaudit.config", "testaudit.errors", "testaudit.gitcmd"},
     "testaudit.gitcmd": set(),  # every git call: a leaf, so nothing can bypass it
     "testaudit.budget": set(),  # per-file bounds: stdlib only, set in every worker
+    "testaudit.gc_tuning": set(),
+    # the run's stages below the engine: none of them imports the engine
+    "testaudit.tree": {"testaudit.cache", "testaudit.config", "testaudit.discover", "testaudit.model",
+                       "testaudit.source"},
+    "testaudit.plan": {"testaudit.cache", "testaudit.config", "testaudit.gc_tuning", "testaudit.model",
+                       "testaudit.project_files", "testaudit.tree", "testaudit.workers",
+                       "testaudit.registry", "testaudit.rule"},  # which rule options key an analysis
+    "testaudit.workers": {"testaudit.analyze", "testaudit.atomic", "testaudit.budget", "testaudit.config",
+                          "testaudit.discover", "testaudit.model", "testaudit.registry", "testaudit.source"},
     "testaudit.ast_facts": {"testaudit.facts", "testaudit.model", "testaudit.pytest_model", "testaudit.rule",
                             "testaudit.source"},
     "testaudit.report": {"testaudit.model", "testaudit.score", "testaudit.source", "testaudit.report",
                          "testaudit.badge",  # the badge's colour table, so the HTML score wears the badge's colour
-                         "testaudit.__version__", "testaudit"},
+                         "testaudit._version"},
     "testaudit.rules": {"testaudit.model", "testaudit.rule", "testaudit.names", "testaudit.pytest_model",
                         "testaudit.categories", "testaudit.fixtures", "testaudit.rules"},
 }
@@ -88,3 +97,22 @@ def test_the_project_audits_its_own_tests_with_zero_findings() -> None:
 
     result = check_paths([str(REPO / "tests")], Config(root=str(REPO)), jobs=1)
     assert [f"{f.path}:{f.line} {f.code} {f.message}" for f in result.findings] == []
+
+
+def test_no_import_cycle_anywhere() -> None:
+    """No module of testaudit/ reaches itself through imports, function-level ones included
+    (issue 28: engine and analyze imported each other; the package, the API and verify did too)."""
+    import networkx as nx
+
+    facts = _facts()
+    modules = {f.module for f in facts.values()}
+    graph = nx.DiGraph()
+    for f in facts.values():
+        graph.add_node(f.module)
+        for imp in f.imports:  # `from testaudit import engine` names the module engine; `import a.b`, a.b
+            named = [m for m in (imp.target, imp.module) if m in modules and m != f.module]
+            if named:
+                graph.add_edge(f.module, max(named, key=len))
+    assert graph.number_of_edges() > 100  # the facts do hold the imports
+    cycles = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    assert not cycles, cycles

@@ -281,7 +281,7 @@ def test_hashes_come_from_the_worker_and_only_project_findings_read_the_file_aga
     only for findings it makes itself (project rules, unused suppressions). Every hash is the
     one :func:`source_hash` gives for the flagged text."""
     from conftest import run_project
-    from testaudit import engine
+    from testaudit import tree
     from testaudit.baseline import source_hash
     from testaudit.model import WHOLE_MODULE
     from testaudit.source import read_lines
@@ -293,8 +293,8 @@ def test_hashes_come_from_the_worker_and_only_project_findings_read_the_file_aga
         "tests/unit/test_unused.py": "def test_fine():\n    assert 1  # testaudit: ignore[TA301]\n",
     })
     read: List[str] = []
-    real = engine._Tree.lines
-    monkeypatch.setattr(engine._Tree, "lines", lambda self, rel: read.append(rel) or real(self, rel))
+    real = tree.FileTree.lines
+    monkeypatch.setattr(tree.FileTree, "lines", lambda self, rel: read.append(rel) or real(self, rel))
     result = run_project(root, jobs=1)
     codes = {(f.path, f.code) for f in result.findings}
     assert ("tests/unit/test_local.py", "TA301") in codes and ("tests/unit/test_project.py", "TA202") in codes

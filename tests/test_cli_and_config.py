@@ -267,9 +267,11 @@ def test_a_baseline_score_that_is_not_a_score_is_a_one_line_error(tmp_path: Path
     assert res.exit_code == 2 and '"score" must be a number from 0 to 100, not nan' in res.output
 
 
-def test_a_full_disk_names_the_file_that_could_not_be_written(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """ENOSPC (or a file-size limit) while writing -o FILE was 'internal error' without the file."""
+@pytest.mark.parametrize(("err", "text"), [("ENOSPC", "No space left on device"), ("EFBIG", "File too large")])
+def test_a_full_disk_names_the_file_that_could_not_be_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              err: str, text: str) -> None:
+    """ENOSPC, or EFBIG past a file-size limit (`ulimit -f`), while writing -o FILE was 'internal
+    error' without the file."""
     import errno
     import os
 
@@ -288,7 +290,7 @@ def test_a_full_disk_names_the_file_that_could_not_be_written(tmp_path: Path,
             return False
 
         def write(self, data):  # type: ignore[no-untyped-def]
-            raise OSError(errno.ENOSPC, "No space left on device")
+            raise OSError(getattr(errno, err), text)
 
     def fdopen(fd, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
         fh = real_fdopen(fd, mode, *args, **kwargs)
@@ -298,5 +300,5 @@ def test_a_full_disk_names_the_file_that_could_not_be_written(tmp_path: Path,
     report = tmp_path / "report.json"
     res = invoke("check", str(tmp_path), "--format", "json", "-o", str(report))
     assert res.exit_code == 2
-    assert f"{report}: No space left on device" in res.output and "internal error" not in res.output
+    assert f"{report}: {text}" in res.output and "internal error" not in res.output
     assert not report.exists() and not list(tmp_path.glob(".testaudit-*.tmp"))

@@ -17,7 +17,7 @@ from typing import List, Tuple
 import pytest
 
 from conftest import run_project, write_project
-from testaudit import engine
+from testaudit import engine, gc_tuning, workers
 from testaudit.analyze import init_pool_worker
 from testaudit.config import Config
 from testaudit.registry import build_ruleset
@@ -41,9 +41,9 @@ def caller_settings():  # type: ignore[no-untyped-def]
 def test_workers_run_with_the_tuned_thresholds_and_their_start_up_objects_frozen() -> None:
     config = Config(root=".")
     with ProcessPoolExecutor(max_workers=1, initializer=init_pool_worker, initargs=(config, build_ruleset(config)),
-                             mp_context=engine._quiet_context()) as pool:
+                             mp_context=workers.quiet_context()) as pool:
         thresholds, frozen = pool.submit(_collector_state).result()
-    assert thresholds == engine.GC_THRESHOLDS
+    assert thresholds == gc_tuning.GC_THRESHOLDS
     assert frozen > 10_000  # modules, rules, config: set aside once, not scanned per collection
 
 
@@ -52,7 +52,7 @@ def test_a_run_uses_the_tuned_thresholds_and_restores_the_callers(tmp_path: Path
     seen: List[Tuple[int, int, int]] = []
     result = run_project(root, progress=lambda *_: seen.append(gc.get_threshold()))
     assert result.files_checked == 3
-    assert seen and set(seen) == {engine.GC_THRESHOLDS}
+    assert seen and set(seen) == {gc_tuning.GC_THRESHOLDS}
     assert gc.get_threshold() == caller_settings
     assert gc.get_freeze_count() == 0  # what the run set aside is collectable again
 
@@ -62,7 +62,7 @@ def test_a_failing_run_restores_the_callers_settings(tmp_path: Path, monkeypatch
     root = write_project(tmp_path / "p", {"tests/unit/test_0.py": TEST.format(n=0)})
 
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
-        assert gc.get_threshold() == engine.GC_THRESHOLDS
+        assert gc.get_threshold() == gc_tuning.GC_THRESHOLDS
         raise RuntimeError("discovery failed")
 
     monkeypatch.setattr(engine, "discover", broken)
@@ -87,7 +87,7 @@ def test_cached_outcomes_are_decoded_without_a_collection_and_set_aside(
     assert len(expected.findings) >= 60
     if edit:  # the run record no longer holds: outcomes come from the per-file table
         (root / "tests/integration/test_0.py").write_text(files["tests/integration/test_0.py"] + "\n")
-    monkeypatch.setattr(engine, "GC_THRESHOLDS", (50, 10, 10))
+    monkeypatch.setattr(gc_tuning, "GC_THRESHOLDS", (50, 10, 10))
     decoding = []
     collections: List[bool] = []
     real = cache.decode_outcomes

@@ -245,7 +245,7 @@ def test_a_worker_over_its_budget_in_native_code_is_stopped_and_the_file_named(
 
 def test_budgets_are_validated_and_do_not_key_the_cache(tmp_path: Path) -> None:
     from testaudit.config import ConfigError
-    from testaudit.engine import _keys
+    from testaudit.plan import cache_keys
 
     root = write_project(tmp_path, {"tests/test_ok.py": CLEAN}, pyproject="max-file-seconds = 0\n")
     with pytest.raises(ConfigError, match="max-file-seconds"):
@@ -254,7 +254,7 @@ def test_budgets_are_validated_and_do_not_key_the_cache(tmp_path: Path) -> None:
     config = load_config(root)
     assert (config.max_file_seconds, config.max_file_memory) == (5, 10_000_000)
     (root / "pyproject.toml").write_text("[tool.testaudit]\n")
-    assert dict(_keys(config, None, ())) == dict(_keys(load_config(root), None, ()))
+    assert dict(cache_keys(config, None, ())) == dict(cache_keys(load_config(root), None, ()))
 
 
 def test_a_single_100_kb_line_is_analysed(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from typing import Callable, Dict, List, Tuple
 import pytest
 
 from conftest import run_project, write_project
-from testaudit import analyze, engine
+from testaudit import analyze, engine, tree
 from testaudit.cache import DB, DIR
 from testaudit.model import RunResult
 
@@ -195,17 +195,17 @@ def test_module_lookups_stop_where_no_directory_could_hold_a_submodule(tmp_path:
 
     root = write_project(tmp_path, SUBMODULES, 'src = ["src", "."]\n')
     config = load([str(root)])
-    tree = engine._Tree(config.root)
+    disk = tree.FileTree(config.root)
     asked: List[str] = []
-    listed = tree.listed
-    tree.listed = lambda rel: asked.append(rel) or listed(rel)  # type: ignore[method-assign]
-    reach = engine._Reach(config, tree)
+    listed = disk.listed
+    disk.listed = lambda rel: asked.append(rel) or listed(rel)  # type: ignore[method-assign]
+    reach = tree.Reach(config, disk)
     assert reach._files_of("ns.sub.mod.helper") == {"ns/sub/mod.py"}
     assert reach._files_of("pkg.deep.leaf.f") == {"src/pkg/__init__.py", "src/pkg/deep/leaf.py"}
     assert reach._files_of("self.client.get") == {"self.py"}
     assert "self.py" in asked and not any("self/client" in a for a in asked)
 
-    files = ProjectFiles(config.src, tree.listed, tree.isdir, lambda rel: pytest.fail(f"read {rel}"))
+    files = ProjectFiles(config.src, disk.listed, disk.isdir, lambda rel: pytest.fail(f"read {rel}"))
     graph = ProjectGraph(files)
     assert graph._split("ns.sub.mod.helper") == ("ns.sub.mod", "helper")
     assert graph._split("pkg.deep.leaf.f") == ("pkg.deep.leaf", "f")

@@ -124,3 +124,18 @@ def test_a_baseline_or_badge_linked_to_a_device_is_not_read_forever(tmp_path: Pa
         os.symlink("/dev/zero", root / "badge.svg")
         res = invoke("badge", str(root), "-o", str(root / "badge.svg"), "-j", "1")
         assert res.exit_code == 0, res.output
+
+
+def test_an_output_path_named_on_the_command_line_may_be_outside_the_root(tmp_path: Path) -> None:
+    """The wall keeps out what the audited tree names (config, links); a path the user typed is
+    the user's choice: `check -o` and `badge -o` outside the root are written, nothing else is."""
+    root = write_project(tmp_path / "p", {"tests/test_a.py": MODULE})
+    elsewhere = tmp_path / "ci-artifacts"
+    elsewhere.mkdir()
+    res = invoke("check", str(root), "--format", "json", "-o", str(elsewhere / "report.json"), "-j", "1",
+                 "--exit-zero")
+    assert res.exit_code == 0, res.output
+    res = invoke("badge", str(root), "-o", str(elsewhere / "badge.svg"), "-j", "1")
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["badge.svg", "report.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ci-artifacts", "p"]

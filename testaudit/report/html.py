@@ -23,8 +23,8 @@ import re
 from collections import Counter, defaultdict
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from testaudit import __version__
-from testaudit import score as scoring
+from testaudit._version import __version__
+import testaudit.score as scoring
 from testaudit.badge import color
 from testaudit.model import Finding, RunResult
 from testaudit.report import Reporter

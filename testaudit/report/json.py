@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, Optional, Sequence
 
-from testaudit import __version__
+from testaudit._version import __version__
 from testaudit.model import BaselineStatus, Finding, RunResult
 from testaudit.report import Reporter
 from testaudit.report.summary import summarize

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, List, Sequence
 
-from testaudit import score as scoring
+import testaudit.score as scoring
 from testaudit.model import RunResult
 from testaudit.report import Reporter
 from testaudit.report.escape import markdown_code, visible_lines

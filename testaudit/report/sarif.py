@@ -16,7 +16,7 @@ import os
 from typing import Any, Dict, List
 from urllib.parse import quote
 
-from testaudit import __version__
+from testaudit._version import __version__
 from testaudit.model import Finding, RunResult
 from testaudit.report import Reporter
 from testaudit.report.summary import repository_path, summarize

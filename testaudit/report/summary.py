@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, List, Tuple
 
-from testaudit import score as scoring
+import testaudit.score as scoring
 from testaudit.model import Finding, RunResult
 
 

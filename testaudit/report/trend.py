@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Sequence, Tuple
 
-from testaudit import __version__
+from testaudit._version import __version__
 from testaudit.model import RuleInfo, TrendPoint
 from testaudit.report._page import asset, esc, page
 from testaudit.report.escape import visible

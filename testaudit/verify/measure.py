@@ -60,10 +60,10 @@ class Measures:
 def measure(paths: Sequence[str], config: Config, cache: bool = True, mocks: bool = True,
             jobs: Optional[int] = None) -> Measures:
     """Check ``paths`` (root-relative) once and measure each: lines, collected tests, classes."""
-    from testaudit import api, engine
+    from testaudit import engine
 
     absolute = [f"{config.root}/{p}" for p in paths]
-    result = api.check_paths(absolute, config, jobs=jobs, cache=cache) if paths else _empty(config)
+    result = engine.run(absolute, config, jobs=jobs, cache=cache) if paths else _empty(config)
     files: Dict[str, FileMeasure] = {}
     with engine.project_view(config, cache) as project:
         for path in paths:
@@ -92,7 +92,7 @@ def _as_integration(paths: Sequence[str], config: Config, cache: bool, jobs: Opt
     claim is checked as if every subject file held integration tests). Same rule selection as
     the first check, and the categories are options only ``keep`` reads, so every file's cached
     analysis serves it: only the cross-file phase runs again."""
-    from testaudit import api
+    from testaudit import engine
     from testaudit.registry import rule_by_key
 
     everything = [c.name for c in config.categories] + [UNCATEGORIZED]
@@ -103,7 +103,7 @@ def _as_integration(paths: Sequence[str], config: Config, cache: bool, jobs: Opt
     for code in MOCK_RULES:
         options[code] = {**options.get(code, {}), "categories": everything}
     widened = replace(config, rule_options=options)
-    return api.check_paths([f"{config.root}/{p}" for p in paths], widened, jobs=jobs, cache=cache)
+    return engine.run([f"{config.root}/{p}" for p in paths], widened, jobs=jobs, cache=cache)
 
 
 def _measure_file(path: str, config: Config, facts: Optional[FileFacts], project: Any) -> FileMeasure:

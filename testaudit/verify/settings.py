@@ -12,7 +12,7 @@ import re
 from dataclasses import fields, replace
 from typing import Any, Dict, Mapping, Optional
 
-from testaudit.config import did_you_mean
+from testaudit.errors import did_you_mean
 from testaudit.errors import ConfigError
 from testaudit.verify.phrases import DEFAULT_PHRASES, Phrases
 
