@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from testaudit.facts import (
     ClassRecord, FactsDraft, FuncRecord, catches_import_errors, expects_import_error, is_type_checking,
+    only_import_errors,
 )
 from testaudit.model import FileFacts
 from testaudit.pytest_model import is_test_function_name, requested_params
@@ -164,6 +165,27 @@ class _Extractor:
                         self.draft.import_guards.append((node.lineno, node.body[-1].end_lineno or node.lineno))
                         return
 
+    @staticmethod
+    def _fallbacks(node: ast.Try, rec: FuncRecord) -> None:
+        """As FactsCollector.visit_Try: the ``except ImportError:`` handlers of a ``try:`` that imports."""
+        modules: Optional[Tuple[str, ...]] = None
+        for handler in node.handlers:
+            kind = handler.type
+            own = [AST.dotted(el) for el in kind.elts] if isinstance(kind, ast.Tuple) else \
+                [AST.dotted(kind) if kind is not None else None]
+            if not only_import_errors(own):
+                continue
+            if modules is None:
+                found: List[str] = []
+                for stmt in node.body:
+                    if type(stmt) is ast.Import:
+                        found.extend(a.name for a in stmt.names)
+                    elif type(stmt) is ast.ImportFrom and not stmt.level and stmt.module:
+                        found.append(stmt.module)
+                modules = tuple(found)
+            if modules:
+                rec.fallbacks.append((handler.lineno, handler.end_lineno or handler.lineno, modules))
+
     def _bindings(self, node: ast.stmt) -> None:
         """Module-level names bound by statements other than assignments, defs and imports."""
         defined = self.draft.defined
@@ -246,6 +268,8 @@ class _Extractor:
     def _inside(self, root: ast.AST, rec: FuncRecord) -> None:
         """Calls (and bare decorators) of the function in pre-order; its imports in source order."""
         events: List[Tuple[Tuple[int, int, int, int], str, int]] = []
+        bound: List[Tuple[Tuple[int, int, int, int], str, str]] = []  # as FactsCollector._bind
+        entered: List[Tuple[Tuple[int, int, int, int], str, int, bool]] = []
         imports: List[Union[ast.Import, ast.ImportFrom]] = []
         stack: List[Any] = [root]
         pop, push, extend, skip = stack.pop, stack.append, stack.extend, _SKIP
@@ -267,6 +291,23 @@ class _Extractor:
                 continue
             elif kind is ast.Try or kind is ast.If or kind is ast.With or kind is ast.AsyncWith:
                 self._guard(node)
+                if kind is ast.Try:
+                    self._fallbacks(node, rec)
+                if kind is ast.With or kind is ast.AsyncWith:
+                    for item in node.items:
+                        expr = item.context_expr
+                        name = AST.callee(expr) if type(expr) is ast.Call else None
+                        if name:
+                            entered.append((_order(expr), name, expr.lineno, kind is ast.AsyncWith))
+                            if type(item.optional_vars) is ast.Name:
+                                bound.append((_order(expr), item.optional_vars.id, name))
+            elif kind is ast.Assign or kind is ast.AnnAssign:
+                target = node.targets[0] if kind is ast.Assign and len(node.targets) == 1 else \
+                    node.target if kind is ast.AnnAssign else None
+                if type(target) is ast.Name and type(node.value) is ast.Call:
+                    name = AST.callee(node.value)
+                    if name:
+                        bound.append((_order(node), target.id, name))
             fields = _FIELDS.get(kind) or _child_fields(node)
             for field in fields[0]:
                 extend([v for v in getattr(node, field) if type(v) not in skip])
@@ -276,6 +317,8 @@ class _Extractor:
                     push(value)
         events.sort(key=lambda e: e[0])
         rec.calls.extend((name, line) for _, name, line in events)
+        rec.bound.extend((var, name) for _, var, name in sorted(bound))
+        rec.entered.extend((name, line, is_async) for _, name, line, is_async in sorted(entered))
         for imp in sorted(imports, key=_order):
             self._import(imp, top=False)
 

@@ -32,6 +32,34 @@ _DYNAMIC = re.compile(r"\bglobals\(\s*\)|\bsys\.modules\[\s*__name__\s*\]|\bvars
 _GLOBAL = re.compile(r"^[ \t]*global[ \t]+([\w \t,]+)", re.M)
 
 
+def _imported_modules(block: cst.BaseSuite) -> Tuple[str, ...]:
+    """The absolute modules the simple statements of a ``try:`` block import (``import a.b``:
+    ``a.b``; ``from a.b import c``: ``a.b``; relative imports are left out)."""
+    smalls: List[cst.BaseSmallStatement] = []
+    if isinstance(block, cst.SimpleStatementSuite):  # `try: import x`
+        smalls.extend(block.body)
+    else:
+        for stmt in block.body:
+            if type(stmt) is cst.SimpleStatementLine:
+                smalls.extend(stmt.body)
+    out: List[str] = []
+    for small in smalls:
+        if type(small) is cst.Import:
+            out.extend(name for name in (dotted(a.name) for a in small.names) if name)
+        elif type(small) is cst.ImportFrom and not small.relative and small.module is not None:
+            name = dotted(small.module)
+            if name:
+                out.append(name)
+    return tuple(out)
+
+
+def only_import_errors(types: Sequence[Optional[str]]) -> bool:
+    """Whether an ``except`` clause catches failing imports and nothing else (no bare ``except``,
+    no ``Exception``): its body runs only when an import fails."""
+    return bool(types) and all(t is not None and t.rsplit(".", 1)[-1] in ("ImportError", "ModuleNotFoundError")
+                               for t in types)
+
+
 def catches_import_errors(types: Iterable[Optional[str]]) -> bool:
     """Whether an ``except`` clause catching ``types`` (dotted names; None: bare or unknown
     expression) catches a failing import."""
@@ -71,6 +99,12 @@ class FuncRecord:
     start_line: int  # first decorator, else the `def`
     end_line: int
     calls: List[Tuple[str, int]] = field(default_factory=list)  # dotted callee as written, line
+    # `v = Callee(...)` and `with Callee(...) as v`, in source order: (v, dotted callee as written)
+    bound: List[Tuple[str, str]] = field(default_factory=list)
+    # `with Callee(...)` / `async with Callee(...)`: (dotted callee as written, line, async)
+    entered: List[Tuple[str, int, bool]] = field(default_factory=list)
+    # `except ImportError:` handlers: (first line, last line, absolute modules the `try:` imports)
+    fallbacks: List[Tuple[int, int, Tuple[str, ...]]] = field(default_factory=list)
 
 
 @dataclass
@@ -167,16 +201,42 @@ class FactsDraft:
             kind = "function"
         calls: List[CallFact] = []
         mocks: List[MockSite] = []
+        local = f"{ctx.module}." if ctx.module else ""
+
+        def target(raw: str) -> Optional[str]:
+            """What ``raw`` calls: an imported name, else a name of this module."""
+            return resolve(raw) or (f"{local}{raw}" if "." not in raw else None)
+
+        # an object made here (`c = Client()`, `with Client() as c`): a method called on it is
+        # the class's method (the last binding of a name wins; one that is not a call unbinds it
+        # only in the front ends' shared view: a later `c = other` is not seen)
+        instances = {var: target(raw) for var, raw in rec.bound}
         for raw, call_line in rec.calls:
             resolved = resolve(raw)
             what = mock_name(resolved)
             if what:
-                mocks.append(MockSite(what, call_line))
+                unless = sorted({m for first, last, modules in rec.fallbacks if first <= call_line <= last
+                                 for m in modules})
+                mocks.append(MockSite(what, call_line, tuple(unless)))
             elif resolved:
                 if not resolved.startswith(("pytest.", "pytest_asyncio.")):  # decorators, marks
                     calls.append(CallFact(resolved, call_line))
             elif "." not in raw:
-                calls.append(CallFact(f"{ctx.module}.{raw}" if ctx.module else raw, call_line))
+                calls.append(CallFact(f"{local}{raw}", call_line))
+            else:
+                head, _, method = raw.partition(".")
+                if "." in method:
+                    continue
+                owner = instances.get(head)
+                if owner is None and head in ("self", "cls") and rec.class_name:
+                    owner = f"{local}{rec.class_name}"  # the class's own (or an inherited) method
+                if owner is not None:
+                    calls.append(CallFact(f"{owner}.{method}", call_line))
+        for raw, call_line, is_async in rec.entered:  # entering a context manager runs these
+            owner = target(raw)
+            if owner is not None and not mock_name(owner):
+                for method in ("__aenter__", "__aexit__") if is_async else ("__enter__", "__exit__"):
+                    calls.append(CallFact(f"{owner}.{method}", call_line))
         for p in rec.params:
             if p in MOCKER_FIXTURES:
                 mocks.append(MockSite(p, rec.line))
@@ -326,16 +386,31 @@ class FactsCollector(cst.BatchableCSTVisitor):
     # -- guards: imports that may fail without failing the module ---------------------------
     def visit_Try(self, node: cst.Try) -> None:
         types: List[Optional[str]] = []
+        modules: Optional[Tuple[str, ...]] = None
         for handler in node.handlers:
             kind = handler.type
             if isinstance(kind, cst.Tuple):
-                types.extend(dotted(el.value) for el in kind.elements)
+                own = [dotted(el.value) for el in kind.elements]
             else:
-                types.append(dotted(kind) if kind is not None else None)
+                own = [dotted(kind) if kind is not None else None]
+            types.extend(own)
+            if self.current is not None and only_import_errors(own):
+                if modules is None:
+                    modules = _imported_modules(node.body)
+                if modules:
+                    where = self.ctx.location(handler)
+                    self.current.fallbacks.append((where.line, where.end_line, modules))
         if node.handlers and catches_import_errors(types):
             self.draft.import_guards.append((self.ctx.line_of(node), self.ctx.line_of(node.handlers[0]) - 1))
 
     def visit_With(self, node: cst.With) -> None:
+        if self.current is not None:
+            for item in node.items:
+                name = callee(item.item) if type(item.item) is cst.Call else None
+                if name:
+                    self.current.entered.append((name, self.ctx.line_of(item.item), node.asynchronous is not None))
+                    if item.asname is not None:
+                        self._bind(item.asname.name, item.item)
         for item in node.items:
             call = item.item
             if isinstance(call, cst.Call):
@@ -371,6 +446,8 @@ class FactsCollector(cst.BatchableCSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if self.func_stack:
+            if self.current is not None and len(node.targets) == 1:
+                self._bind(node.targets[0].target, node.value)
             return
         for target in node.targets:
             if not isinstance(target.target, cst.Name):
@@ -384,7 +461,16 @@ class FactsCollector(cst.BatchableCSTVisitor):
                 self.draft.pytestmark(node.value, self.class_stack[-1] if self.class_stack else None,
                                       self.ctx.imports, CST)
 
+    def _bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+        """``v = Callee(...)`` inside a function: ``v`` holds what ``Callee`` made."""
+        if type(target) is cst.Name and type(value) is cst.Call and self.current is not None:
+            name = callee(value)
+            if name:
+                self.current.bound.append((target.value, name))
+
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if self.func_stack:
+            self._bind(node.target, node.value)
         if not self.func_stack and not self.class_stack and isinstance(node.target, cst.Name):
             self.draft.defined.add(node.target.value)
 

@@ -140,6 +140,9 @@ class MockSite:
 
     what: str
     line: int
+    # modules a `try:` imports whose `except ImportError:` holds this site: when the project has
+    # them all, the fallback never runs (a double only for a missing driver is not a double in use)
+    unless: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -58,3 +58,31 @@ def test_a_base_class_set_up_is_traced_once_for_all_the_tests_of_a_class(tmp_pat
     assert [f.line for f in result.findings] == [9, 12, 15, 20]  # every test of both classes
     assert all(f.chain[-1] == "patch" for f in result.findings)
     assert traced == [(("tests/bases.py", "PatchedBase"),)]  # both classes have the same bases: once
+
+
+def test_helper_objects_are_followed_through_inherited_methods_and_import_fallbacks(tmp_path: Path) -> None:
+    """Issue 29: a context manager's entry inherited from a project base, a method called on an
+    instance bound by `with … as`, and `except ImportError:` fallbacks — silent when the project
+    has the module the `try:` imports, followed when it does not (the fallback then runs)."""
+    from conftest import write_project
+
+    clients = ('"""Clients."""\nfrom unittest.mock import AsyncMock, MagicMock\n\n\n'
+               "class BaseClient:\n    async def __aenter__(self):\n        self.conn = AsyncMock()\n"
+               "        return self\n\n    async def __aexit__(self, *exc):\n        return False\n\n\n"
+               "class ChatClient(BaseClient):\n    def history(self):\n        try:\n"
+               "            from app.store import History\n        except ImportError:\n"
+               "            return MagicMock()\n        return History()\n\n"
+               "    def presence(self):\n        try:\n            import vendor_sdk.presence\n"
+               "        except ModuleNotFoundError:\n            return MagicMock()\n"
+               "        return vendor_sdk.presence\n")
+    test = ('"""Doc.\n\nBVJ: x\n"""\nimport pytest\n\nfrom tests.clients import ChatClient\n\n\n'
+            "@pytest.mark.e2e\nasync def test_enter():\n    async with ChatClient() as chat:\n"
+            "        assert chat.history()\n\n\n"
+            "@pytest.mark.e2e\ndef test_presence():\n    chat = ChatClient()\n    assert chat.presence()\n")
+    root = write_project(tmp_path, {"tests/__init__.py": "", "tests/clients.py": clients, "app/__init__.py": "",
+                                    "app/store.py": "class History:\n    pass\n", "tests/e2e/test_chat.py": test})
+    result = run_project(root, select=["TA102"])
+    assert [f.chain for f in result.findings] == [
+        ("test_enter", "helper BaseClient.__aenter__ (tests/clients.py:6)", "AsyncMock"),
+        ("test_presence", "helper ChatClient.presence (tests/clients.py:22)", "MagicMock"),
+    ]

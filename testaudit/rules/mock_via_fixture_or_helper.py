@@ -11,7 +11,19 @@ Reports an integration or e2e test that reaches a test double through another fi
 - a function it calls, or a class it instantiates (its `__init__`, `__new__`,
   `__post_init__`), imported from a project module (through any import form or re-export)
   whose body mocks, directly or through further helpers;
+- a method called on an object the test (or a fixture or helper) makes from a project class:
+  `db = DatabaseTestManager(); await db.connect()` reaches `connect`, `async with
+  WebSocketTestClient(url) as ws:` reaches `__aenter__`/`__aexit__` (`__enter__`/`__exit__`
+  for `with`), and `ws.send()` reaches `send`; a method the class inherits is found in its
+  project base classes;
+- `self.helper()` / `cls.helper()` in a test class or a helper class: the class's own method, or
+  the nearest project base class's;
 - a `setUp` / `setup_method` / `asyncSetUp` / `setup_class` of a project base class that mocks.
+
+Only methods actually called are followed: a class whose mock sits in a method the test never
+calls is not reported. A double made only in an `except ImportError:` handler of a `try:` that
+imports modules the project has is never made, and is not reported either (a handler that also
+catches `Exception`, or a bare `except:`, runs on other failures too: it is followed).
 
 One finding per (test, mocking function), on the test (or on the class, for class-level
 `usefixtures`), with the chain in the message:
@@ -28,10 +40,13 @@ those paths so the claim "no mocks in integration tests" can be checked.
 
 ## Known limitations
 Mocks in the test module itself (its own fixtures and helpers) are TA101's findings, not
-TA102's. Fixtures from plugins, `request.getfixturevalue(...)`, and methods called on
-instances (`client.connect()`, `self.helper()`) are not followed, so a class that mocks only in
-a method called later is not reported; unknown fixtures count as not mocking. A cycle
-of fixtures or helpers is cut where it closes.
+TA102's. Fixtures from plugins and `request.getfixturevalue(...)` are not followed; unknown
+fixtures count as not mocking. An object is followed only while it is held in a local name
+bound by a call (`c = Client()`, `with Client() as c`): one stored on `self` in `setUp` and used
+in a test (`self.client.connect()`), passed through a container or another function, returned
+by a fixture, or reached by dynamic attribute access (`getattr`) is not followed, nor is
+`super().method()`. The last binding of a name wins for the whole function. A cycle of
+fixtures or helpers is cut where it closes.
 """
 from __future__ import annotations
 
@@ -102,7 +117,7 @@ class _Tracer:
         return result
 
     def helper(self, target: str, stack: FrozenSet[str] = frozenset()) -> List[Chain]:
-        hit = self.graph.resolve_function(target)
+        hit = self.graph.resolve_function(target) or self._inherited(target)
         if hit is None:
             return []
         facts, qualname = hit
@@ -126,11 +141,32 @@ class _Tracer:
         self.memo[key] = result = _dedupe(out)
         return result
 
+    def _dead_fallback(self, unless: Tuple[str, ...]) -> bool:
+        """A double made only in ``except ImportError:`` after importing ``unless``: never made
+        when the project has every one of those modules."""
+        return bool(unless) and all(self.graph.files.module(m) is not None for m in unless)
+
+    def _inherited(self, target: str) -> Optional[Tuple[FileFacts, str]]:
+        """``pkg.mod.Class.method`` that ``Class`` does not define: the method of its nearest
+        project base class that does (``self.helper()`` into a base, a context manager's
+        ``__aenter__`` inherited from a base client)."""
+        owner, _, method = target.rpartition(".")
+        hit = self.graph.resolve_function(owner) if owner else None
+        cls = self.project.class_of(hit[0], hit[1]) if hit is not None else None
+        if hit is None or cls is None:
+            return None
+        for ancestor in self.project.ancestry(hit[0], cls).ancestors:
+            found = self.graph.resolve_function(f"{ancestor}.{method}")
+            if found is not None and self.project.class_of(*found) is None:
+                return found
+        return None
+
     def _body(self, label: str, facts: FileFacts, fn: FunctionFact, stack: FrozenSet[str],
               cause_line: Optional[int] = None) -> List[Chain]:
         out: List[Chain] = []
-        if fn.mock_sites:
-            out.append(((label, fn.mock_sites[0].what), (facts.path, cause_line or fn.line)))
+        live = [site for site in fn.mock_sites if not self._dead_fallback(site.unless)]
+        if live:
+            out.append(((label, live[0].what), (facts.path, cause_line or fn.line)))
         for call in fn.calls:
             out.extend(((label, *steps), cause) for steps, cause in self.helper(call.target, stack))
         return out
