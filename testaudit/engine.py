@@ -168,7 +168,7 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
     checked = {r.path for r in results}
     known = {r.path: r.facts for r in (*results, *facts_only)}
     project_files = ProjectFiles(config.src, tree.listed, tree.isdir, Loader(tree, workers, store, keys, reach), known)
-    project = Project(project_files, categorizer_for(config), checked)
+    project = Project(project_files, categorizer_for(config), checked, (config.python_classes, config.python_functions))
     by_code = ruleset.by_code()
     per_file: Dict[str, List[Finding]] = {r.path: [] for r in results}
     # id(finding) → its (category, node id), filled in with its scope and hash by one evolve()
@@ -256,7 +256,7 @@ def project_view(config: Config, cache: bool = True) -> Iterator["Project"]:
         with Workers(config, build_ruleset(config, select=["TA001"]), 1, None) as workers:
             loader = Loader(tree, workers, store, keys, Reach(config, tree))
             files = ProjectFiles(config.src, tree.listed, tree.isdir, loader)
-            yield Project(files, categorizer_for(config), ())
+            yield Project(files, categorizer_for(config), (), (config.python_classes, config.python_functions))
     finally:
         if store is not None:
             store.close()

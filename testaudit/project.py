@@ -5,6 +5,7 @@ from bisect import bisect_right
 from typing import Dict, Generic, Iterable, List, Optional, Sequence, Set, Tuple, TypeVar
 
 from testaudit.categories import UNCATEGORIZED, Categorizer
+from testaudit.collection import CollectedTest, collected_tests
 from testaudit.graph import Ancestry, ProjectGraph
 from testaudit.model import ClassFact, FileFacts, FunctionFact
 from testaudit.project_files import ProjectFiles
@@ -56,8 +57,11 @@ class Project:
     """``files`` gives facts on demand (see :mod:`testaudit.project_files`); ``checked`` are the
     files this run reports on."""
 
-    def __init__(self, files: ProjectFiles, categorizer: Categorizer, checked: Iterable[str]) -> None:
+    def __init__(self, files: ProjectFiles, categorizer: Categorizer, checked: Iterable[str],
+                 naming: Tuple[Sequence[str], Sequence[str]] = (("Test",), ("test",))) -> None:
         self.files = files
+        self.python_classes, self.python_functions = naming  # pytest's, as the configuration gives them
+        self._collected: Dict[str, Tuple[CollectedTest, ...]] = {}
         self.src = files.src
         self.graph = ProjectGraph(files)
         self.categorizer = categorizer
@@ -98,6 +102,23 @@ class Project:
 
     def ancestry(self, facts: FileFacts, cls: ClassFact) -> Ancestry:
         return self.graph.ancestry(self.graph.class_qualname(facts, cls))
+
+    def base_classes(self, facts: FileFacts, cls: ClassFact) -> List[Tuple[ClassFact, FileFacts]]:
+        """The project classes ``cls`` derives from, nearest first, with their modules' facts."""
+        out = []
+        for qualified in self.ancestry(facts, cls).ancestors:
+            hit = self.graph.class_fact(qualified)
+            if hit is not None:
+                out.append((hit[1], hit[0]))
+        return out
+
+    def collected(self, facts: FileFacts) -> Tuple[CollectedTest, ...]:
+        """The tests pytest collects from a test module (:func:`testaudit.collection.collected_tests`)."""
+        found = self._collected.get(facts.path)
+        if found is None:
+            found = self._collected[facts.path] = collected_tests(
+                facts, self.python_classes, self.python_functions, lambda cls: self.base_classes(facts, cls))
+        return found
 
     # -- categories --------------------------------------------------------------------------
     def test_category(self, facts: FileFacts, fn: FunctionFact) -> str:

@@ -61,6 +61,13 @@ class Scope:
         return self.kind == "test"
 
 
+def _constructs_itself(node: cst.ClassDef) -> bool:
+    """Whether a class body defines ``__init__`` or ``__new__``: pytest does not collect such a
+    class ("cannot collect test class because it has a __init__ constructor")."""
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    return any(type(stmt) is cst.FunctionDef and stmt.name.value in ("__init__", "__new__") for stmt in body)
+
+
 class ScopedRule(Rule):
     """A per-file rule that knows, at every node, the scope it lies in (:attr:`scope`)."""
 
@@ -81,6 +88,8 @@ class ScopedRule(Rule):
             is_test_class_name(node.name.value, self.ctx.config.python_classes)
             or any(_TEST_BASE.search(b.rsplit(".", 1)[-1]) or b in self.test_classes for b in bases))
         named = not in_function and self.ctx.is_test_module and _TEST_BASE.search(node.name.value) is not None
+        if (collected or named) and _constructs_itself(node) and not any(b.endswith("TestCase") for b in bases):
+            collected = named = False  # pytest refuses a class with its own `__init__` (not a unittest one)
         if collected or named:
             self.test_classes.add(name)
         self.class_stack.append(ClassScope(name, collected or named, in_function, bases, collected))

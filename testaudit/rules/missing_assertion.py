@@ -13,10 +13,11 @@ none of:
   `pytest.deprecated_call` (as a context manager or a call), `pytest.fail` or `self.fail`;
 - a call matching one of the `assertion-helpers` regexes.
 
-Nested functions and classes of a test are part of it. It also reports, inside tests,
-assertions that always pass: `assert True`, `assert 1`, `assert "text"`, `assert (x, "msg")`
-(a non-empty tuple), `assert x or True`, `assert not None`. A test whose only assertions are
-such is reported there, not a second time for having no assertion.
+Nested functions and classes of a test are part of it. Assertions that always pass — `assert
+True`, `assert 1`, `assert "text"`, `assert (x, "msg")` (a non-empty tuple), `assert x or True`,
+`assert not None` — do not count: a test whose only assertions are such is reported at each of
+them. Beside a real check (`if ok: assert True` / `else: assert False, …`, a marker in an
+`except` branch of a `try:` that asserts) such an assertion changes nothing and is not reported.
 
 Not reported: tests marked `@pytest.mark.skip` / `@unittest.skip`, `@pytest.mark.xfail(raises=…)`
 (the expected exception is the assertion), `@abstractmethod`s, and tests whose body starts, at
@@ -81,7 +82,7 @@ class _Body:
 
     scope: Scope
     asserts: bool = False
-    trivial: bool = False  # holds an always-true assertion (reported already)
+    trivial: List[cst.Assert] = field(default_factory=list)  # its always-true assertions
     exempt: bool = False
     returns_value: bool = False  # `return <value>` in its own body (not a nested function's)
     calls: List[str] = field(default_factory=list)
@@ -219,8 +220,7 @@ class MissingAssertion(ScopedRule):
             return
         if _truth(node.test) is True:
             if body.scope.is_test:
-                body.trivial = True
-                self.report(node, f"`assert {_code(node.test)}` always passes; assert on the result")
+                body.trivial.append(node)  # reported when the test has no real check besides
             return
         body.asserts = True
 
@@ -255,11 +255,15 @@ class MissingAssertion(ScopedRule):
             return
         known: Dict[int, bool] = {}
         for body in self.bodies:
-            if not body.scope.is_test or body.exempt or body.trivial:
+            if not body.scope.is_test or body.exempt:
                 continue
             if body.returns_value and not body.scope.collected:
                 continue  # `class PipelineE2ETest: def test_flow(self) -> dict` serves a real test
-            if not self._asserts(body, known):
+            if self._asserts(body, known):
+                continue  # an `assert True` beside a real check (`else: assert False`) changes nothing
+            for node in body.trivial:  # the test's only assertions always pass: shown where they are
+                self.report(node, f"`assert {_code(node.test)}` always passes; assert on the result")
+            if not body.trivial:
                 self.report(body.scope.node.name, f"test `{body.scope.name}` has no assertion: it passes "
                                                   f"whenever the code runs without raising",
                             stmt_line=self.ctx.line_of(body.scope.node))

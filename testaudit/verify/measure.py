@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from testaudit.collection import CollectedTest, collected_tests
+from testaudit.collection import CollectedTest
 from testaudit.config import UNCATEGORIZED, Config
-from testaudit.model import ClassFact, FileFacts, Finding, ModuleSummary, RunResult
+from testaudit.model import FileFacts, Finding, ModuleSummary, RunResult
 from testaudit.source import read_lines
 
 MOCK_RULES = ("TA101", "TA102", "TA103")
@@ -113,15 +113,7 @@ def _measure_file(path: str, config: Config, facts: Optional[FileFacts], project
     if not facts.is_test_module:
         return FileMeasure(path, len(lines), True, False)
 
-    def ancestry(cls: ClassFact) -> List[Tuple[ClassFact, FileFacts]]:
-        out = []
-        for qualified in project.ancestry(facts, cls).ancestors:
-            hit = project.graph.class_fact(qualified)
-            if hit is not None:
-                out.append((hit[1], hit[0]))
-        return out
-
-    tests = collected_tests(facts, config.python_classes, config.python_functions, ancestry)
+    tests = project.collected(facts)
     classes = {cls.name: cls for cls in facts.classes if cls.qualname == cls.name}
     collected_classes = []
     for name in dict.fromkeys(t.class_name for t in tests if t.class_name):
@@ -133,6 +125,6 @@ def _measure_file(path: str, config: Config, facts: Optional[FileFacts], project
         if t.class_name:
             cls = classes[t.class_name]
             own += list(cls.markers)
-            own += [m for base, _ in ancestry(cls) for m in base.markers]
+            own += [m for base, _ in project.base_classes(facts, cls) for m in base.markers]
         markers.append((t.node_id, tuple(dict.fromkeys(own))))
     return FileMeasure(path, len(lines), True, True, tests, tuple(collected_classes), tuple(markers))
