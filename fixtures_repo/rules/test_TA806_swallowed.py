@@ -20,7 +20,7 @@ except ImportError:
 logger = logging.getLogger(__name__)
 
 
-def test_sync_users(api):
+def test_sync_users(api):  # expect: TA801
     try:
         result = api.sync()
         assert result.count > 0
@@ -72,7 +72,7 @@ class TestCleanup:
             pass
 
 
-async def test_timeout_hides_the_missing_event(ws):
+async def test_timeout_hides_the_missing_event(ws):  # expect: TA801
     try:
         event = await asyncio.wait_for(ws.recv(), timeout=5)
         assert event["type"] == "agent_completed"

@@ -13,6 +13,10 @@ none of:
   `pytest.deprecated_call` (as a context manager or a call), `pytest.fail` or `self.fail`;
 - a call matching one of the `assertion-helpers` regexes.
 
+Such a check inside a `try:` whose `except` swallows its failure — a bare `except:`, or one
+catching `Exception`, `BaseException` or `AssertionError`, whose body neither raises, asserts,
+nor calls `fail`/`skip`/`skipTest` — does not count: the test cannot fail through it.
+
 Nested functions and classes of a test are part of it. Assertions that always pass — `assert
 True`, `assert 1`, `assert "text"`, `assert (x, "msg")` (a non-empty tuple), `assert x or True`,
 `assert not None` — do not count: a test whose only assertions are such is reported at each of
@@ -86,6 +90,31 @@ class _Body:
     exempt: bool = False
     returns_value: bool = False  # `return <value>` in its own body (not a nested function's)
     calls: List[str] = field(default_factory=list)
+
+
+_SWALLOWS = ("Exception", "BaseException", "AssertionError")
+
+
+def _swallows(handler: cst.ExceptHandler) -> bool:
+    """Whether an ``except`` clause catches a failing assertion (bare, ``Exception``,
+    ``BaseException``, ``AssertionError``) and lets the test go on: its body neither raises nor
+    asserts nor fails the test."""
+    kind = handler.type
+    names = [dotted(el.value) for el in kind.elements] if isinstance(kind, cst.Tuple) else \
+        [dotted(kind) if kind is not None else ""]
+    if not any(n is not None and (n == "" or n.rsplit(".", 1)[-1] in _SWALLOWS) for n in names):
+        return False
+    todo: List[cst.CSTNode] = [handler.body]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, cst.Raise) or (isinstance(node, cst.Assert) and _truth(node.test) is not True):
+            return False
+        if isinstance(node, cst.Call) and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("fail", "skip", "skipTest", "xfail"):
+            return False
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        todo.extend(node.children)
+    return True
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -168,6 +197,10 @@ class MissingAssertion(ScopedRule):
         self.methods: Dict[Tuple[str, str], _Body] = {}  # (class, method) → body
         self.classes: Dict[str, ClassScope] = {}
         self.call_funcs: Set[int] = set()
+        # `try:` bodies whose handler swallows a failing assertion (`except Exception: pass`):
+        # an assert, raise or assertion call in them cannot fail the test
+        self.swallowing: Set[int] = set()
+        self.swallowed = 0
 
     def enter_class(self, cls: ClassScope) -> None:
         if not cls.in_function:
@@ -213,10 +246,23 @@ class MissingAssertion(ScopedRule):
                     return False
         return False
 
+    # -- failures a handler swallows -----------------------------------------------------------
+    def visit_Try(self, node: cst.Try) -> None:
+        if self.body is not None and any(_swallows(h) for h in node.handlers):
+            self.swallowing.add(id(node.body))
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if id(node) in self.swallowing:
+            self.swallowed += 1
+
+    def leave_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if id(node) in self.swallowing:
+            self.swallowed -= 1
+
     # -- what a body does ----------------------------------------------------------------------
     def visit_Assert(self, node: cst.Assert) -> None:
         body = self.body
-        if body is None:
+        if body is None or self.swallowed:
             return
         if _truth(node.test) is True:
             if body.scope.is_test:
@@ -230,12 +276,12 @@ class MissingAssertion(ScopedRule):
                 self.body.returns_value = True
 
     def visit_Raise(self, node: cst.Raise) -> None:
-        if self.body is not None:
+        if self.body is not None and not self.swallowed:
             self.body.asserts = True
 
     def visit_Call(self, node: cst.Call) -> None:
         body = self.body
-        if body is None or body.asserts:
+        if body is None or body.asserts or self.swallowed:
             return
         func = node.func
         name = dotted(func)
