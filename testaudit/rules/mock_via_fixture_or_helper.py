@@ -85,6 +85,7 @@ class _Tracer:
         self.index = FixtureIndex(file=project.file)  # reads only the scopes a test can see
         self.memo: Dict[str, List[Chain]] = {}
         self.setups: Dict[Tuple[Tuple[str, str], ...], List[Chain]] = {}
+        self.inherited: Dict[str, Optional[Tuple[FileFacts, str]]] = {}
 
     def class_scopes(self, facts: FileFacts, qualname: Optional[str]) -> List[Tuple[str, str]]:
         """(path, qualname) of a class and of its project base classes."""
@@ -150,16 +151,20 @@ class _Tracer:
         """``pkg.mod.Class.method`` that ``Class`` does not define: the method of its nearest
         project base class that does (``self.helper()`` into a base, a context manager's
         ``__aenter__`` inherited from a base client)."""
+        if target in self.inherited:  # `self.assertEqual` alone is asked thousands of times
+            return self.inherited[target]
         owner, _, method = target.rpartition(".")
         hit = self.graph.resolve_function(owner) if owner else None
         cls = self.project.class_of(hit[0], hit[1]) if hit is not None else None
-        if hit is None or cls is None:
-            return None
-        for ancestor in self.project.ancestry(hit[0], cls).ancestors:
-            found = self.graph.resolve_function(f"{ancestor}.{method}")
-            if found is not None and self.project.class_of(*found) is None:
-                return found
-        return None
+        found = None
+        if hit is not None and cls is not None:
+            for ancestor in self.project.ancestry(hit[0], cls).ancestors:
+                candidate = self.graph.resolve_function(f"{ancestor}.{method}")
+                if candidate is not None and self.project.class_of(*candidate) is None:
+                    found = candidate
+                    break
+        self.inherited[target] = found
+        return found
 
     def _body(self, label: str, facts: FileFacts, fn: FunctionFact, stack: FrozenSet[str],
               cause_line: Optional[int] = None) -> List[Chain]:
