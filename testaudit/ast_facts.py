@@ -26,7 +26,7 @@ from testaudit.facts import (
     ClassRecord, FactsDraft, FuncRecord, catches_import_errors, expects_import_error, is_type_checking,
     only_import_errors,
 )
-from testaudit.model import FileFacts
+from testaudit.model import FileFacts, Signature
 from testaudit.pytest_model import is_test_function_name, requested_params
 from testaudit.rule import LINE_BREAK, FileContext
 from testaudit.source import code_points
@@ -256,6 +256,8 @@ class _Extractor:
             node.name, f"{cls.qualname}.{node.name}" if cls else node.name, cls.qualname if cls else None,
             node.decorator_list, params, line, column, end_column, self._start_line(node),
             node.end_lineno or line)
+        if not node.decorator_list:
+            rec.signature = _signature(args)
         self.draft.functions.append(rec)
         if cls is None:
             self.draft.defined.add(node.name)
@@ -267,7 +269,7 @@ class _Extractor:
 
     def _inside(self, root: ast.AST, rec: FuncRecord) -> None:
         """Calls (and bare decorators) of the function in pre-order; its imports in source order."""
-        events: List[Tuple[Tuple[int, int, int, int], str, int]] = []
+        events: List[Tuple[Tuple[int, int, int, int], str, int, Optional[Tuple[int, Tuple[str, ...]]]]] = []
         bound: List[Tuple[Tuple[int, int, int, int], str, str]] = []  # as FactsCollector._bind
         entered: List[Tuple[Tuple[int, int, int, int], str, int, bool]] = []
         imports: List[Union[ast.Import, ast.ImportFrom]] = []
@@ -279,13 +281,13 @@ class _Extractor:
             if kind is ast.Call:
                 name = AST.callee(node)
                 if name:
-                    events.append((_order(node), name, node.lineno))
+                    events.append((_order(node), name, node.lineno, _call_args(node)))
             elif kind in _DEFS:
                 for dec in node.decorator_list:
                     if not isinstance(dec, ast.Call):
                         name = AST.dotted(dec)
                         if name:
-                            events.append((_order(dec), name, dec.lineno))
+                            events.append((_order(dec), name, dec.lineno, None))
             elif kind is ast.Import or kind is ast.ImportFrom:
                 imports.append(node)
                 continue
@@ -316,7 +318,8 @@ class _Extractor:
                 if type(value) not in skip:
                     push(value)
         events.sort(key=lambda e: e[0])
-        rec.calls.extend((name, line) for _, name, line in events)
+        rec.calls.extend((name, line) for _, name, line, _ in events)
+        rec.call_args.extend(args for _, _, _, args in events)
         rec.bound.extend((var, name) for _, var, name in sorted(bound))
         rec.entered.extend((name, line, is_async) for _, name, line, is_async in sorted(entered))
         for imp in sorted(imports, key=_order):
@@ -377,3 +380,20 @@ def _order(node: Any) -> Tuple[int, int, int, int]:
     """Pre-order position key: start ascending, then the larger (enclosing) range first."""
     return (node.lineno, node.col_offset, -(node.end_lineno or 0), -(node.end_col_offset or 0))
 
+
+def _call_args(node: ast.Call) -> Optional[Tuple[int, Tuple[str, ...]]]:
+    """As facts._call_args: (positional arguments, keyword names); None with ``*a`` or ``**k``."""
+    if any(type(a) is ast.Starred for a in node.args) or any(k.arg is None for k in node.keywords):
+        return None
+    return len(node.args), tuple(k.arg for k in node.keywords if k.arg is not None)
+
+
+def _signature(args: ast.arguments) -> Signature:
+    """As facts._signature."""
+    positional = [*args.posonlyargs, *args.args]
+    return Signature(
+        positional=tuple(p.arg for p in positional), posonly=len(args.posonlyargs),
+        required=len(positional) - len(args.defaults),
+        kwonly=tuple(p.arg for p in args.kwonlyargs),
+        kwonly_required=tuple(p.arg for p, d in zip(args.kwonlyargs, args.kw_defaults) if d is None),
+        varargs=args.vararg is not None, varkw=args.kwarg is not None)

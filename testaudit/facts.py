@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
-from testaudit.model import CallFact, ClassFact, FileFacts, FunctionFact, MockSite
+from testaudit.model import CallFact, ClassFact, FileFacts, FunctionFact, MockSite, Signature
 from testaudit.names import CST, ImportTable, NamePos, callee, dotted
 from testaudit.pytest_model import (
     MOCKER_FIXTURES, Syntax, analyze_decorators, is_test_class_name, is_test_function_name, mock_name,
@@ -30,6 +30,31 @@ IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "B
 # text that shows a module binding names no statement names (both front ends read the source)
 _DYNAMIC = re.compile(r"\bglobals\(\s*\)|\bsys\.modules\[\s*__name__\s*\]|\bvars\(\s*\)\s*\[|\bsetattr\(\s*sys\.modules")
 _GLOBAL = re.compile(r"^[ \t]*global[ \t]+([\w \t,]+)", re.M)
+
+
+def _call_args(node: cst.Call) -> Optional[Tuple[int, Tuple[str, ...]]]:
+    """(positional arguments, keyword names) of a call; None when it unpacks ``*a`` or ``**k``."""
+    positional = 0
+    keywords: List[str] = []
+    for arg in node.args:
+        if arg.star:
+            return None
+        if arg.keyword is not None:
+            keywords.append(arg.keyword.value)
+        else:
+            positional += 1
+    return positional, tuple(keywords)
+
+
+def _signature(params: cst.Parameters) -> Signature:
+    positional = (*params.posonly_params, *params.params)
+    required = next((i for i, p in enumerate(positional) if p.default is not None), len(positional))
+    star = params.star_arg
+    return Signature(
+        positional=tuple(p.name.value for p in positional), posonly=len(params.posonly_params), required=required,
+        kwonly=tuple(p.name.value for p in params.kwonly_params),
+        kwonly_required=tuple(p.name.value for p in params.kwonly_params if p.default is None),
+        varargs=isinstance(star, cst.Param), varkw=params.star_kwarg is not None)
 
 
 def _imported_modules(block: cst.BaseSuite) -> Tuple[str, ...]:
@@ -99,6 +124,8 @@ class FuncRecord:
     start_line: int  # first decorator, else the `def`
     end_line: int
     calls: List[Tuple[str, int]] = field(default_factory=list)  # dotted callee as written, line
+    call_args: List[Optional[Tuple[int, Tuple[str, ...]]]] = field(default_factory=list)  # per call, as CallFact.args
+    signature: Optional[Signature] = None  # when undecorated
     # `v = Callee(...)` and `with Callee(...) as v`, in source order: (v, dotted callee as written)
     bound: List[Tuple[str, str]] = field(default_factory=list)
     # `with Callee(...)` / `async with Callee(...)`: (dotted callee as written, line, async)
@@ -211,7 +238,7 @@ class FactsDraft:
         # the class's method (the last binding of a name wins; one that is not a call unbinds it
         # only in the front ends' shared view: a later `c = other` is not seen)
         instances = {var: target(raw) for var, raw in rec.bound}
-        for raw, call_line in rec.calls:
+        for (raw, call_line), args in zip(rec.calls, rec.call_args):
             resolved = resolve(raw)
             what = mock_name(resolved)
             if what:
@@ -220,9 +247,9 @@ class FactsDraft:
                 mocks.append(MockSite(what, call_line, tuple(unless)))
             elif resolved:
                 if not resolved.startswith(("pytest.", "pytest_asyncio.")):  # decorators, marks
-                    calls.append(CallFact(resolved, call_line))
+                    calls.append(CallFact(resolved, call_line, args))
             elif "." not in raw:
-                calls.append(CallFact(f"{local}{raw}", call_line))
+                calls.append(CallFact(f"{local}{raw}", call_line, args))
             else:
                 head, _, method = raw.partition(".")
                 if "." in method:
@@ -231,7 +258,7 @@ class FactsDraft:
                 if owner is None and head in ("self", "cls") and rec.class_name:
                     owner = f"{local}{rec.class_name}"  # the class's own (or an inherited) method
                 if owner is not None:
-                    calls.append(CallFact(f"{owner}.{method}", call_line))
+                    calls.append(CallFact(f"{owner}.{method}", call_line, args, bound=True))
         for raw, call_line, is_async in rec.entered:  # entering a context manager runs these
             owner = target(raw)
             if owner is not None and not mock_name(owner):
@@ -248,6 +275,7 @@ class FactsDraft:
             fixture_name=(info.fixture_name or rec.name) if info.is_fixture else None,
             autouse=info.autouse, mock_sites=tuple(mocks), calls=tuple(calls),
             column=rec.column, end_column=rec.end_column, cases=info.cases,
+            signature=rec.signature,
         )
 
 
@@ -349,6 +377,8 @@ class FactsCollector(cst.BatchableCSTVisitor):
                                  for p in (*params.posonly_params, *params.params, *params.kwonly_params)),
                 name_loc.line, name_loc.column, name_loc.end_column, self._start_line(node),
                 self.ctx.location(node).end_line)
+            if not node.decorators:
+                rec.signature = _signature(params)
             self.draft.functions.append(rec)
             self.current = rec
             if cls is None:
@@ -369,6 +399,7 @@ class FactsCollector(cst.BatchableCSTVisitor):
             name = callee(node)
             if name:
                 self.current.calls.append((name, self.ctx.line_of(node, visiting=True)))
+                self.current.call_args.append(_call_args(node))
 
     def visit_Decorator(self, node: cst.Decorator) -> None:
         # bare decorators (`@patch_everything`) are calls of the decorated function too
@@ -376,6 +407,7 @@ class FactsCollector(cst.BatchableCSTVisitor):
             name = dotted(node.decorator)
             if name:
                 self.current.calls.append((name, self.ctx.line_of(node)))
+                self.current.call_args.append(None)
 
     def visit_Comment(self, node: cst.Comment) -> None:
         if "testaudit" in node.value:

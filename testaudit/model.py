@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import operator
 from dataclasses import dataclass
-from typing import Any, Optional, Tuple
+from typing import Any, Optional, Sequence, Tuple
 
 CHECK, FACTS = "check", "facts"
 WHOLE_MODULE = "module"  # Finding tag: about the module as a whole (reported at line 1, no construct of its own)  # per-file roles: the full check, or only the facts other files need
@@ -128,10 +128,43 @@ class ImportFact:
 
 @dataclass(frozen=True)
 class CallFact:
-    """A call (or decorator call) site inside a function: the callee resolved to a dotted name."""
+    """A call (or decorator call) site inside a function: the callee resolved to a dotted name.
+    ``args``: (positional arguments, keyword names) as written, None when unknown (``*a``,
+    ``**k``, a decorator); ``bound``: called on an instance (``obj.method()``, ``self.m()``),
+    whose ``self`` Python passes too."""
 
     target: str
     line: int
+    args: Optional[Tuple[int, Tuple[str, ...]]] = None
+    bound: bool = False
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The parameters a call must fill (recorded for undecorated functions only)."""
+
+    positional: Tuple[str, ...]  # positional-only, then positional-or-keyword, in order
+    posonly: int  # how many of them are positional-only
+    required: int  # the first ``required`` positional ones have no default
+    kwonly: Tuple[str, ...]
+    kwonly_required: Tuple[str, ...]
+    varargs: bool
+    varkw: bool
+
+    def accepts(self, positional: int, keywords: Sequence[str]) -> bool:
+        """Whether a call passing ``positional`` arguments and ``keywords`` binds without a TypeError."""
+        if positional > len(self.positional) and not self.varargs:
+            return False
+        filled = set(self.positional[:positional])
+        for name in keywords:
+            if name in self.positional[self.posonly:] or name in self.kwonly:
+                if name in filled:  # "got multiple values"
+                    return False
+                filled.add(name)
+            elif not self.varkw:  # a positional-only name, or no such parameter: only **kwargs takes it
+                return False
+        return (all(p in filled for p in self.positional[:self.required])
+                and all(k in filled for k in self.kwonly_required))
 
 
 @dataclass(frozen=True)
@@ -188,6 +221,7 @@ class FunctionFact:
     column: int = 1
     end_column: int = 1
     cases: int = 1  # static ``parametrize`` cases; 0 when they cannot be counted statically
+    signature: Optional[Signature] = None  # None when decorated (a decorator may change it)
 
 
 @dataclass(frozen=True)

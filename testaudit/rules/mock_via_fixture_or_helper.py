@@ -21,7 +21,9 @@ Reports an integration or e2e test that reaches a test double through another fi
 - a `setUp` / `setup_method` / `asyncSetUp` / `setup_class` of a project base class that mocks.
 
 Only methods actually called are followed: a class whose mock sits in a method the test never
-calls is not reported. A double made only in an `except ImportError:` handler of a `try:` that
+calls is not reported, nor is a call whose arguments cannot bind to the function's parameters
+(`client.connect(timeout=5)` of a `def connect(self)` raises TypeError before the body runs;
+decorated functions and calls unpacking `*args`/`**kwargs` are taken to bind). A double made only in an `except ImportError:` handler of a `try:` that
 imports modules the project has is never made, and is not reported either (a handler that also
 catches `Exception`, or a bare `except:`, runs on other failures too: it is followed).
 
@@ -54,7 +56,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from testaudit.fixtures import FixtureDef, FixtureIndex, requested
-from testaudit.model import ClassFact, FileFacts, Finding, FunctionFact, Location
+from testaudit.model import CallFact, ClassFact, FileFacts, Finding, FunctionFact, Location
 from testaudit.rule import ProjectRule
 
 CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
@@ -117,11 +119,13 @@ class _Tracer:
         self.memo[key] = result = _dedupe(out)
         return result
 
-    def helper(self, target: str, stack: FrozenSet[str] = frozenset()) -> List[Chain]:
+    def helper(self, target: str, stack: FrozenSet[str] = frozenset(), call: Optional[CallFact] = None) -> List[Chain]:
         hit = self.graph.resolve_function(target) or self._inherited(target)
         if hit is None:
             return []
         facts, qualname = hit
+        if call is not None and not self._fits(call, facts, qualname):
+            return []  # the call raises TypeError before the body runs
         key = f"helper {facts.path}::{qualname}"
         if key in self.memo:
             return self.memo[key]
@@ -173,8 +177,24 @@ class _Tracer:
         if live:
             out.append(((label, live[0].what), (facts.path, cause_line or fn.line)))
         for call in fn.calls:
-            out.extend(((label, *steps), cause) for steps, cause in self.helper(call.target, stack))
+            out.extend(((label, *steps), cause) for steps, cause in self.helper(call.target, stack, call))
         return out
+
+    def _fits(self, call: CallFact, facts: FileFacts, qualname: str) -> bool:
+        """Whether ``call``'s arguments bind to what it calls (a function, a method — with
+        ``self`` when called on an instance —, or a class's own ``__init__``). Unknown when the
+        call unpacks arguments or the callee is decorated: then it fits."""
+        if call.args is None:
+            return True
+        positional, keywords = call.args
+        if self.project.class_of(facts, qualname) is not None:
+            init = next((f for f in facts.functions if f.qualname == f"{qualname}.__init__"), None)
+            signature, bound = (init.signature, 1) if init is not None else (None, 0)
+        else:
+            fn = next((f for f in facts.functions if f.qualname == qualname), None)
+            signature = fn.signature if fn is not None else None
+            bound = 1 if call.bound and fn is not None and fn.class_name else 0
+        return signature is None or signature.accepts(positional + bound, keywords)
 
     def base_setups(self, classes: Sequence[Tuple[str, str]]) -> List[Chain]:
         """What the set-up methods of a test's base classes reach (memoised: every test of a
@@ -251,7 +271,7 @@ class MockViaFixtureOrHelper(ProjectRule):
                 for fx in tracer.index.autouse(scopes):
                     chains.extend(tracer.fixture(fx))
                 for call in test.calls:
-                    chains.extend(tracer.helper(call.target))
+                    chains.extend(tracer.helper(call.target, call=call))
                 chains.extend(tracer.base_setups(classes))
                 routes = _dedupe(c for c in chains if c[1][0] != facts.path)
                 if routes:  # one finding per test: its shortest route (fix it, and the next shows)

@@ -58,3 +58,10 @@ def test_driver_import_fallback_never_runs():
 def test_connection_failure_falls_back_to_a_double():  # expect: TA102
     client = OptionalDriverClient()
     assert client.connect()
+
+
+@pytest.mark.e2e
+async def test_connect_with_an_argument_it_does_not_take():
+    db = DatabaseTestManager()
+    await db.connect(retries=3)  # a TypeError before connect's body runs: its double is never made
+    assert db.pool is None
