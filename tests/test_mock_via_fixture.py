@@ -79,10 +79,15 @@ def test_helper_objects_are_followed_through_inherited_methods_and_import_fallba
             "@pytest.mark.e2e\nasync def test_enter():\n    async with ChatClient() as chat:\n"
             "        assert chat.history()\n\n\n"
             "@pytest.mark.e2e\ndef test_presence():\n    chat = ChatClient()\n    assert chat.presence()\n")
+    importing = test.replace("import pytest\n", "import pytest\nimport vendor_sdk.presence\n")
     root = write_project(tmp_path, {"tests/__init__.py": "", "tests/clients.py": clients, "app/__init__.py": "",
-                                    "app/store.py": "class History:\n    pass\n", "tests/e2e/test_chat.py": test})
+                                    "app/store.py": "class History:\n    pass\n", "tests/e2e/test_chat.py": test,
+                                    "tests/e2e/test_chat_importing_the_sdk.py": importing})
     result = run_project(root, select=["TA102"])
-    assert [f.chain for f in result.findings] == [
-        ("test_enter", "helper BaseClient.__aenter__ (tests/clients.py:6)", "AsyncMock"),
-        ("test_presence", "helper ChatClient.presence (tests/clients.py:22)", "MagicMock"),
+    assert [(f.path.rsplit("/", 1)[-1], f.chain) for f in result.findings] == [
+        ("test_chat.py", ("test_enter", "helper BaseClient.__aenter__ (tests/clients.py:6)", "AsyncMock")),
+        ("test_chat.py", ("test_presence", "helper ChatClient.presence (tests/clients.py:22)", "MagicMock")),
+        # the module imports vendor_sdk itself: when it runs, presence()'s fallback cannot
+        ("test_chat_importing_the_sdk.py",
+         ("test_enter", "helper BaseClient.__aenter__ (tests/clients.py:6)", "AsyncMock")),
     ]

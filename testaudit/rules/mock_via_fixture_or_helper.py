@@ -24,8 +24,9 @@ Only methods actually called are followed: a class whose mock sits in a method t
 calls is not reported, nor is a call whose arguments cannot bind to the function's parameters
 (`client.connect(timeout=5)` of a `def connect(self)` raises TypeError before the body runs;
 decorated functions and calls unpacking `*args`/`**kwargs` are taken to bind). A double made only in an `except ImportError:` handler of a `try:` that
-imports modules the project has is never made, and is not reported either (a handler that also
-catches `Exception`, or a bare `except:`, runs on other failures too: it is followed).
+imports modules the project has — or that the test module itself imports unguarded — is never
+made, and is not reported either (a handler that also catches `Exception`, or a bare `except:`,
+runs on other failures too: it is followed).
 
 One finding per test (or per class, for class-level `usefixtures`): of the routes it has to a
 double, the shortest, with the chain in the message (fix it, and the next run shows the next):
@@ -62,7 +63,9 @@ from testaudit.rule import ProjectRule
 CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
 SETUP_METHODS = frozenset({"setUp", "asyncSetUp", "setup_method", "setup_class", "setUpClass", "setup"})
 
-Cause = Tuple[str, int]  # (path, line) of the function whose body mocks
+# (path, line) of the function whose body mocks, and the modules outside the project whose
+# failing import alone makes the double (an `except ImportError:` fallback): none for most
+Cause = Tuple[str, int, Tuple[str, ...]]
 Chain = Tuple[Tuple[str, ...], Cause]  # the steps after the test, and the root cause
 
 
@@ -76,6 +79,18 @@ def _dedupe(chains: Iterable[Chain]) -> List[Chain]:
     for chain in chains:
         seen.setdefault(chain[1], chain)
     return list(seen.values())
+
+
+def _imports_all(facts: FileFacts, modules: Tuple[str, ...]) -> bool:
+    """Whether the test module imports every one of ``modules`` (or a submodule) outside any
+    import guard: when the test runs at all they import, so a double made only when one of them
+    fails to import is never made."""
+    if not modules:
+        return False
+    guards = facts.import_guards
+    imported = {name for imp in facts.imports if not any(a <= imp.line <= b for a, b in guards)
+                for name in (imp.module, imp.target) if name}
+    return all(any(name == m or name.startswith(m + ".") for name in imported) for m in modules)
 
 
 class _Tracer:
@@ -175,7 +190,9 @@ class _Tracer:
         out: List[Chain] = []
         live = [site for site in fn.mock_sites if not self._dead_fallback(site.unless)]
         if live:
-            out.append(((label, live[0].what), (facts.path, cause_line or fn.line)))
+            site = min(live, key=lambda s: len(s.unless))  # a double made unconditionally first
+            outside = tuple(m for m in site.unless if self.graph.files.module(m) is None)
+            out.append(((label, site.what), (facts.path, cause_line or fn.line, outside)))
         for call in fn.calls:
             out.extend(((label, *steps), cause) for steps, cause in self.helper(call.target, stack, call))
         return out
@@ -273,7 +290,7 @@ class MockViaFixtureOrHelper(ProjectRule):
                 for call in test.calls:
                     chains.extend(tracer.helper(call.target, call=call))
                 chains.extend(tracer.base_setups(classes))
-                routes = _dedupe(c for c in chains if c[1][0] != facts.path)
+                routes = _dedupe(c for c in chains if c[1][0] != facts.path and not _imports_all(facts, c[1][2]))
                 if routes:  # one finding per test: its shortest route (fix it, and the next shows)
                     steps = min(routes, key=lambda r: len(r[0]))[0]
                     yield self._finding(facts, test.line, test.column, test.end_column, test.name, steps)
@@ -283,7 +300,7 @@ class MockViaFixtureOrHelper(ProjectRule):
                     for name in cls.usefixtures:
                         fx = tracer.index.resolve(name, scopes)
                         for chain in (tracer.fixture(fx) if fx is not None else []):
-                            if chain[1][0] != facts.path:
+                            if chain[1][0] != facts.path and not _imports_all(facts, chain[1][2]):
                                 found.setdefault(chain[1], chain)
             for cls, found in class_level.values():
                 if found:
