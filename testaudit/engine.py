@@ -7,8 +7,9 @@ every ``--jobs`` and whether or not it came from the cache.
 The stages, each in its own module: ``discover`` (the files under the paths) → ``plan`` (cache
 keys, closure signatures, the whole-run record: what the cache serves) → the per-file stage
 (``workers`` hands files to ``analyze`` in a process pool; ``tree`` says what each file
-reaches) → the project phase (cross-file rules, here) → finalize (suppressions, module
-summaries, score: here and in ``score``). A run with nothing changed is served by the plan
+reaches) → ``project_phase`` (findings placed, cross-file rules) → ``finalize`` (suppressions,
+TA002, module summaries; the score is ``score``'s). This module runs them in order, with the
+cache's memo around them, and builds the result. A run with nothing changed is served by the plan
 alone and never imports libcst or networkx.
 """
 from __future__ import annotations
@@ -29,9 +30,7 @@ from testaudit.project_files import ProjectFiles
 from testaudit.tree import FileTree, Reach, as_overlaid
 from testaudit.workers import Progress, Workers
 from testaudit.model import (
-    CHECK, FACTS, FINDING_ORDER, FileFacts, FileResult, Finding, ModuleSummary, Outcome, RuleInfo, RunResult, Severity,
-    Warning_,
-    evolve,
+    CHECK, FACTS, FINDING_ORDER, FileFacts, FileResult, Finding, ModuleSummary, Outcome, RuleInfo, RunResult, Warning_,
 )
 
 if TYPE_CHECKING:  # the heavy modules are imported only on the heavy path
@@ -160,61 +159,17 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
     with Workers(config, ruleset, jobs, progress) as workers:
         results, facts_only = _analyze(files, config, workers, store, keys, tree, reach, expand=not lazy,
                                        idle=_import_project_phase)
+    from testaudit.finalize import finalize
     from testaudit.project import Project
-    from testaudit.suppress import apply_suppressions, unused_location
-    from testaudit.baseline import finding_hash
+    from testaudit.project_phase import project_phase
 
     crashed = [Warning_(r.path, r.error or "") for r in facts_only if r.path in workers.crashed]
     checked = {r.path for r in results}
     known = {r.path: r.facts for r in (*results, *facts_only)}
     project_files = ProjectFiles(config.src, tree.listed, tree.isdir, Loader(tree, workers, store, keys, reach), known)
     project = Project(project_files, categorizer_for(config), checked, (config.python_classes, config.python_functions))
-    by_code = ruleset.by_code()
-    per_file: Dict[str, List[Finding]] = {r.path: [] for r in results}
-    # id(finding) → its (category, node id), filled in with its scope and hash by one evolve()
-    placed: Dict[int, Tuple[str, Optional[str]]] = {}
-    for res in results:
-        for f in res.findings:
-            cat, node = placed[id(f)] = project.category_at(res.facts, f.location.line)
-            active = by_code.get(f.code)
-            if active is not None and not active.cls.keep(f, cat, active.options):
-                continue
-            per_file[res.path].append(f)
-    for active in ruleset.project_rules():
-        rule = active.cls(active.options, active.severity)  # type: ignore[call-arg]
-        for f in rule.check(project):  # type: ignore[attr-defined]
-            if f.path in per_file:
-                cat, node = project.category_at(known[f.path], f.location.line)
-                placed[id(f)] = (f.category or cat, f.node_id or node)
-                per_file[f.path].append(f)
-    selected = set(ruleset.codes())
-    expand = _expander()
-    modules = _module_summaries(project, ruleset)
-    outcomes: Dict[str, Outcome] = {}
-    for res in results:
-        path = res.path
-        split = apply_suppressions(per_file[path], res.suppressions, path, config.per_file_ignores, expand, selected)
-        kept = list(split.kept)
-        # a file that does not parse has few findings to suppress: its file-wide comments cannot be judged
-        unused = [s for s in split.unused if res.facts.parsed or not s.file_level] if "TA002" in by_code else []
-        lines = tree.lines(path) if unused or not all(f.source_hash for f in kept) else []
-        for sup in unused:
-            codes = ", ".join(sup.codes)
-            kind = "ignore-file" if sup.file_level else "ignore"
-            what = f"`# testaudit: {kind}[{codes}]`" if codes else f"`# testaudit: {kind}`"
-            unused_sup = Finding(path, "TA002", by_code["TA002"].cls.NAME, by_code["TA002"].severity,
-                                 f"unused suppression {what}: nothing is reported here", unused_location(sup, lines))
-            placed[id(unused_sup)] = project.category_at(res.facts, sup.line)
-            kept.append(unused_sup)
-        kept.sort(key=FINDING_ORDER)
-        kept = [evolve(f, category=placed[id(f)][0], node_id=placed[id(f)][1],
-                       scope=project.scope_at(res.facts, f.location.line), source_hash=finding_hash(f, lines))
-                for f in kept]
-        module = modules.get(path)
-        if module is not None:
-            module = _failing(module, kept)
-        outcomes[path] = Outcome(path, tuple(kept), module, len(split.suppressed),
-                                 (Warning_(path, res.error),) if res.error else ())
+    per_file, placed = project_phase(project, ruleset, results, known)
+    outcomes = finalize(project, ruleset, config, results, per_file, placed, tree.lines)
     if crashed:  # reported by the first checked file (a facts-only file has no outcome of its own)
         first = min(outcomes)
         outcomes[first] = replace(outcomes[first], warnings=outcomes[first].warnings + tuple(crashed))
@@ -224,9 +179,9 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
 
 def _import_project_phase() -> None:
     """Import what the project phase needs (networkx among it) while the workers are busy."""
-    import testaudit.baseline  # noqa: F401
+    import testaudit.finalize  # noqa: F401
     import testaudit.project  # noqa: F401
-    import testaudit.suppress  # noqa: F401
+    import testaudit.project_phase  # noqa: F401
 
 
 def collect_facts(paths: Sequence[str], config: Config) -> Dict[str, FileFacts]:
@@ -276,20 +231,6 @@ def categorizer_for(config: Config):
     return Categorizer(config.categories, bases)
 
 
-def _expander() -> Callable[[str], Set[str]]:
-    """Rule selector (code, name, prefix or ALL) → the codes it names."""
-    from testaudit.registry import all_rules, rule_matches
-
-    cache: Dict[str, Set[str]] = {}
-
-    def expand(key: str) -> Set[str]:
-        if key not in cache:
-            cache[key] = {c.CODE for c in all_rules() if rule_matches(c, key)}
-        return cache[key]
-
-    return expand
-
-
 def _analyze(files: Sequence[SourceFile], config: Config, workers: Workers, store: Optional[Cache],
              keys: Dict[str, str], tree: FileTree, reach: "Reach", expand: bool = True,
              idle: Callable[[], object] = lambda: None) -> Tuple[List[FileResult], List[FileResult]]:
@@ -335,30 +276,3 @@ def _analyze(files: Sequence[SourceFile], config: Config, workers: Workers, stor
     order = {f.rel: i for i, f in enumerate(files)}
     checked = sorted(by_role[CHECK], key=lambda r: order[r.path])
     return checked, sorted(by_role[FACTS], key=lambda r: r.path)
-
-
-def _module_summaries(project: "Project", ruleset: "RuleSet") -> Dict[str, ModuleSummary]:
-    """Per checked test module: category and the rules that apply (``failing`` filled later)."""
-    out: Dict[str, ModuleSummary] = {}
-    for facts in project.test_modules():
-        if facts.parsed:
-            cats = frozenset(project.test_categories(facts))
-            has_classes = any(c.is_test_class for c in facts.classes)
-        else:
-            cats = frozenset({project.module_category(facts)})
-            has_classes = False
-        applicable = tuple(r.code for r in ruleset.rules if r.cls.applies(r.options, cats, has_classes))
-        # a module that does not parse fails every rule that applies to it (SPEC §4 TA001)
-        failing = () if facts.parsed else applicable
-        out[facts.path] = ModuleSummary(facts.path, project.module_category(facts), applicable, failing,
-                                        parsed=facts.parsed)
-    return out
-
-
-def _failing(module: ModuleSummary, findings: Sequence[Finding]) -> ModuleSummary:
-    """``module`` with the rules its kept (unsuppressed, selected) findings fail and the rules
-    with an error among them: whether it complies (SPEC §6)."""
-    codes = {f.code for f in findings}
-    errors = tuple(sorted({f.code for f in findings if f.severity is Severity.ERROR}))
-    failing = module.failing if not module.parsed else tuple(c for c in module.applicable if c in codes)
-    return replace(module, failing=failing, errors=errors)
