@@ -103,6 +103,7 @@ class _Tracer:
         self.memo: Dict[str, List[Chain]] = {}
         self.setups: Dict[Tuple[Tuple[str, str], ...], List[Chain]] = {}
         self.inherited: Dict[str, Optional[Tuple[FileFacts, str]]] = {}
+        self.defs: Dict[str, Dict[str, FunctionFact]] = {}  # path → qualname → function
 
     def class_scopes(self, facts: FileFacts, qualname: Optional[str]) -> List[Tuple[str, str]]:
         """(path, qualname) of a class and of its project base classes."""
@@ -204,11 +205,14 @@ class _Tracer:
         if call.args is None:
             return True
         positional, keywords = call.args
+        defs = self.defs.get(facts.path)
+        if defs is None:  # asked for every call a test or helper makes: indexed once per file
+            defs = self.defs[facts.path] = {f.qualname: f for f in facts.functions}
         if self.project.class_of(facts, qualname) is not None:
-            init = next((f for f in facts.functions if f.qualname == f"{qualname}.__init__"), None)
+            init = defs.get(f"{qualname}.__init__")
             signature, bound = (init.signature, 1) if init is not None else (None, 0)
         else:
-            fn = next((f for f in facts.functions if f.qualname == qualname), None)
+            fn = defs.get(qualname)
             signature = fn.signature if fn is not None else None
             bound = 1 if call.bound and fn is not None and fn.class_name else 0
         return signature is None or signature.accepts(positional + bound, keywords)
