@@ -52,7 +52,9 @@ def _data_size() -> Optional[int]:
 def file_budget(seconds: int, memory: int, hard: bool) -> Iterator[None]:
     """Bound the analysis run inside: ``seconds`` of CPU time and, with ``hard`` (a pool worker,
     whose death the engine recovers from), the kernel limits of the module docstring."""
-    timer = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    # the CPU timer is process-wide: one a profiler of an embedding program runs is left alone
+    timer = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+             and signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0))
     previous: Any = None
     limits: list = []
     if timer:

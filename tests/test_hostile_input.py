@@ -16,6 +16,7 @@ from __future__ import annotations
 import builtins
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -241,6 +242,30 @@ def test_a_worker_over_its_budget_in_native_code_is_stopped_and_the_file_named(
     what = "max-file-seconds (1 s of CPU)" if kind == "native-cpu" else "max-file-memory (200.0 MB)"
     assert what in finding.message and finding.message.startswith("not analysed: ")
     assert all(codes_at(result, f"tests/test_ok{i}.py") == [] for i in range(3))
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs setitimer")
+def test_the_time_budget_leaves_an_embedding_programs_cpu_timer_alone() -> None:
+    """A profiler in a program that embeds testaudit may run the process's CPU timer: the budget
+    then does without it (the worker limits still apply), and neither cancels nor replaces it."""
+    from testaudit.budget import file_budget
+
+    def theirs(signum, frame):  # type: ignore[no-untyped-def]
+        return None
+
+    previous = signal.signal(signal.SIGPROF, theirs)
+    try:
+        signal.setitimer(signal.ITIMER_PROF, 50.0, 50.0)
+        with file_budget(1, 10**9, hard=False):
+            assert signal.getsignal(signal.SIGPROF) is theirs
+        assert signal.getitimer(signal.ITIMER_PROF)[1] == 50.0 and signal.getsignal(signal.SIGPROF) is theirs
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        with file_budget(1, 10**9, hard=False):  # no timer of theirs: the budget's own, then none
+            assert signal.getitimer(signal.ITIMER_PROF)[0] > 0
+        assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0) and signal.getsignal(signal.SIGPROF) is theirs
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def test_budgets_are_validated_and_do_not_key_the_cache(tmp_path: Path) -> None:
