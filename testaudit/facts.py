@@ -235,8 +235,8 @@ class FactsDraft:
             return resolve(raw) or (f"{local}{raw}" if "." not in raw else None)
 
         # an object made here (`c = Client()`, `with Client() as c`): a method called on it is
-        # the class's method (the last binding of a name wins; one that is not a call unbinds it
-        # only in the front ends' shared view: a later `c = other` is not seen)
+        # the class's method. The last such binding of a name holds for the whole function; an
+        # assignment of anything but a call (`c = other`) is not recorded.
         instances = {var: target(raw) for var, raw in rec.bound}
         for (raw, call_line), args in zip(rec.calls, rec.call_args):
             resolved = resolve(raw)
