@@ -104,6 +104,10 @@ def ast_facts(data: bytes, ctx: FileContext) -> Optional[FileFacts]:
         return _Extractor(ctx).run(tree)
     except (_Unsure, RecursionError):
         return None
+    except MemoryError:  # over the file's budget: analyze_file reports it
+        raise
+    except Exception:  # noqa: BLE001 - a construct this front end does not know: libcst reads the file
+        return None
 
 
 class _Extractor:
@@ -352,7 +356,8 @@ class _Extractor:
 
 
 # what the walk never descends into: leaves that hold no call, and the non-node field values
-_SKIP = frozenset({ast.Name, ast.Constant, str, int, type(None)})
+_SKIP = frozenset({ast.Name, ast.Constant, str, int, type(None),
+                   bool, float, complex, bytes, type(...)})  # `case True:` holds a bare bool
 _FIELDS: Dict[type, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {}
 
 

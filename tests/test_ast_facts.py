@@ -8,6 +8,7 @@ Business Value Justification (BVJ):
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Dict, List
 
@@ -217,3 +218,57 @@ def test_a_partial_run_parses_only_the_named_file_with_libcst(tmp_path: Path, mo
     result = run_project(root, ["tests/integration/test_one.py"])
     assert {f.code for f in result.findings} >= {"TA102"}
     assert len(parsed) == 1
+
+
+GRAMMAR = '''\
+import asyncio
+from app import helper
+
+
+def every_construct(value, /, *args, key=..., **kw):
+    match value:
+        case True | False | None:
+            helper.flag()
+        case 1 | 2.5 | 3j | b"raw" | "text" | -1:
+            helper.literal()
+        case [first, *rest] if first:
+            helper.seq(first, rest)
+        case {"k": inner, **others}:
+            helper.mapping(inner, others)
+        case helper.Point(x=0, y=y) as point:
+            helper.cls(point, y)
+        case _:
+            pass
+    total = (n := len(args)) + sum(x for x in args if x)
+    text = f"{value!r:>{n}} {key=} {kw!s}"
+    lam = lambda a=1, *b, c=..., **d: helper.inner(a, b, c, d)
+    try:
+        helper.risky()
+    except* ValueError as group:
+        helper.handle(group)
+    global GLOBAL_NAME
+    data = {**kw, "x": [*args]}
+    return total, text, lam, data, ...
+
+
+async def async_constructs(stream):
+    async with helper.session() as session:
+        async for item in stream:
+            await session.send([x async for x in item])
+    return await asyncio.gather(*(helper.job(i) for i in range(3)))
+'''
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="the sample uses match (3.10) and except* (3.11)")
+def test_every_construct_of_the_grammar_is_read_without_a_crash(tmp_path: Path, served: List[bool]) -> None:
+    """A project module reached by the tests with `match value: case True:` ended the whole run
+    (the ast front end walked into a bare bool). Every construct this interpreter parses —
+    patterns of each kind, constants of each type, walrus, f-string conversions, except*,
+    async comprehensions — gives the same facts through both front ends."""
+    root = write_project(tmp_path, {"app/__init__.py": "", "app/helper.py": "def flag():\n    return 1\n",
+                                    "app/grammar.py": GRAMMAR})
+    got = both(root, "app/grammar.py")
+    assert served == [True]
+    assert got["ast"] == got["libcst"]
+    calls = {c.target.rsplit(".", 1)[-1] for f in got["ast"].functions for c in f.calls}
+    assert {"flag", "literal", "seq", "mapping", "cls", "inner", "risky", "handle", "session", "job"} <= calls
