@@ -248,6 +248,8 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
     (b"[tool.testaudit]\nmax-file-size = 9223372036854775808\n", "expected at most"),
     (b"[tool.testaudit]\nfail-under = '99.999999999999999999999999999999999999'\n", "at most 6 decimals"),
     (b"x = " + b"[" * 50000 + b"]" * 50000 + b"\n[tool.testaudit]\n", "nested too deeply"),  # past any recursion limit
+    # an empty accessor was accepted and the message read "use `()` ()"
+    (b"[tool.testaudit.rules.TA301]\nenv-accessor = ''\n", "rules.TA301.env-accessor`: expected a dotted"),
 ])
 def test_hostile_configuration_values_are_one_line_errors(tmp_path: Path, content: bytes, expected: str) -> None:
     """Each of these was an "internal error" (a traceback with --verbose): a non-UTF-8 or deeply

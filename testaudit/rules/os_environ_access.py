@@ -56,6 +56,12 @@ class Options:
     allow_files: Tuple[str, ...] = ()
     monkeypatch: bool = False
 
+    def __post_init__(self) -> None:
+        # the message and the fix name it, and the fix imports its module: `module.function`
+        if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", self.env_accessor):
+            raise ValueError(f"`rules.TA301.env-accessor`: expected a dotted `module.function` name, "
+                             f"got {self.env_accessor!r}")
+
 
 def env_target(name: str) -> str:
     """``os.environ.get`` → ``os.environ``; '' when the name is not environment access."""

@@ -26,7 +26,8 @@ project modules are followed transitively).
 Not reported, because the module may provide the name in ways no statement shows: a module
 with a module-level `__getattr__`, one that uses `globals()` or `sys.modules[__name__]`, a star
 import of a module that is not a project module (or cannot be found), and a module that does
-not parse. Relative imports are TA201's. Imports inside a `try:` whose handler catches
+not parse. Nor are the attributes every module has (`__name__`, `__file__`, `__doc__`,
+`__spec__`, …) and a package's `__path__`. Relative imports are TA201's. Imports inside a `try:` whose handler catches
 `ImportError` (or `ModuleNotFoundError`, `Exception`, a bare `except:`) and inside
 `if TYPE_CHECKING:` are not reported: a failure there does not fail collection; nor are
 imports inside `with pytest.raises(ImportError):` (or `ModuleNotFoundError`, `Exception`,
@@ -69,6 +70,11 @@ from testaudit.model import FileFacts, Finding, ImportFact, Location
 from testaudit.rule import ProjectRule
 
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names) | {"__future__"}
+
+# attributes every module object has, whatever its source defines (`from pkg import __path__`
+# holds for a package only: checked where it is asked)
+MODULE_ATTRIBUTES = frozenset({"__name__", "__doc__", "__file__", "__loader__", "__spec__", "__package__",
+                               "__builtins__", "__dict__", "__cached__"})
 
 
 @dataclass(frozen=True)
@@ -210,7 +216,8 @@ class _Resolver:
             return False if self.exists(module) else None  # a namespace package holds only submodules
         if not facts.parsed or facts.has_getattr or facts.dynamic_names or "__path__" in facts.defined_names:
             return None
-        if name in facts.defined_names:
+        if name in facts.defined_names or name in MODULE_ATTRIBUTES or (
+                name == "__path__" and facts.path.endswith("__init__.py")):
             return True
         unknown = False
         for imp in facts.imports:

@@ -14,6 +14,9 @@ import scenarios.imports.shop.pricing
 import scenarios.imports.shop.shipping  # expect: TA202
 from scenarios.imports.shop import Purchase, legacy_total, discount, models, reports
 from scenarios.imports.shop import Customer  # expect: TA202
+from scenarios.imports.shop import __path__ as shop_path, __name__ as shop_name  # a package has both
+from scenarios.imports.shop.models import __file__ as models_file
+from scenarios.imports.shop.models import __path__ as models_path  # expect: TA202
 from scenarios.imports.shop.lazy import anything_at_all
 from scenarios.imports.shop.models import (
     CURRENCY, DEFAULT_LIMIT, FEES, LAST_STATUS, LIMIT, RATE, REGISTRY, Order, PriceTable, dumps,
