@@ -111,7 +111,6 @@ def analyze_file(src: SourceFile, role: str = CHECK) -> FileResult:
 def over_budget_result(src: SourceFile, role: str, exc: BaseException) -> FileResult:
     """A file whose analysis spent its budget: TA001 (when checked) and a warning, never cached."""
     config: Config = _STATE["config"]  # type: ignore[assignment]
-    ruleset: RuleSet = _STATE["ruleset"]  # type: ignore[assignment]
     if isinstance(exc, MemoryError):
         why = (f"not analysed: its analysis needed more than max-file-memory "
                f"({_megabytes(config.max_file_memory)}); raise max-file-memory to check it")
@@ -121,11 +120,18 @@ def over_budget_result(src: SourceFile, role: str, exc: BaseException) -> FileRe
     name = src.rel.rsplit("/", 1)[-1]
     facts = FileFacts(src.rel, module_name(src.rel, config.src), is_test_file(src.rel, config),
                       name == "conftest.py", parsed=False)
+    return not_analysed(src.rel, role, facts, why, transient=True)
+
+
+def not_analysed(rel: str, role: str, facts: FileFacts, why: str, transient: bool = False) -> FileResult:
+    """A file left unread on purpose (too large, over its budget): a TA001 when checked, so the
+    run fails and says why instead of passing with the module counted as failing, and a warning."""
+    ruleset: RuleSet = _STATE["ruleset"]  # type: ignore[assignment]
     findings: Tuple[Finding, ...] = ()
     if role == CHECK and "TA001" in ruleset.codes():
         active = ruleset.by_code()["TA001"]
-        findings = (Finding(src.rel, "TA001", active.cls.NAME, active.severity, why, Location(1, 1, 1, 1)),)
-    return FileResult(src.rel, findings, facts, error=why, transient=True)
+        findings = (Finding(rel, "TA001", active.cls.NAME, active.severity, why, Location(1, 1, 1, 1)),)
+    return FileResult(rel, findings, facts, error=why, transient=transient)
 
 
 def _analyze_file(src: SourceFile, role: str) -> FileResult:
@@ -146,7 +152,7 @@ def _analyze_file(src: SourceFile, role: str) -> FileResult:
         return FileResult(src.rel, (), unread, error=f"cannot read file: {exc.strerror or exc}")
     if max(size, len(data)) > config.max_file_size:
         skipped = FileFacts(src.rel, module, is_test, name == "conftest.py", parsed=False)
-        return FileResult(src.rel, (), skipped, error=(
+        return not_analysed(src.rel, role, skipped, (
             f"not analysed: {_megabytes(max(size, len(data)))} is larger than max-file-size "
             f"({_megabytes(config.max_file_size)}); raise max-file-size to check it"))
     text = decode(data)

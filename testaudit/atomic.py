@@ -30,6 +30,10 @@ def _write_bytes_atomic(path: str, data: bytes) -> None:
             fh.write(data)
         return
     directory = os.path.dirname(os.path.abspath(path))
+    try:  # `-o reports/run.json` into a directory not made yet: the user named it, so make it
+        os.makedirs(directory, exist_ok=True)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), path) from None
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".testaudit-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -19,6 +19,9 @@ from testaudit._version import __version__
 from testaudit.report import FORMATS
 
 
+SHOWN_IN_FULL = 10  # text format: findings shown with a code frame unless --show-all
+
+
 def _split(values: Sequence[str]) -> List[str]:
     out: List[str] = []
     for v in values:
@@ -80,8 +83,11 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--select", multiple=True, help="Rules to run (codes, prefixes or names; comma-separated).")
 @click.option("--ignore", multiple=True, help="Rules to skip (codes, prefixes or names; comma-separated).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "--output-format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option("--show-all", is_flag=True,
+              help=f"Text format: show every finding with its code frame (default: the first {SHOWN_IN_FULL}, "
+                   "then one line per file).")
 @click.option("--fail-under", type=str,
               help="Exit 1 when the score (the share of test modules that comply, in %) is below N.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
@@ -109,16 +115,17 @@ def main() -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print the fixes as a unified diff and write nothing (exit 1 when there is something to fix).")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
+@click.option("--quiet", "-q", count=True,
+              help="Print only warnings and the summary; -qq only the summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: when a terminal).")
 def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...], fmt: str,
-          output: Optional[str], fail_under: Optional[str], exit_zero: bool, statistics: bool,
+          output: Optional[str], show_all: bool, fail_under: Optional[str], exit_zero: bool, statistics: bool,
           jobs: Optional[int], config_file: Optional[str], force_exclude: bool, no_cache: bool,
           baseline_file: Optional[str], no_baseline: bool, show_baselined: bool, update_baseline: bool,
           allow_new: bool, fail_on_regression: bool, since: Optional[str], trend_last: Optional[int], apply_fixes: bool,
           unsafe_fixes: bool,
-          show_diff: bool, quiet: bool, verbose: bool, color: Optional[bool]) -> None:
+          show_diff: bool, quiet: int, verbose: bool, color: Optional[bool]) -> None:
     """Check PATHS (default: the current directory) and report findings and the score."""
     from testaudit import api
     from testaudit import baseline as baselines
@@ -177,7 +184,9 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
         use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                       and "NO_COLOR" not in os.environ)
         reporter = get_reporter(fmt)(color=bool(use_color), fail_under=threshold or "",
-                                     floors=config.fail_under_category, statistics=statistics, quiet=quiet)
+                                     floors=config.fail_under_category, statistics=statistics, quiet=quiet > 0,
+                                     exit_zero=exit_zero, limit=None if show_all else SHOWN_IN_FULL,
+                                     show_warnings=quiet < 2)
         gates = reporter.gates(result)
         text = reporter.render(result)
         if output:
@@ -192,13 +201,14 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
         failed_gates = [g for g in gates if g.failed]
         if fmt != "text" or output:  # the text report on stdout says it already
             for gate in failed_gates:
-                click.echo(f"testaudit: FAILED: {gate.message}", err=True)
+                click.echo(f"testaudit: {gate.label}: {gate.message}", err=True)
         below = bool(failed_gates)
         score = overall_score(result)
         recorded = result.baseline.score if result.baseline is not None else None
         regressed = fail_on_regression and recorded is not None and below_threshold(score.value, format_score(recorded))
         if regressed:
-            click.echo(f"testaudit: FAILED: compliance score {score.text} is below the baseline's "
+            label = "BELOW THE BASELINE (not failing: --exit-zero)" if exit_zero else "FAILED"
+            click.echo(f"testaudit: {label}: compliance score {score.text} is below the baseline's "
                        f"{format_score(recorded or 0)} (--fail-on-regression)", err=True)
         if exit_zero:
             return 0
@@ -361,7 +371,7 @@ class DelayedProgress:
               help="The project the report describes  [default: the project root found from the current directory]")
 @click.option("--junit", type=click.Path(dir_okay=False, exists=True),
               help="A real run's JUnit XML (pytest --junitxml): checks pass-rate claims, unverifiable without it.")
-@click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text", show_default=True)
+@click.option("--format", "--output-format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the verdicts to FILE.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .testaudit_cache/.")
@@ -445,7 +455,7 @@ TREND_FORMATS = ("text", "json", "html")
               help="How many of the latest commits that touched Python files.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write to FILE; trend.html gets a chart, trend.json the figures.")
-@click.option("--format", "fmt", type=click.Choice(TREND_FORMATS),
+@click.option("--format", "--output-format", "fmt", type=click.Choice(TREND_FORMATS),
               help="Output format  [default: from the --output suffix (.html, .json), else text]")
 @click.option("--select", multiple=True, help="Rules to run (codes, prefixes or names; comma-separated).")
 @click.option("--ignore", multiple=True, help="Rules to skip (codes, prefixes or names; comma-separated).")

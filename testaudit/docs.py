@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Type
+from typing import Any, Dict, List, Optional, Type
 
 from testaudit.config import Config
 from testaudit.registry import all_rules, option_fields
@@ -125,6 +125,7 @@ def rules_table() -> str:
 
 def effective_config_toml(config: Config) -> str:
     from testaudit.registry import parse_options, rule_by_key
+    from testaudit.verify.settings import keys, phrases_from
 
     pytest_source = config.pytest.where(config.root) + (f" (unusable: {config.pytest.problem})"
                                                          if config.pytest.problem else "")
@@ -138,15 +139,24 @@ def effective_config_toml(config: Config) -> str:
         "python-classes": list(config.python_classes), "python-functions": list(config.python_functions),
         "src": list(config.src),
     }
+    top["force-exclude"] = config.force_exclude
+    # keys without a value are shown as comments saying what applies instead, so that every key
+    # a configuration can set appears (tests/test_cli_and_config.py holds this to _TOP_KEYS)
+    unset = {"fail-under": "not set: no score threshold",
+             "jobs": "not set: the usable CPUs",
+             "baseline": "not set: .testaudit-baseline.json at the project root, when it exists"}
     if config.fail_under is not None:
         top["fail-under"] = float(config.fail_under)
     if config.jobs is not None:
         top["jobs"] = config.jobs
     if config.baseline is not None:
         top["baseline"] = config.baseline
+    top.update({"max-file-size": config.max_file_size, "max-file-seconds": config.max_file_seconds,
+                "max-file-memory": config.max_file_memory})
     origins = dict(config.origins)
     for key, value in top.items():
         lines.append(f"{key} = {_toml_value(value)}" + (f"  # from {origins[key]}" if key in origins else ""))
+    lines += [f"# {key}: {why}" for key, why in unset.items() if key not in top]
     lines += ["", "[fail-under-category]"]
     lines += [f"{_key(name)} = {float(value)!r}" for name, value in config.fail_under_category]
     lines += ["", "[per-file-ignores]"]
@@ -167,10 +177,26 @@ def effective_config_toml(config: Config) -> str:
         lines += ["", f"[rules.{cls.CODE}]  # {cls.NAME}", f"severity = \"{severity.value}\""]
         for key, fld, _ in option_fields(cls):
             lines.append(f"{key} = {_toml_value(getattr(options, fld.name))}")
+    lines += ["", "[verify]  # the phrase lists `testaudit verify` reads claims with"]
+    phrases = phrases_from(config.verify, config.source)
+    for key, attr in keys().items():
+        lines.append(f"{key} = {_toml_value(list(getattr(phrases, attr)))}")
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":  # pragma: no cover
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "rules"
+def main(argv: Optional[List[str]] = None) -> int:
+    """``python -m testaudit.docs [DIR]``: write the rule pages (default: the checkout's rules/)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m testaudit.docs",
+                                     description="Write one Markdown page per rule, and an index, to DIR.")
+    parser.add_argument("directory", nargs="?", type=Path, default=Path(__file__).resolve().parent.parent / "rules",
+                        help="where to write the pages (default: rules/ next to the package)")
+    target = parser.parse_args(argv).directory
     for name in write_pages(target):
         print(f"wrote {target / name}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -162,7 +162,8 @@ def test_a_10_mb_file_is_skipped_with_a_warning_and_the_run_goes_on(tmp_path: Pa
     assert [(w.path, w.message) for w in result.warnings] == [(
         "tests/test_huge.py",
         f"not analysed: {size / 1e6:.1f} MB is larger than max-file-size (4.0 MB); raise max-file-size to check it")]
-    assert codes_at(result, "tests/test_huge.py") == []
+    # a TA001 too: a module nobody analysed fails the score, and the run says why (exit 1)
+    assert codes_at(result, "tests/test_huge.py") == [(1, "TA001")]
     assert codes_at(result, "tests/test_env.py") == [(ENV_LINE, "TA301")]
 
 

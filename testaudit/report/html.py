@@ -188,7 +188,7 @@ def overview(result: RunResult, summary: Dict[str, Any], gates: Sequence[scoring
     if summary["suppressed"]:
         facts.append(f"{summary['suppressed']} suppressed")
     notes = [SCORE_NOTE] + [n[0].upper() + n[1:] + "." for n in status_notes(result)]
-    notes += [f"FAILED: {g.message}." if g.failed else
+    notes += [f"{g.label}: {g.message}." if g.failed else
               f"Passed: {'the score' if g.category is None else 'category ' + g.category} "
               f"({scoring.format_score(g.value)}) is at or above {g.threshold}." for g in gates]
     blockers = blocker_lines(scoring.Score(summary["complying"], summary["test_modules"],

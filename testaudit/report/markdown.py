@@ -39,7 +39,7 @@ def _gate_lines(gates: Sequence[scoring.Gate]) -> List[str]:
     out = []
     for gate in gates:
         if gate.failed:
-            out.append(f"- **FAILED**: {gate.message}.")
+            out.append(f"- **{gate.label}**: {gate.message}.")
         else:
             what = "the score" if gate.category is None else f"category {gate.category}"
             out.append(f"- Passed: {what} ({scoring.format_score(gate.value)}) is at or above {gate.threshold}.")
