@@ -15,7 +15,7 @@ The file is JSON, sorted, one entry per line, so its diffs read well in review::
 
     {
       "version": 1,
-      "tool": "testaudit 0.1.0",
+      "tool": "testaudit 1.0.0",
       "score": 17.1,
       "score_formula": 2,
       "entries": [

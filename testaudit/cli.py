@@ -85,6 +85,8 @@ def main() -> None:
 @click.option("--ignore", multiple=True, help="Rules to skip (codes, prefixes or names; comma-separated).")
 @click.option("--format", "--output-format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT:FILE",
+              help="Also write the report in FORMAT to FILE (repeatable): one run, several outputs.")
 @click.option("--show-all", is_flag=True,
               help=f"Text format: show every finding with its code frame (default: the first {SHOWN_IN_FULL}, "
                    "then one line per file).")
@@ -120,7 +122,7 @@ def main() -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: when a terminal).")
 def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...], fmt: str,
-          output: Optional[str], show_all: bool, fail_under: Optional[str], exit_zero: bool, statistics: bool,
+          output: Optional[str], reports: Tuple[str, ...], show_all: bool, fail_under: Optional[str], exit_zero: bool, statistics: bool,
           jobs: Optional[int], config_file: Optional[str], force_exclude: bool, no_cache: bool,
           baseline_file: Optional[str], no_baseline: bool, show_baselined: bool, update_baseline: bool,
           allow_new: bool, fail_on_regression: bool, since: Optional[str], trend_last: Optional[int], apply_fixes: bool,
@@ -150,6 +152,7 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
         if show_diff and update_baseline:
             raise ConfigError("--diff writes nothing, so it cannot be combined with --update-baseline", None,
                               "--diff")
+        extra_reports = [_report_spec(spec) for spec in reports]
         only = _changed_since(config, since)  # a bad revision fails here, before anything is written
         baseline_path = None if no_baseline else _baseline_path(config, baseline_file,
                                                                  must_exist=not update_baseline)
@@ -183,15 +186,20 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
                                                          ignore=_split(ignore), jobs=jobs, cache=not no_cache))
         use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                       and "NO_COLOR" not in os.environ)
-        reporter = get_reporter(fmt)(color=bool(use_color), fail_under=threshold or "",
-                                     floors=config.fail_under_category, statistics=statistics, quiet=quiet > 0,
-                                     exit_zero=exit_zero, limit=None if show_all else SHOWN_IN_FULL,
-                                     show_warnings=quiet < 2)
+        def reporter_for(name: str, colored: bool, capped: bool) -> Any:
+            return get_reporter(name)(color=colored, fail_under=threshold or "", floors=config.fail_under_category,
+                                      statistics=statistics, quiet=quiet > 0, exit_zero=exit_zero,
+                                      limit=SHOWN_IN_FULL if capped else None, show_warnings=quiet < 2)
+
+        reporter = reporter_for(fmt, bool(use_color), capped=not show_all)
         gates = reporter.gates(result)
         text = reporter.render(result)
-        if output:
+        if output or extra_reports:
             from testaudit.atomic import write_text_atomic  # tempfile and shutil: only when writing a file
 
+            for name, path in extra_reports:
+                write_text_atomic(path, reporter_for(name, False, capped=False).render(result))  # files: whole
+        if output:
             write_text_atomic(output, text)
         else:  # colour codes are in the text only when asked for (audited text is escaped by the
             # reporters), so click's scan for codes to strip (a regex over the whole report) is skipped
@@ -216,6 +224,21 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
         return 1 if errors or below or regressed or refused else 0
 
     sys.exit(_guard(run, verbose))
+
+
+def _report_spec(spec: str) -> Tuple[str, str]:
+    """``--report sarif:out/testaudit.sarif`` → (format, path)."""
+    from testaudit.errors import ConfigError
+
+    name, sep, path = spec.partition(":")
+    if not sep or not path:
+        raise ConfigError(f"expected FORMAT:FILE, got {spec!r}", None, "--report")
+    if name not in FORMATS:
+        from testaudit.errors import did_you_mean
+
+        raise ConfigError(f"unknown format {name!r}{did_you_mean(name, FORMATS)}; one of {', '.join(FORMATS)}",
+                          None, "--report")
+    return name, path
 
 
 def _changed_since(config: Any, since: Optional[str]) -> Optional[set]:

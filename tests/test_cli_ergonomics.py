@@ -153,3 +153,27 @@ def test_docs_help_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert list(tmp_path.iterdir()) == []
     assert docs.main([str(tmp_path / "pages")]) == 0
     assert (tmp_path / "pages" / "TA101.md").is_file()
+
+
+def test_one_run_writes_several_reports(tmp_path: Path) -> None:
+    """--report FORMAT:FILE (the GitHub Action's SARIF + JSON next to annotations): each file is
+    what a run with that --format would print, and a text report in a file is never capped."""
+    root = _many(tmp_path)
+    sarif, text = tmp_path / "out" / "t.sarif", tmp_path / "out" / "t.txt"
+    res = invoke("check", str(root), "--format", "concise", "--report", f"sarif:{sarif}", "--report", f"text:{text}")
+    assert res.exit_code == 1
+    assert res.output == invoke("check", str(root), "--format", "concise").output
+    assert sarif.read_text(encoding="utf-8") == invoke("check", str(root), "--format", "sarif").output
+    assert text.read_text(encoding="utf-8") == invoke("check", str(root), "--show-all").output
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("sarif", "expected FORMAT:FILE, got 'sarif'"),
+    ("srif:x.sarif", "unknown format 'srif' (did you mean `sarif`?)"),
+])
+def test_a_bad_report_spec_is_a_usage_error_before_anything_runs(tmp_path: Path, spec: str, message: str) -> None:
+    root = _many(tmp_path)
+    res = invoke("check", str(root), "--report", spec)
+    assert res.exit_code == 2
+    assert res.output.startswith("testaudit: error: `--report`: ") and message in res.output
+    assert not (root / ".testaudit_cache").exists()
