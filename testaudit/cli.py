@@ -557,13 +557,26 @@ def rules() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
 def show_config(paths: Tuple[str, ...], config_file: Optional[str]) -> None:
-    """Print the effective configuration (TOML) for PATHS."""
+    """Print the effective configuration (TOML) for PATHS; for one file or directory below the
+    project root, with the nested configurations that apply to it and where each value came from."""
     from testaudit import api
     from testaudit.docs import effective_config_toml
 
     def run() -> None:
         config = api.load(list(paths), config_file)
-        click.echo(effective_config_toml(config), nl=False)
+        for_path = None
+        if len(paths) == 1 and config.hierarchical:  # one file or directory: its nested configurations too
+            from dataclasses import replace
+
+            from testaudit.config import find_nested
+
+            target = os.path.abspath(paths[0])
+            rel = os.path.relpath(target, config.root).replace(os.sep, "/")
+            if not rel.startswith(".."):
+                for_path = rel + "/" if os.path.isdir(target) else rel  # "tests/legacy/": what is below
+                if rel != ".":
+                    config = replace(config, nested=find_nested(config.root, [for_path + "_"])[0])
+        click.echo(effective_config_toml(config, for_path or None), nl=False)
 
     _guard(run, False)
 

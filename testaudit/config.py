@@ -13,10 +13,11 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from testaudit.collection import PytestSettings, find_pytest_settings
 from testaudit.errors import ConfigError, did_you_mean
+from testaudit.nested_config import NESTED_KEYS, NestedConfig
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -76,6 +77,8 @@ class Config:
     pytest: PytestSettings = PytestSettings()  # the project's own pytest configuration
     origins: Tuple[Tuple[str, str], ...] = ()  # (key, where its value came from) for keys pytest shares
     verify: Mapping[str, Any] = field(default_factory=dict)  # [tool.testaudit.verify], checked by verify.settings
+    nested: Tuple[NestedConfig, ...] = ()  # the nested configurations of the run's files (testaudit.nested_config)
+    hierarchical: bool = True  # False with --config FILE: that file alone applies, as in ruff
 
     @property
     def all_excludes(self) -> Tuple[str, ...]:
@@ -113,15 +116,22 @@ _CATEGORY_KEYS = {"markers", "paths", "bases", "rank"}
 
 
 def find_project_root(paths: Sequence[str]) -> Path:
-    """SPEC §3: the nearest ancestor of the first path holding a config file or ``.git``."""
+    """SPEC §3: the nearest ancestor of the first path holding a config file or ``.git``. A
+    nested configuration that only narrows rules (:mod:`testaudit.nested_config`) is passed over:
+    it belongs to the project above it, unless nothing is above it."""
     first = Path(paths[0] if paths else ".").absolute()
     start = first if first.is_dir() else first.parent
+    nested: Optional[Path] = None
     for candidate in (start, *start.parents):
-        if (candidate / "testaudit.toml").is_file() or (candidate / ".git").exists():
+        if (candidate / ".git").exists():
             return candidate
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_section(pyproject):
-            return candidate
+        if (candidate / "testaudit.toml").is_file() or (pyproject.is_file() and _has_tool_section(pyproject)):
+            if not is_narrowing_only(candidate):
+                return candidate
+            nested = nested or candidate
+    if nested is not None:
+        return nested
     cwd = Path.cwd()
     if start == cwd or cwd in start.parents:
         return cwd
@@ -155,6 +165,7 @@ def load_config(root: Path, config_file: Optional[str] = None) -> Config:
     raw: Dict[str, Any] = {}
     source: Optional[Path] = None
     prefix = ""
+    hierarchical = not config_file
     if config_file:
         source = Path(config_file)
         if not source.is_file():
@@ -179,6 +190,8 @@ def load_config(root: Path, config_file: Optional[str] = None) -> Config:
     if not isinstance(raw, dict):
         raise ConfigError("expected a table", src_name, prefix.rstrip("."))
     config = parse_config(raw, root=str(root), source=src_name, prefix=prefix)
+    if not hierarchical:
+        config = replace(config, hierarchical=False)
     return with_pytest_settings(config, find_pytest_settings(root), raw)
 
 
@@ -357,3 +370,70 @@ def relpath(path: str, root: str) -> str:
     if rel.startswith(".."):
         return Path(os.path.abspath(path)).as_posix()
     return Path(rel).as_posix()
+
+
+# -- nested configurations (testaudit.nested_config) ------------------------------------------
+
+def table_in(directory: Path) -> Optional[Tuple[Path, Dict[str, Any], str]]:
+    """The testaudit table a directory's configuration file holds: (file, table, key prefix)."""
+    own = directory / "testaudit.toml"
+    if own.is_file():
+        return own, _read_toml(own), ""
+    pyproject = directory / "pyproject.toml"
+    if pyproject.is_file() and _has_tool_section(pyproject):
+        tool = _read_toml(pyproject).get("tool", {})
+        table = tool.get("testaudit") if isinstance(tool, dict) else None
+        if isinstance(table, dict):
+            return pyproject, table, "tool.testaudit."
+    return None
+
+
+def is_narrowing_only(directory: Path) -> bool:
+    """Whether the directory's configuration only narrows rules (a nested one, not a root).
+    An unreadable file counts as a root, so loading it reports its error."""
+    try:
+        found = table_in(directory)
+    except ConfigError:
+        return False
+    return found is not None and bool(found[1]) and set(found[1]) <= set(NESTED_KEYS)
+
+
+def find_nested(root: str, rels: Iterable[str], walked: AbstractSet[str] = frozenset(),
+                config_dirs: AbstractSet[str] = frozenset()) -> Tuple[Tuple[NestedConfig, ...], List[Tuple[str, str]]]:
+    """The nested configurations in the directories between the root and each of ``rels``,
+    outermost first, and (file, message) warnings for those not applied. A file that is not
+    valid TOML, or a key with a wrong value, is a :class:`ConfigError` as at the root.
+    Directories in ``walked`` hold a configuration file only if they are in ``config_dirs``
+    (what discovery saw): only the others are looked at on disk."""
+    dirs: Set[str] = set()
+    for rel in rels:
+        parent = rel.rpartition("/")[0]
+        while parent and parent not in dirs:
+            dirs.add(parent)
+            parent = parent.rpartition("/")[0]
+    found: List[NestedConfig] = []
+    warnings: List[Tuple[str, str]] = []
+    for directory in sorted(dirs, key=lambda d: (d.count("/"), d)):
+        if directory in walked and directory not in config_dirs:
+            continue
+        located = table_in(Path(root, directory))
+        if located is None:
+            continue
+        path, table, prefix = located
+        source = os.path.relpath(path, root).replace(os.sep, "/")
+        if not isinstance(table, dict):
+            raise ConfigError("expected a table", str(path), prefix.rstrip("."))
+        other = sorted(set(table) - set(NESTED_KEYS))
+        if other:
+            warnings.append((source, f"nested configuration not applied: it sets `{other[0]}`, which only the "
+                                     f"root configuration can set (a nested one sets {', '.join(NESTED_KEYS)})"))
+            continue
+        select = table.get("select")
+        found.append(NestedConfig(
+            directory, source,
+            select=_str_list(select, str(path), prefix + "select", "list of rule codes or names")
+            if select is not None else None,
+            ignore=_str_list(table.get("ignore", []), str(path), prefix + "ignore", "list of rule codes or names"),
+            per_file_ignores=_per_file_ignores(table.get("per-file-ignores", {}), str(path),
+                                               prefix + "per-file-ignores")))
+    return tuple(found), warnings

@@ -36,10 +36,17 @@ class SourceFile:
     data: Optional[bytes] = None  # the content to audit instead of the file's (``--since``: at a revision)
 
 
+CONFIG_NAMES = frozenset({"testaudit.toml", "pyproject.toml"})
+
+
 @dataclass(frozen=True)
 class Discovery:
     files: Tuple[SourceFile, ...]
     warnings: Tuple[Warning_, ...]
+    # the directories the walk listed (root-relative, "" for the root) and those holding a
+    # configuration file: nested configurations are looked for there without another stat
+    walked: FrozenSet[str] = frozenset()
+    config_dirs: FrozenSet[str] = frozenset()
 
 
 def matches_any(rel: str, patterns: Sequence[str], is_dir: bool = False) -> bool:
@@ -105,6 +112,8 @@ def discover(paths: Sequence[str], config: Config) -> Discovery:
     ignored_set: Set[str] = set(ignored or ())
     found: dict = {}
     warnings: List[Warning_] = []
+    walked: Set[str] = set()
+    config_dirs: Set[str] = set()
     real_root = os.path.realpath(root)
 
     matchers = {is_dir: _matchers(tuple(excludes), is_dir) for is_dir in (False, True)}  # once, not per entry
@@ -136,9 +145,10 @@ def discover(paths: Sequence[str], config: Config) -> Discovery:
         if not os.path.isdir(absolute):  # a FIFO, socket, device or dangling symlink: never opened
             warnings.append(Warning_(rel, "not a regular file or directory, skipped"))
             continue
-        _walk(absolute, root, real_root, excluded, found, warnings)
+        _walk(absolute, root, real_root, excluded, found, warnings, walked, config_dirs)
     files = tuple(sorted(found.values(), key=lambda f: f.rel))
-    return Discovery(files=files, warnings=tuple(warnings))
+    return Discovery(files=files, warnings=tuple(warnings), walked=frozenset(walked),
+                     config_dirs=frozenset(config_dirs))
 
 
 def _inside(path: str, directory: str) -> bool:
@@ -153,7 +163,8 @@ def _under_excluded_dir(rel: str, excluded) -> bool:
     return False
 
 
-def _walk(top: str, root: str, real_root: str, excluded, found: dict, warnings: List[Warning_]) -> None:
+def _walk(top: str, root: str, real_root: str, excluded, found: dict, warnings: List[Warning_],
+          walked: Set[str], config_dirs: Set[str]) -> None:
     top_rel = relpath(top, root)
     stack = [(top, "" if top_rel == "." else top_rel + "/")]
     while stack:
@@ -163,8 +174,11 @@ def _walk(top: str, root: str, real_root: str, excluded, found: dict, warnings: 
         except OSError as exc:
             warnings.append(Warning_(relpath(current, root), f"cannot read directory: {exc.strerror}"))
             continue
+        walked.add(prefix[:-1])
         for entry in entries:
             rel = prefix + entry.name
+            if entry.name in CONFIG_NAMES:
+                config_dirs.add(prefix[:-1])
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir(follow_symlinks=False)

@@ -123,7 +123,10 @@ def rules_table() -> str:
     return "\n".join(out) + "\n"
 
 
-def effective_config_toml(config: Config) -> str:
+def effective_config_toml(config: Config, for_path: Optional[str] = None) -> str:
+    """The effective configuration as TOML, each value's origin in a comment; with ``for_path``
+    (root-relative, a file or a directory) the nested configurations that apply to it too."""
+    from testaudit.nested_config import chain
     from testaudit.registry import parse_options, rule_by_key
     from testaudit.verify.settings import keys, phrases_from
 
@@ -139,6 +142,18 @@ def effective_config_toml(config: Config) -> str:
         "python-classes": list(config.python_classes), "python-functions": list(config.python_functions),
         "src": list(config.src),
     }
+    origins = dict(config.origins)
+    nested = chain(config.nested, for_path) if for_path else []
+    ignored = list(config.ignore)
+    for n in nested:  # outermost first: the closest file's select wins, every ignore adds
+        if n.select is not None:
+            top["select"] = list(n.select)
+            origins["select"] = n.source
+        if n.ignore:
+            ignored += n.ignore
+            top["ignore"] = list(ignored)
+            before = origins.get("ignore") or ("the root configuration" if config.ignore else None)
+            origins["ignore"] = ", ".join(filter(None, [before, n.source]))
     top["force-exclude"] = config.force_exclude
     # keys without a value are shown as comments saying what applies instead, so that every key
     # a configuration can set appears (tests/test_cli_and_config.py holds this to _TOP_KEYS)
@@ -153,10 +168,16 @@ def effective_config_toml(config: Config) -> str:
         top["baseline"] = config.baseline
     top.update({"max-file-size": config.max_file_size, "max-file-seconds": config.max_file_seconds,
                 "max-file-memory": config.max_file_memory})
-    origins = dict(config.origins)
     for key, value in top.items():
         lines.append(f"{key} = {_toml_value(value)}" + (f"  # from {origins[key]}" if key in origins else ""))
     lines += [f"# {key}: {why}" for key, why in unset.items() if key not in top]
+    if for_path:
+        applied = ", ".join(n.source for n in nested) or "none"
+        lines.insert(3, f"# nested configurations for {for_path}: {applied}")
+        for n in nested:
+            for glob, codes in n.per_file_ignores:
+                lines.append(f"# per-file-ignores from {n.source} (globs below {n.directory}/): "
+                             f"{_key(glob)} = {_toml_value(list(codes))}")
     lines += ["", "[fail-under-category]"]
     lines += [f"{_key(name)} = {float(value)!r}" for name, value in config.fail_under_category]
     lines += ["", "[per-file-ignores]"]

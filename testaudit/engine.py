@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Mapping, Optio
 
 from testaudit.cache import Cache, key_of
 from testaudit.config import Config
-from testaudit.discover import SourceFile, discover
+from testaudit.discover import Discovery, SourceFile, discover
 from testaudit.gc_tuning import collector_tuned, set_aside
 from testaudit.plan import (
     Demand, Loader, cache_keys, from_memo, put_memo, result_key, run_signatures, wanted_keys,
@@ -58,6 +58,7 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
     tree = FileTree(config.root, overlay)
     files = found.files if overlay is None else as_overlaid(found.files, paths, config, tree)
     warnings: List[Warning_] = list(found.warnings)
+    config = _with_nested(config, found, warnings)
     if config.pytest.problem:  # pytest's defaults apply; say why
         warnings.append(Warning_(config.pytest.where(config.root), config.pytest.problem))
     store = Cache.open(config.root, warnings) if cache else None
@@ -115,6 +116,24 @@ def _rule_infos(ruleset: "RuleSet") -> Tuple[RuleInfo, ...]:
 
     return tuple(RuleInfo(r.code, r.cls.NAME, r.severity, r.cls.MESSAGE, render_rule(r.cls))
                  for r in ruleset.rules)
+
+
+def _with_nested(config: Config, found: Discovery, warnings: List[Warning_]) -> Config:
+    """The nested configurations of the directories holding the files found (part of the cache
+    keys: editing one re-finalizes the run; the per-file analyses stay cached)."""
+    if not config.hierarchical:
+        return config
+    from testaudit.config import find_nested
+    from testaudit.nested_config import check_selectors
+
+    nested, problems = find_nested(config.root, [f.rel for f in found.files], found.walked, found.config_dirs)
+    warnings.extend(Warning_(path, message) for path, message in problems)
+    if not nested:
+        return config
+    from testaudit.registry import all_rules, rule_matches
+
+    check_selectors(nested, config.root, lambda sel: sel == "ALL" or any(rule_matches(c, sel) for c in all_rules()))
+    return replace(config, nested=nested)
 
 
 def _assemble(config: Config, rels: Sequence[str], outcomes: Dict[str, Outcome], rules: Tuple[RuleInfo, ...],

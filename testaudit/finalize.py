@@ -5,7 +5,7 @@ computed (:mod:`testaudit.score`)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable, Dict, List, Mapping, Sequence, Set
+from typing import TYPE_CHECKING, AbstractSet, Callable, Dict, List, Mapping, Sequence, Set
 
 from testaudit.baseline import finding_hash
 from testaudit.config import Config
@@ -13,7 +13,8 @@ from testaudit.model import (
     FINDING_ORDER, FileResult, Finding, ModuleSummary, Outcome, Severity, Warning_, evolve,
 )
 from testaudit.project_phase import Placed
-from testaudit.suppress import apply_suppressions, unused_location
+from testaudit.nested_config import narrowed
+from testaudit.suppress import apply_suppressions, glob_match, unused_location
 
 if TYPE_CHECKING:
     from testaudit.project import Project
@@ -31,7 +32,13 @@ def finalize(project: "Project", ruleset: "RuleSet", config: Config, results: Se
     outcomes: Dict[str, Outcome] = {}
     for res in results:
         path = res.path
-        split = apply_suppressions(per_file[path], res.suppressions, path, config.per_file_ignores, expand, selected)
+        findings = per_file[path]
+        here: Set[str] = selected
+        ignored: AbstractSet[str] = frozenset()
+        if config.nested:  # rules a nested configuration switches off for this file do not report on it
+            here, ignored = narrowed(config.nested, path, selected, expand, glob_match)
+            findings = [f for f in findings if f.code in here]
+        split = apply_suppressions(findings, res.suppressions, path, config.per_file_ignores, expand, here, ignored)
         kept = list(split.kept)
         # a file that does not parse has few findings to suppress: its file-wide comments cannot be judged
         unused = [s for s in split.unused if res.facts.parsed or not s.file_level] if "TA002" in by_code else []
@@ -50,6 +57,9 @@ def finalize(project: "Project", ruleset: "RuleSet", config: Config, results: Se
                 for f in kept]
         module = modules.get(path)
         if module is not None:
+            if here is not selected:
+                module = replace(module, applicable=tuple(c for c in module.applicable if c in here),
+                                 failing=tuple(c for c in module.failing if c in here))
             module = _failing(module, kept)
         outcomes[path] = Outcome(path, tuple(kept), module, len(split.suppressed),
                                  (Warning_(path, res.error),) if res.error else ())

@@ -44,7 +44,8 @@ class CacheKeys(Dict[str, str]):
     def __missing__(self, key: str) -> str:
         if key != ANALYSIS:
             raise KeyError(key)
-        analysis = replace(self.settings, rule_options=_without_keep_options(self.settings.rule_options))
+        # nested configurations only narrow what is kept (testaudit.nested_config): not analysis
+        analysis = replace(self.settings, rule_options=_without_keep_options(self.settings.rule_options), nested=())
         self[key] = value = key_of(self[FACTS], repr(analysis), *self.selection)
         return value
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import AbstractSet, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from testaudit.model import Finding, Location, Suppression
 
@@ -41,8 +41,10 @@ class Outcome:
 
 def apply_suppressions(findings: Iterable[Finding], suppressions: Sequence[Suppression], path: str,
                        per_file_ignores: Sequence[Tuple[str, Tuple[str, ...]]],
-                       expand: Callable[[str], Set[str]], selected: Set[str]) -> Outcome:
-    """Split one file's findings into kept and suppressed; list the inline comments left unused."""
+                       expand: Callable[[str], Set[str]], selected: Set[str],
+                       ignored: AbstractSet[str] = frozenset()) -> Outcome:
+    """Split one file's findings into kept and suppressed; list the inline comments left unused.
+    ``ignored``: codes suppressed in this file besides ``per_file_ignores`` (a nested configuration's)."""
     by_line: Dict[int, List[Suppression]] = {}
     file_level: List[Tuple[Suppression, Optional[Set[str]]]] = []  # (comment, codes it names; None: all)
     for sup in suppressions:
@@ -52,9 +54,9 @@ def apply_suppressions(findings: Iterable[Finding], suppressions: Sequence[Suppr
             by_line.setdefault(sup.line, []).append(sup)
     file_codes: Set[str] = set().union(*(codes for _, codes in file_level if codes is not None))
     file_all = any(codes is None for _, codes in file_level)
-    config_codes: Set[str] = set()
+    config_codes: Set[str] = set(ignored)
     for glob, codes in per_file_ignores:
-        if _glob_match(path, glob):
+        if glob_match(path, glob):
             for x in codes:
                 config_codes |= expand(x)
     used: Set[Tuple[int, int]] = set()
@@ -95,7 +97,7 @@ def apply_suppressions(findings: Iterable[Finding], suppressions: Sequence[Suppr
     return out
 
 
-def _glob_match(path: str, glob: str) -> bool:
+def glob_match(path: str, glob: str) -> bool:
     if "/" not in glob:
         return fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], glob)
     glob = glob.lstrip("/")

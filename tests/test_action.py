@@ -90,10 +90,11 @@ class Runner:
             output = self.tmp / f"output_{len(ran)}"
             output.write_text("", encoding="utf-8")
             extra_path = [p for p in self.path_file.read_text(encoding="utf-8").splitlines() if p]
-            env = {**os.environ, "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(self.summary),
+            inherited = dict(os.environ)  # testaudit: ignore[TA301] (the runner passes its environment on)
+            env = {**inherited, "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(self.summary),
                    "GITHUB_PATH": str(self.path_file), "RUNNER_TEMP": self.context["runner.temp"],
                    "GITHUB_ACTION_PATH": str(REPO), "GITHUB_WORKSPACE": str(self.workspace),
-                   "PATH": os.pathsep.join(extra_path + [str(Path(sys.executable).parent), os.environ["PATH"]])}
+                   "PATH": os.pathsep.join(extra_path + [str(Path(sys.executable).parent), inherited["PATH"]])}
             env.update({k: self.text(v) for k, v in step.get("env", {}).items()})
             cwd = self.workspace / self.text(step.get("working-directory", "."))
             proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],

@@ -38,8 +38,9 @@ ALLOWED: Dict[str, Set[str]] = {
                        "testaudit.project_files", "testaudit.tree", "testaudit.workers",
                        "testaudit.registry", "testaudit.rule"},  # which rule options key an analysis
     "testaudit.project_phase": {"testaudit.model", "testaudit.project", "testaudit.registry"},
-    "testaudit.finalize": {"testaudit.baseline", "testaudit.config", "testaudit.model", "testaudit.project",
-                           "testaudit.project_phase", "testaudit.registry", "testaudit.suppress"},
+    "testaudit.finalize": {"testaudit.baseline", "testaudit.config", "testaudit.model", "testaudit.nested_config",
+                           "testaudit.project", "testaudit.project_phase", "testaudit.registry", "testaudit.suppress"},
+    "testaudit.nested_config": {"testaudit.errors"},  # data and narrowing; config.py reads the files
     "testaudit.workers": {"testaudit.analyze", "testaudit.atomic", "testaudit.budget", "testaudit.config",
                           "testaudit.discover", "testaudit.model", "testaudit.registry", "testaudit.source"},
     "testaudit.ast_facts": {"testaudit.facts", "testaudit.model", "testaudit.pytest_model", "testaudit.rule",
