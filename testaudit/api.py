@@ -33,6 +33,17 @@ def check_paths(paths: Sequence[str], config: Optional[Config] = None, *, select
                       progress=progress, cache=cache)
 
 
+def files(paths: Sequence[str], config: Optional[Config] = None) -> Tuple[Tuple[str, bool], ...]:
+    """The files a check of ``paths`` reads, root-relative and sorted, each with whether it is a
+    test module (``check --show-files``); nothing is parsed."""
+    from testaudit.discover import discover, is_test_file
+
+    paths = list(paths) or ["."]
+    if config is None:
+        config = load(paths)
+    return tuple((f.rel, is_test_file(f.rel, config)) for f in discover([str(Path(p)) for p in paths], config).files)
+
+
 def facts_of(paths: Sequence[str], config: Optional[Config] = None) -> Dict[str, FileFacts]:
     """The facts of every file under ``paths`` (by root-relative path): imports, classes, tests…"""
     from testaudit import engine

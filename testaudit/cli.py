@@ -94,6 +94,7 @@ def main() -> None:
               help="Exit 1 when the score (the share of test modules that comply, in %) is below N.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("--statistics", is_flag=True, help="Show counts per rule.")
+@click.option("--show-files", is_flag=True, help="List the files that would be checked (test module or support) and exit.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line.")
@@ -122,7 +123,8 @@ def main() -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: when a terminal).")
 def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...], fmt: str,
-          output: Optional[str], reports: Tuple[str, ...], show_all: bool, fail_under: Optional[str], exit_zero: bool, statistics: bool,
+          output: Optional[str], reports: Tuple[str, ...], show_all: bool, fail_under: Optional[str], exit_zero: bool,
+          statistics: bool, show_files: bool,
           jobs: Optional[int], config_file: Optional[str], force_exclude: bool, no_cache: bool,
           baseline_file: Optional[str], no_baseline: bool, show_baselined: bool, update_baseline: bool,
           allow_new: bool, fail_on_regression: bool, since: Optional[str], trend_last: Optional[int], apply_fixes: bool,
@@ -140,6 +142,16 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
         config = api.load(list(paths), config_file)
         if force_exclude:
             config = config.with_overrides(force_exclude=True)
+        if show_files:
+            from testaudit.report.escape import visible  # names from the audited tree: escaped
+
+            listed = api.files(list(paths), config)
+            for rel, is_test in listed:
+                click.echo(f"{visible(rel)}  {'test module' if is_test else 'support'}")
+            tests = sum(1 for _, is_test in listed if is_test)
+            click.echo(f"{len(listed)} file{'s' if len(listed) != 1 else ''}: {tests} test module"
+                       f"{'s' if tests != 1 else ''}, {len(listed) - tests} support", err=True)
+            return 0
         threshold = _threshold(config.fail_under, fail_under)
         if no_baseline and (baseline_file or update_baseline or fail_on_regression or show_baselined):
             raise ConfigError("--no-baseline cannot be combined with --baseline, --update-baseline, "

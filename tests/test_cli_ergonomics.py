@@ -177,3 +177,14 @@ def test_a_bad_report_spec_is_a_usage_error_before_anything_runs(tmp_path: Path,
     assert res.exit_code == 2
     assert res.output.startswith("testaudit: error: `--report`: ") and message in res.output
     assert not (root / ".testaudit_cache").exists()
+
+
+def test_show_files_lists_what_would_be_checked_and_parses_nothing(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"tests/test_a.py": "def test_a(:\n", "tests/conftest.py": "",
+                                    "tests/helpers/db.py": "", "tests/data.json": "{}"})
+    res = CliRunner().invoke(main, ["check", str(root), "--show-files"])
+    assert res.exit_code == 0  # the syntax error is not reported: nothing was parsed
+    assert res.stdout == ("tests/conftest.py  support\ntests/helpers/db.py  support\n"
+                          "tests/test_a.py  test module\n")
+    assert "3 files: 1 test module, 2 support" in res.output
+    assert not (root / ".testaudit_cache").exists()
