@@ -65,6 +65,16 @@ def trend(paths: Sequence[str], config: Config, last: int = 10, *, select: Optio
                          progress=progress)
 
 
+def affected(result: RunResult, paths: Sequence[str], config: Config, *, select: Optional[Sequence[str]] = None,
+             ignore: Sequence[str] = (), jobs: Optional[int] = None, cache: bool = False) -> RunResult:
+    """``result`` plus the findings that the changes (since ``HEAD``) to the support files named
+    in ``paths`` cause in the test modules reaching them; see :mod:`testaudit.affected`."""
+    from testaudit.affected import affected as with_affected
+
+    return with_affected(result, [str(Path(p)) for p in (list(paths) or ["."])], config, select=select,
+                         ignore=ignore, jobs=jobs, cache=cache)
+
+
 def since(result: RunResult, paths: Sequence[str], config: Config, rev: str, *,
           select: Optional[Sequence[str]] = None, ignore: Sequence[str] = (), jobs: Optional[int] = None,
           cache: bool = False) -> RunResult:

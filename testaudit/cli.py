@@ -109,6 +109,9 @@ def main() -> None:
 @click.option("--allow-new", is_flag=True, help="With --update-baseline: record new findings too.")
 @click.option("--fail-on-regression", is_flag=True,
               help="Exit 1 when the score is below the score recorded in the baseline.")
+@click.option("--affected/--no-affected", "show_affected", default=True, show_default=True,
+              help="When a named file is a support module (conftest, helper, base class): also report the "
+                   "findings its change since HEAD causes in the tests that reach it.")
 @click.option("--since", metavar="REV",
               help="Report only Python files changed since git revision REV (and untracked ones); "
                    "print the score's change since REV.")
@@ -127,7 +130,7 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
           statistics: bool, show_files: bool,
           jobs: Optional[int], config_file: Optional[str], force_exclude: bool, no_cache: bool,
           baseline_file: Optional[str], no_baseline: bool, show_baselined: bool, update_baseline: bool,
-          allow_new: bool, fail_on_regression: bool, since: Optional[str], trend_last: Optional[int], apply_fixes: bool,
+          allow_new: bool, fail_on_regression: bool, show_affected: bool, since: Optional[str], trend_last: Optional[int], apply_fixes: bool,
           unsafe_fixes: bool,
           show_diff: bool, quiet: int, verbose: bool, color: Optional[bool]) -> None:
     """Check PATHS (default: the current directory) and report findings and the score."""
@@ -182,6 +185,9 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
             refused = 0
             if update_baseline and baseline_path:  # first, so the report is against the updated file
                 refused = _write_baseline(baseline_path, full, allow_new, prune_only=False)
+            if show_affected and not since:  # after the baseline is written: it records the named files
+                result = api.affected(result, list(paths), config, select=_split(select) or None,
+                                      ignore=_split(ignore), jobs=jobs, cache=not no_cache)
             if baseline_path and os.path.exists(baseline_path):
                 result = baselines.apply(result, baselines.load(baseline_path), _shown(baseline_path),
                                          show=show_baselined)
