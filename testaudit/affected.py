@@ -45,7 +45,8 @@ def affected(result: RunResult, paths: Sequence[str], config: Config, *, select:
     from testaudit import engine
     from testaudit.gitrev import contents_at_head
 
-    named = [f.rel for f in discover(paths, config).files if f.explicit]
+    files = {os.path.abspath(p) for p in paths if os.path.isfile(p)}
+    named = [rel for rel in result.paths if os.path.abspath(os.path.join(config.root, rel)) in files]
     support = [rel for rel in named if not is_test_file(rel, config)]
     if not support:
         return result
@@ -57,9 +58,10 @@ def affected(result: RunResult, paths: Sequence[str], config: Config, *, select:
     if not reach:
         return result
     targets = [os.path.join(config.root, rel) for rel in reach]
-    now = engine.run(targets, config, select=select, ignore=ignore, jobs=jobs, cache=cache, progress=progress)
+    # the state at HEAD first: right after an edit the cache still holds its per-file outcomes
     before = engine.run(targets, config, select=select, ignore=ignore, jobs=jobs, cache=cache,
                         overlay={rel: then.get(rel) for rel in changed})
+    now = engine.run(targets, config, select=select, ignore=ignore, jobs=jobs, cache=cache, progress=progress)
     caused = _new(now.findings, before.findings)
     if not caused:
         return result

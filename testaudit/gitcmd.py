@@ -62,5 +62,9 @@ def run_git(cwd: str, args: Sequence[str], stdin: Optional[bytes] = None,
     extra = list(args)
     if extra and extra[0] == "diff":
         extra[1:1] = ["--no-ext-diff", "--no-textconv"]
-    command = ["git", *SAFE, *_filter_overrides(cwd, env), *extra]
+    # rev-parse reads no content and cat-file (without --filters or --textconv, never passed
+    # here) hands out blobs as stored: neither runs a filter, so the lookup of filters is spared
+    filters = [] if extra[:1] == ["rev-parse"] or extra[:2] == ["cat-file", "--batch"] else \
+        _filter_overrides(cwd, env)
+    command = ["git", *SAFE, *filters, *extra]
     return subprocess.run(command, cwd=cwd, env=env, input=stdin, capture_output=True, timeout=timeout, check=False)

@@ -137,9 +137,13 @@ def _ok(cwd: str, *args: str) -> bool:
 def contents_at_head(root: str, rels: Sequence[str]) -> Optional[Dict[str, Optional[bytes]]]:
     """Each root-relative file's bytes at HEAD (None: not in HEAD), read like ``--since`` reads a
     revision; None when ``root`` is not in a git work tree or it has no commit yet."""
-    if not _ok(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"):
+    try:  # one call: the work tree's top and whether HEAD is a commit (it fails when not)
+        done = run_git(root, ["rev-parse", "--show-toplevel", "HEAD^{commit}"])
+    except OSError:
         return None
-    top = _git(root, "rev-parse", "--show-toplevel").decode("utf-8", "replace").strip()
+    if done.returncode != 0:
+        return None
+    top = done.stdout.decode("utf-8", "replace").splitlines()[0].strip()
     real = os.path.realpath(root)  # git names the top by its real path
     names = [relpath(os.path.join(real, rel), os.path.realpath(top)) for rel in rels]
     return dict(zip(rels, _contents(top, "HEAD", names)))
