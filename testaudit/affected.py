@@ -109,8 +109,7 @@ def reaching(config: Config, changed: Sequence[str],
     docstring), which the two runs narrow exactly. The test modules looked at are those under
     pytest's ``testpaths`` when the project names them (the suite pytest runs), else the root's;
     the support modules followed are those there and in the changed files' top directories."""
-    roots = [os.path.join(config.root, p) for p in config.pytest.testpaths] or [config.root]
-    roots = [p for p in roots if os.path.isdir(p)] or [config.root]
+    roots = config.pytest.test_dirs(config.root) or [config.root]
     tops = {rel.split("/", 1)[0] for rel in changed if "/" in rel}
     roots += [os.path.join(config.root, top) for top in sorted(tops)]
     files = [f.rel for f in discover(roots, config).files]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Dict, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
 
 from testaudit.config import Config, find_project_root, load_config
 from testaudit.model import FileFacts, RunResult, TrendPoint
@@ -15,6 +15,21 @@ def load(paths: Sequence[str], config_file: Optional[str] = None) -> Config:
     """The effective configuration for a run over ``paths``."""
     root = find_project_root(paths)
     return load_config(root, config_file)
+
+
+def default_paths(config: Config) -> Tuple[List[str], str]:
+    """What a command given no path checks, and a one-line notice saying so: pytest's
+    ``testpaths`` when the project names them and the current directory is its root (as pytest
+    decides), else the current directory."""
+    import os
+
+    dirs = config.pytest.test_dirs(config.root)
+    here = os.path.realpath(os.getcwd())
+    if dirs and here == os.path.realpath(config.root) == os.path.realpath(os.path.dirname(config.pytest.path or "")):
+        shown = ", ".join(os.path.relpath(d, config.root) for d in dirs)
+        return dirs, f"no path given: checking pytest's testpaths ({shown}) from {config.pytest.where(config.root)}"
+    why = "pytest names no testpaths" if not dirs else "pytest's testpaths apply from the project root"
+    return ["."], f"no path given: checking the current directory ({why})"
 
 
 def check_paths(paths: Sequence[str], config: Optional[Config] = None, *, select: Optional[Sequence[str]] = None,

@@ -143,12 +143,13 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
 
     def run() -> int:
         config = api.load(list(paths), config_file)
+        targets = _paths_or_default(paths, config, show=quiet < 2)
         if force_exclude:
             config = config.with_overrides(force_exclude=True)
         if show_files:
             from testaudit.report.escape import visible  # names from the audited tree: escaped
 
-            listed = api.files(list(paths), config)
+            listed = api.files(targets, config)
             for rel, is_test in listed:
                 click.echo(f"{visible(rel)}  {'test module' if is_test else 'support'}")
             tests = sum(1 for _, is_test in listed if is_test)
@@ -173,7 +174,7 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
                                                                  must_exist=not update_baseline)
         with _progress_display(enabled=not quiet) as progress:
             def audit() -> Any:
-                return api.check_paths(list(paths), config, select=_split(select) or None,
+                return api.check_paths(targets, config, select=_split(select) or None,
                                        ignore=_split(ignore), jobs=jobs, progress=progress, cache=not no_cache)
 
             result = audit()
@@ -186,7 +187,7 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
             if update_baseline and baseline_path:  # first, so the report is against the updated file
                 refused = _write_baseline(baseline_path, full, allow_new, prune_only=False)
             if show_affected and not since:  # after the baseline is written: it records the named files
-                result = api.affected(result, list(paths), config, select=_split(select) or None,
+                result = api.affected(result, targets, config, select=_split(select) or None,
                                       ignore=_split(ignore), jobs=jobs, cache=not no_cache)
             if baseline_path and os.path.exists(baseline_path):
                 result = baselines.apply(result, baselines.load(baseline_path), _shown(baseline_path),
@@ -195,12 +196,12 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
                 raise ConfigError("--fail-on-regression needs a baseline (`testaudit baseline` writes one)",
                                   baseline_path, "--fail-on-regression")
             if since:
-                result = api.since(result, list(paths), config, since, select=_split(select) or None,
+                result = api.since(result, targets, config, since, select=_split(select) or None,
                                    ignore=_split(ignore), jobs=jobs, cache=not no_cache)
             if trend_last:
                 from dataclasses import replace
 
-                result = replace(result, trend=api.trend(list(paths), config, trend_last, select=_split(select) or None,
+                result = replace(result, trend=api.trend(targets, config, trend_last, select=_split(select) or None,
                                                          ignore=_split(ignore), jobs=jobs, cache=not no_cache))
         use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                       and "NO_COLOR" not in os.environ)
@@ -242,6 +243,19 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
         return 1 if errors or below or regressed or refused else 0
 
     sys.exit(_guard(run, verbose))
+
+
+def _paths_or_default(paths: Sequence[str], config: Any, show: bool = True) -> List[str]:
+    """The paths given, else what a run without paths checks (pytest's testpaths, or the current
+    directory), said in one line on stderr."""
+    if paths:
+        return list(paths)
+    from testaudit import api
+
+    chosen, notice = api.default_paths(config)
+    if show:
+        click.echo(f"testaudit: {notice}", err=True)
+    return chosen
 
 
 def _report_spec(spec: str) -> Tuple[str, str]:
@@ -481,7 +495,8 @@ def baseline_command(paths: Tuple[str, ...], baseline_file: Optional[str], prune
         config = api.load(list(paths), config_file)
         path = _baseline_path(config, baseline_file, must_exist=False)
         with _progress_display(enabled=True) as progress:
-            result = api.check_paths(list(paths), config, jobs=jobs, progress=progress, cache=not no_cache)
+            result = api.check_paths(_paths_or_default(paths, config), config, jobs=jobs, progress=progress,
+                                     cache=not no_cache)
         return 1 if _write_baseline(path, result, allow_new, prune_only=prune) else 0
 
     sys.exit(_guard(run, verbose))
@@ -519,7 +534,7 @@ def trend(paths: Tuple[str, ...], last: int, output: Optional[str], fmt: Optiona
     def run() -> int:
         config = api.load(list(paths), config_file)
         chosen = fmt or _format_of(output)
-        points = api.trend(list(paths), config, last, select=_split(select) or None, ignore=_split(ignore),
+        points = api.trend(_paths_or_default(paths, config), config, last, select=_split(select) or None, ignore=_split(ignore),
                            jobs=jobs, cache=not no_cache)
         if chosen == "json":
             text = trends.trend_json(points)
@@ -636,7 +651,7 @@ def _score_of(paths: Tuple[str, ...], config_file: Optional[str], jobs: Optional
 
     config = api.load(list(paths), config_file)
     with _progress_display(enabled=True) as progress:
-        result = api.check_paths(list(paths), config, jobs=jobs, progress=progress, cache=True)
+        result = api.check_paths(_paths_or_default(paths, config), config, jobs=jobs, progress=progress, cache=True)
     return overall_score(result).value
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import configparser
 import fnmatch
+import os
 import shlex
 import sys
 from dataclasses import dataclass
@@ -66,6 +67,19 @@ class PytestSettings:
         if root and Path(self.path).is_relative_to(root):
             shown = Path(self.path).relative_to(root).as_posix()
         return f"{shown} [{self.table}]" if self.table else shown
+
+    def test_dirs(self, root: str) -> List[str]:
+        """``testpaths`` as existing directories (glob patterns expanded, as pytest 7 does),
+        relative to the file that sets them; [] when it sets none or none exists."""
+        import glob
+
+        base = os.path.dirname(self.path) if self.path else root
+        out: List[str] = []
+        for pattern in self.testpaths:
+            for found in sorted(glob.glob(os.path.join(base, pattern))) or []:
+                if os.path.isdir(found) and found not in out:
+                    out.append(found)
+        return out
 
     def value(self, name: str) -> Tuple[str, ...]:
         """An option's effective value: the file's, else pytest's default."""

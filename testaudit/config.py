@@ -50,6 +50,9 @@ DEFAULT_TEST_FILES = ("test_*.py", "*_test.py")
 UNCATEGORIZED = "uncategorized"  # the category of a test nothing maps to (SPEC §3)
 
 
+DEFAULT_SRC = (".", "src")
+
+
 @dataclass(frozen=True)
 class Config:
     root: str
@@ -63,7 +66,7 @@ class Config:
     test_files: Tuple[str, ...] = DEFAULT_TEST_FILES
     python_classes: Tuple[str, ...] = ("Test*",)
     python_functions: Tuple[str, ...] = ("test*",)
-    src: Tuple[str, ...] = (".",)
+    src: Tuple[str, ...] = DEFAULT_SRC  # like ruff: a src/ layout resolves without configuration
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     fail_under: Optional[str] = None
     fail_under_category: Tuple[Tuple[str, str], ...] = ()  # (category, threshold), SPEC §6

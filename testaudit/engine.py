@@ -59,6 +59,7 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
     files = found.files if overlay is None else as_overlaid(found.files, paths, config, tree)
     warnings: List[Warning_] = list(found.warnings)
     config = _with_nested(config, found, warnings)
+    warnings.extend(_missing_src(config))
     if config.pytest.problem:  # pytest's defaults apply; say why
         warnings.append(Warning_(config.pytest.where(config.root), config.pytest.problem))
     store = Cache.open(config.root, warnings) if cache else None
@@ -116,6 +117,20 @@ def _rule_infos(ruleset: "RuleSet") -> Tuple[RuleInfo, ...]:
 
     return tuple(RuleInfo(r.code, r.cls.NAME, r.severity, r.cls.MESSAGE, render_rule(r.cls))
                  for r in ruleset.rules)
+
+
+def _missing_src(config: Config) -> List[Warning_]:
+    """A configured source root that does not exist resolves nothing: TA202 would pass every
+    import of the project's own modules under it, silently (the default's `src` may be absent)."""
+    import os
+
+    from testaudit.config import DEFAULT_SRC
+
+    if config.src == DEFAULT_SRC:
+        return []
+    where = os.path.basename(config.source) if config.source else "configuration"
+    return [Warning_(where, f"src directory `{d}` does not exist: imports are not resolved against it")
+            for d in config.src if not os.path.isdir(os.path.join(config.root, d))]
 
 
 def _with_nested(config: Config, found: Discovery, warnings: List[Warning_]) -> Config:

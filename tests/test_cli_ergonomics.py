@@ -188,3 +188,33 @@ def test_show_files_lists_what_would_be_checked_and_parses_nothing(tmp_path: Pat
                           "tests/test_a.py  test module\n")
     assert "3 files: 1 test module, 2 support" in res.output
     assert not (root / ".testaudit_cache").exists()
+
+
+def test_no_path_checks_pytests_testpaths_from_the_root_and_says_so(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path, {"tests/test_env.py": env_module(1), "scripts/test_tool.py": env_module(1),
+                                    "pytest.ini": "[pytest]\ntestpaths = tests\n"})
+    monkeypatch.chdir(root)
+    res = CliRunner().invoke(main, ["check", "--format", "concise"])
+    assert res.stdout.startswith("tests/test_env.py:") and "scripts/" not in res.stdout
+    assert "testaudit: no path given: checking pytest's testpaths (tests) from pytest.ini [pytest]" in res.output
+    monkeypatch.chdir(root / "scripts")  # below the root: the current directory, as pytest would
+    res = CliRunner().invoke(main, ["check", "--format", "concise"])
+    assert res.stdout.startswith("scripts/test_tool.py:") and "tests/" not in res.stdout  # root-relative paths
+    assert "checking the current directory (pytest's testpaths apply from the project root)" in res.output
+    (root / "pytest.ini").unlink()
+    monkeypatch.chdir(root)
+    res = CliRunner().invoke(main, ["check", "--format", "concise", "-qq"])
+    assert "scripts/test_tool.py:" in res.stdout and "tests/test_env.py:" in res.stdout
+    assert "no path given" not in res.output  # -qq: only the summary
+
+
+def test_a_src_layout_resolves_by_default_and_a_missing_src_root_is_said(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"src/shop/__init__.py": "", "src/shop/orders.py": "def place():\n    return 1\n",
+                                    "tests/test_orders.py": BVJ + "from shop.orders import place, cancel\n\n\n"
+                                                            "def test_place():\n    assert place() == 1\n"})
+    out = invoke("check", str(root), "--select", "TA202", "--format", "concise").output
+    assert "tests/test_orders.py:12:32: TA202" in out and "`cancel`" in out  # resolved under src/
+    (root / "pyproject.toml").write_text('[tool.testaudit]\nsrc = ["lib"]\n', encoding="utf-8")
+    out = invoke("check", str(root), "--select", "TA202", "--format", "concise").output
+    assert "pyproject.toml: warning: src directory `lib` does not exist: imports are not resolved against it" in out
