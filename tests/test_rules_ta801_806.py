@@ -19,6 +19,10 @@ TA8A_CASES = [
     ("TA801", "assertion-helpers", "['^confirm_']",
      {"tests/test_a.py": "def test_a(order):\n    confirm_total(order)\n\n\n"
                          "def test_b(order):\n    verify_total(order)\n"}, [1], [5]),
+    # extends the defaults instead of replacing them: verify_total still counts
+    ("TA801", "extend-assertion-helpers", "['^confirm_']",
+     {"tests/test_a.py": "def test_a(order):\n    confirm_total(order)\n\n\n"
+                         "def test_b(order):\n    verify_total(order)\n"}, [1], []),
     ("TA802", "runtime-skip-in-except", "['unit']",
      {"tests/unit/test_a.py": "import pytest\n\n\ndef test_a(db):\n    try:\n        db.ping()\n"
                               "    except OSError:\n        pytest.skip('db down')\n    assert db\n"}, [], [8]),

@@ -10,6 +10,7 @@ import abc
 import unittest
 
 import pytest
+from botocore.stub import Stubber
 
 from app.checks import assert_that, contract_holds
 from test_framework.ssot.base_test_case import SSotBaseTestCase
@@ -305,3 +306,58 @@ class ConstructedCaseTests(unittest.TestCase, SSotBaseTestCase):
 
     def test_startup_order(self):  # expect: TA801
         self.steps.append("start")
+
+
+# -- checks generic suites use: none of these is a test without an assertion ---------------------
+
+def test_mock_on_any_receiver(mocks):
+    mocks["db"].save({"id": 1})
+    mocks["db"].assert_called_once()
+
+
+def test_plugin_output(pytester):
+    result = pytester.runpytest("-v")
+    result.stdout.fnmatch_lines(["*1 passed*"])
+    result.stdout.no_fnmatch_line("*error*")
+
+
+def test_rendered_page(snapshot, render):
+    snapshot.match(render("/home"), "home.html")
+
+
+def test_cli_exit_code(run_cmd):
+    run_cmd(["tool", "--bad-flag"], expected_rc=2)
+
+
+def test_approved_report(verify, report):
+    verify(report.render())
+
+
+def test_stubbed_bucket(s3_client):
+    with Stubber(s3_client) as stub:
+        stub.add_response("head_bucket", {})
+        s3_client.head_bucket(Bucket="b")
+
+
+# -- and their look-alikes that still check nothing ----------------------------------------------
+
+def test_match_that_is_not_a_snapshot(pattern, text):  # expect: TA801
+    pattern.match(text)
+
+
+def test_expectation_as_data(client):  # expect: TA801
+    client.post("/jobs", json={"expected": 3})
+
+
+def test_called_on_any_receiver(mocks):  # expect: TA801
+    mocks["db"].save({"id": 1})
+    mocks["db"].called_once()
+
+
+class RunRecord:
+    def __init__(self, name, expected_to_fail):
+        self.name, self.expected_to_fail = name, expected_to_fail
+
+
+def test_expectation_stored_in_a_record(runner):  # expect: TA801
+    runner.results.append(RunRecord("smoke", expected_to_fail=False))

@@ -9,9 +9,13 @@ none of:
 - an `assert` statement (other than an always-true one, below);
 - a `raise` statement (an explicit failure);
 - a call whose name starts with `assert` (`self.assertEqual`, `mock.assert_called_once_with`,
-  `assert_that(…)`, `assert_frame_equal`), `pytest.raises` / `pytest.warns` /
+  `assert_that(…)`, `assert_frame_equal`), also on any receiver (`mocks["db"].assert_called()`,
+  `get_client().assert_no_pending()`), `pytest.raises` / `pytest.warns` /
   `pytest.deprecated_call` (as a context manager or a call), `pytest.fail` or `self.fail`;
-- a call matching one of the `assertion-helpers` regexes.
+- a call with an expectation for the callee to check: a keyword argument named `expected…` or
+  `expect…` (`run_cmd(cmd, expected_rc=1)`, `check_output(args, expected="ok")`), unless the
+  callee is a class (`Result(expected_to_fail=True)` builds data);
+- a call matching one of the `assertion-helpers` or `extend-assertion-helpers` regexes.
 
 Such a check inside a `try:` whose `except` swallows its failure — a bare `except:`, or one
 catching `Exception`, `BaseException` or `AssertionError`, whose body neither raises, asserts,
@@ -44,10 +48,17 @@ Severity error: a test that cannot fail is not a test, and the policy counts tes
 
 ## Options
 - `assertion-helpers`: regexes searched in the called name as written (`verify_response`,
-  `self.check_invariants`, `expect(page)`) that count as an assertion: the team's own
-  assertion helpers defined in other modules, which this per-file rule cannot look into.
-  Defaults: `verify_*`, `validate_*` and `check_*` functions and `self.` methods, and `expect`
-  (`expect(page).to_have_title(…)`, `self.expect_exception(…)`).
+  `self.check_invariants`, `expect(page)`; a method on a receiver that is not a name, as
+  `?.method`) that count as an assertion: the team's own assertion helpers defined in other
+  modules, which this per-file rule cannot look into. Defaults: `verify`, `validate` and `check`
+  functions and `self.` methods (also `verify_*` …, as approval tests and fixtures that return a
+  checking function name them), `expect` (`expect(page).to_have_title(…)`,
+  `self.expect_exception(…)`), pytester's line matchers on any receiver
+  (`result.stdout.fnmatch_lines(…)`, `re_match_lines`, `no_fnmatch_line`, `no_re_match_line`),
+  `match`/`verify` on a snapshot or approvals object (`snapshot.match(…)`), and botocore's
+  `Stubber` (it fails on an unexpected call).
+- `extend-assertion-helpers`: more regexes, added to `assertion-helpers` (setting
+  `assertion-helpers` replaces the defaults).
 
 ## Known limitations
 Helpers are followed within the module only: a test whose assertions all live in a helper
@@ -58,6 +69,7 @@ not checked, even when a test class inherits them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
@@ -76,8 +88,11 @@ _ABSTRACT = frozenset({"abc.abstractmethod", "abstractmethod"})
 @dataclass(frozen=True)
 class Options:
     assertion_helpers: Tuple[str, ...] = field(
-        default=(r"^(self\.|cls\.)?_?(verify|validate|check)_", r"(^|\.)_?expect(_|$)"),
+        default=(r"^(self\.|cls\.)?_?(verify|validate|check)(_|$)", r"(^|\.)_?expect(_|$)",
+                 r"(^|\.)(no_)?(fnmatch|re_match)_lines?$", r"(^|\.)(snapshot|snap|approvals?)\.(match|verify)",
+                 r"(^|\.)Stubber$"),
         metadata={"regex": True})
+    extend_assertion_helpers: Tuple[str, ...] = field(default=(), metadata={"regex": True})
 
 
 @dataclass
@@ -93,6 +108,7 @@ class _Body:
 
 
 _SWALLOWS = ("Exception", "BaseException", "AssertionError")
+_EXPECTATION = re.compile(r"_?expect(ed)?(_|$)")
 
 
 def _swallows(handler: cst.ExceptHandler) -> bool:
@@ -290,6 +306,13 @@ class MissingAssertion(ScopedRule):
         elif (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
               and dotted(func.value.func) == "super"):  # `super().test_x()`: the base's method
             body.calls.append(f"super.{func.attr.value}")
+        elif isinstance(func, cst.Attribute):  # a method on any receiver: `mocks["db"].assert_called()`
+            body.calls.append(f"?.{func.attr.value}")
+        callee = (name or "").rsplit(".", 1)[-1]
+        if (not callee[:1].isupper()  # `Result(expected_to_fail=True)` builds data, checks nothing
+                and any(arg.keyword is not None and _EXPECTATION.match(arg.keyword.value) for arg in node.args)):
+            body.asserts = True  # `run_cmd(cmd, expected_rc=1)`: the callee checks what it was given
+            return
         for arg in node.args:  # a helper passed as a callback (`run(check)`, `gather(self.verify())`)
             ref = dotted(arg.value)
             if ref:
@@ -340,7 +363,8 @@ class MissingAssertion(ScopedRule):
             return True
         if (self.ctx.imports.resolve(name) or name) in _RAISES:
             return True
-        return any(compiled(p).search(name) for p in self.options.assertion_helpers)
+        return any(compiled(p).search(name) for p in self.options.assertion_helpers
+                   + self.options.extend_assertion_helpers)
 
     def _local(self, name: str, class_name: Optional[str]) -> Optional[_Body]:
         """The same-module function a called name means, if any."""
