@@ -39,7 +39,7 @@ PYTEST_DEFAULTS: Mapping[str, Tuple[str, ...]] = {
     "python_classes": ("Test",),
     "python_functions": ("test",),
 }
-_NAMES = ("python_files", "python_classes", "python_functions", "testpaths", "markers")
+_NAMES = ("python_files", "python_classes", "python_functions", "testpaths", "markers", "norecursedirs")
 _ALWAYS = ("pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml")  # pytest's own files count even empty
 
 
@@ -53,6 +53,7 @@ class PytestSettings:
     python_classes: Optional[Tuple[str, ...]] = None
     python_functions: Optional[Tuple[str, ...]] = None
     testpaths: Tuple[str, ...] = ()
+    norecursedirs: Tuple[str, ...] = ()  # only the file's patterns: testaudit's own excludes cover pytest's defaults
     markers: Tuple[str, ...] = ()  # registered marker names
     path: Optional[str] = None
     table: str = ""
@@ -163,7 +164,7 @@ def _settings(table: Mapping[str, Any], path: str, name_of_table: str) -> Pytest
         if items is None:
             return PytestSettings(path=path, table=name_of_table,
                                   problem=f"`{name}` is neither a string nor a list of strings")
-        values[name] = tuple(items) if name == "testpaths" or items else None
+        values[name] = tuple(items) if name in ("testpaths", "norecursedirs") or items else None
     return PytestSettings(path=path, table=name_of_table, **values)
 
 

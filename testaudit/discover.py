@@ -118,8 +118,12 @@ def discover(paths: Sequence[str], config: Config) -> Discovery:
 
     matchers = {is_dir: _matchers(tuple(excludes), is_dir) for is_dir in (False, True)}  # once, not per entry
 
+    norecurse = config.pytest.norecursedirs  # directories pytest does not collect from are not test code
+
     def excluded(rel: str, is_dir: bool) -> bool:
         if _matches(rel, matchers[is_dir]):
+            return True
+        if is_dir and norecurse and any(_norecurse_match(rel, p) for p in norecurse):
             return True
         if ignored_set:
             if (rel + "/" if is_dir else rel) in ignored_set:
@@ -149,6 +153,14 @@ def discover(paths: Sequence[str], config: Config) -> Discovery:
     files = tuple(sorted(found.values(), key=lambda f: f.rel))
     return Discovery(files=files, warnings=tuple(warnings), walked=frozenset(walked),
                      config_dirs=frozenset(config_dirs))
+
+
+def _norecurse_match(rel: str, pattern: str) -> bool:
+    """pytest's ``fnmatch_ex``: a pattern without a separator matches the directory's name, one
+    with a separator the path (a relative one anywhere below the root)."""
+    if "/" not in pattern:
+        return fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern)
+    return fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel, "*/" + pattern.lstrip("/"))
 
 
 def _inside(path: str, directory: str) -> bool:

@@ -115,3 +115,19 @@ def test_categories_are_configurable_end_to_end(tmp_path: Path) -> None:
                   "[tool.testaudit.rules.TA101]\ncategories = ['smoke']\n")
     result = run_project(tmp_path, select=["TA101"])
     assert [(f.code, f.category) for f in result.findings] == [("TA101", "smoke")]
+
+
+def test_pytests_norecursedirs_are_not_test_code(tmp_path: Path) -> None:
+    """Directories pytest never collects from (its `norecursedirs`, by name or by path) are not
+    walked; a file named on the command line is still checked, unless --force-exclude."""
+    from testaudit.api import files
+    from testaudit.config import load_config
+
+    root = write_project(tmp_path, {"tests/test_ok.py": "", "tests/data/test_sample.py": "",
+                                    "tests/legacy/old/test_gone.py": "", "tests/legacy/test_kept.py": "",
+                                    "pytest.ini": "[pytest]\nnorecursedirs = data tests/legacy/*\n"})
+    config = load_config(root)
+    assert [rel for rel, _ in files([str(root)], config)] == ["tests/legacy/test_kept.py", "tests/test_ok.py"]
+    named = str(root / "tests/data/test_sample.py")
+    assert [rel for rel, _ in files([named], config)] == ["tests/data/test_sample.py"]
+    assert files([named], config.with_overrides(force_exclude=True)) == ()
