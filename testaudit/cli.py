@@ -3,74 +3,27 @@
 Exit codes (SPEC §7): 0 clean, or only warnings/suppressed findings and a score at or above the
 threshold; 1 findings of severity error, or a score under ``--fail-under``; 2 usage,
 configuration or internal error (one line; a traceback only with ``--verbose``).
-Heavy modules are imported inside the commands so ``--version`` stays fast.
+Heavy modules are imported inside the commands so ``--version`` stays fast. This module holds
+the group and ``check``; the other commands are in :mod:`testaudit.cli_commands`, what they
+share (one-line errors, progress, default paths, the baseline file) in :mod:`testaudit.cli_support`.
 """
 from __future__ import annotations
 
 import os
 import sys
-import time
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Optional, Tuple
 
 import click
 
 from testaudit._version import __version__
+from testaudit.cli_commands import COMMANDS
+from testaudit.cli_support import (
+    _baseline_path, _guard, _paths_or_default, _progress_display, _shown, _split, _write_baseline,
+)
 from testaudit.report import FORMATS
 
 
 SHOWN_IN_FULL = 10  # text format: findings shown with a code frame unless --show-all
-
-
-def _split(values: Sequence[str]) -> List[str]:
-    out: List[str] = []
-    for v in values:
-        out.extend(p.strip() for p in v.split(",") if p.strip())
-    return out
-
-
-def _fail(message: str) -> None:
-    click.echo(f"testaudit: error: {message}", err=True)
-    sys.exit(2)
-
-
-def _guard(fn: Callable[..., Any], verbose: bool, *args: Any, **kwargs: Any) -> Any:
-    from testaudit.errors import TestauditError
-
-    try:
-        return fn(*args, **kwargs)
-    except TestauditError as exc:
-        _fail(str(exc))
-    except BrokenPipeError:  # the reader went away (`| head`): nothing more can be shown
-        _quiet_stdout()
-        os._exit(141)  # as a process killed by SIGPIPE: the shell's convention
-    except OSError as exc:  # a file the run reads or writes (a full disk, a size limit…): name it
-        if verbose:
-            raise
-        if exc.filename is not None:
-            _fail(f"{exc.filename}: {exc.strerror or exc}")
-        _fail(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for details)")
-    except KeyboardInterrupt:  # workers are stopped and nothing half-written is left (files are
-        # replaced atomically, the cache in transactions) by the time this is reached
-        click.echo("testaudit: interrupted", err=True)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        # not sys.exit: CPython sometimes still counts the interrupt as unhandled and ends the
-        # process with SIGINT instead of the conventional status 130
-        os._exit(130)
-    except Exception as exc:  # noqa: BLE001 - exit 2 with one line, as promised
-        if verbose:
-            raise
-        _fail(f"internal error: {type(exc).__name__}: {exc} (run with --verbose for details)")
-
-
-def _quiet_stdout() -> None:
-    """Point stdout at the null device, so no flush at exit writes to the closed pipe again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -133,7 +86,8 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
           allow_new: bool, fail_on_regression: bool, show_affected: bool, since: Optional[str], trend_last: Optional[int], apply_fixes: bool,
           unsafe_fixes: bool,
           show_diff: bool, quiet: int, verbose: bool, color: Optional[bool]) -> None:
-    """Check PATHS (default: the current directory) and report findings and the score."""
+    """Check PATHS (default: pytest's testpaths from the project root, else the current directory) and
+    report findings and the score."""
     from testaudit import api
     from testaudit import baseline as baselines
     from testaudit.errors import ConfigError
@@ -245,19 +199,6 @@ def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ..
     sys.exit(_guard(run, verbose))
 
 
-def _paths_or_default(paths: Sequence[str], config: Any, show: bool = True) -> List[str]:
-    """The paths given, else what a run without paths checks (pytest's testpaths, or the current
-    directory), said in one line on stderr."""
-    if paths:
-        return list(paths)
-    from testaudit import api
-
-    chosen, notice = api.default_paths(config)
-    if show:
-        click.echo(f"testaudit: {notice}", err=True)
-    return chosen
-
-
 def _report_spec(spec: str) -> Tuple[str, str]:
     """``--report sarif:out/testaudit.sarif`` → (format, path)."""
     from testaudit.errors import ConfigError
@@ -308,46 +249,6 @@ def _fix_loop(result: Any, audit: Callable[[], Any], unsafe: bool, only: Optiona
     return result
 
 
-def _baseline_path(config: Any, flag: Optional[str], must_exist: bool) -> str:
-    """``--baseline FILE`` (which must exist unless it is about to be written), else the
-    configured ``baseline`` (relative to the project root), else the default file at the root."""
-    from testaudit.baseline import BASELINE_FILE
-    from testaudit.errors import ConfigError
-
-    if flag:
-        if must_exist and not os.path.exists(flag):
-            raise ConfigError("baseline file not found (`testaudit baseline` writes one)", flag, "--baseline")
-        return flag
-    return os.path.join(config.root, config.baseline or BASELINE_FILE)
-
-
-def _shown(path: str) -> str:
-    """A path as messages show it: relative to the current directory when below it."""
-    rel = os.path.relpath(path)
-    return path if rel.startswith("..") else rel
-
-
-def _write_baseline(path: str, result: Any, allow_new: bool, prune_only: bool) -> int:
-    """Create or update the baseline from a run (not filtered by an earlier baseline); returns
-    how many new findings were left out (the caller fails when that is not zero)."""
-    from testaudit import baseline as baselines
-    from testaudit.score import format_score
-
-    upd, written = baselines.write_file(path, result, allow_new=allow_new, prune_only=prune_only)
-    if upd.legacy_score is not None:
-        click.echo(f"testaudit: {_shown(path)}: the old score {format_score(upd.legacy_score)} (a weighted mean of "
-                   "rule compliance) is replaced by the share of complying test modules", err=True)
-    recorded = "none" if upd.baseline.score is None else upd.baseline.score
-    click.echo(f"testaudit: {'wrote' if written else 'unchanged:'} {_shown(path)}: {len(upd.baseline.entries)} "
-               f"entries ({upd.kept} kept, {upd.added} added, {upd.pruned} removed as fixed); "
-               f"recorded score {recorded}", err=True)
-    if upd.refused and not prune_only:
-        click.echo(f"testaudit: {upd.refused} new finding{'s were' if upd.refused != 1 else ' was'} not recorded "
-                   "(fix them, or pass --allow-new to accept them into the baseline)", err=True)
-        return upd.refused
-    return 0
-
-
 def _threshold(configured: Optional[str], flag: Optional[str]) -> Optional[str]:
     """``--fail-under`` wins over ``fail-under`` in the configuration; both are validated numbers."""
     from testaudit.config import _fail_under
@@ -372,299 +273,5 @@ def _append_step_summary(path: str, result: Any, gates: Any) -> None:
         click.echo(f"testaudit: warning: cannot append the job summary to {path}: {exc.strerror}", err=True)
 
 
-@contextmanager
-def _progress_display(enabled: bool) -> Iterator[Optional[Callable[[str, int, int], None]]]:
-    """A rich progress bar on stderr, only on a terminal, appearing once a run passes two seconds."""
-    if not enabled or not sys.stderr.isatty():
-        yield None
-        return
-    display = DelayedProgress()
-    try:
-        yield display.update
-    finally:
-        display.close()
-
-
-class DelayedProgress:
-    """Progress callback for the engine: nothing for the first ``delay`` seconds (quick runs stay
-    silent), then a transient rich bar per phase ("checked", "read for cross-file facts")."""
-
-    PHASES = {"check": "checking files", "facts": "reading cross-file facts"}
-
-    def __init__(self, delay: float = 2.0, clock: Callable[[], float] = time.monotonic,
-                 console: Any = None) -> None:
-        self.delay = delay
-        self.clock = clock
-        self.started_at = clock()
-        self.console = console
-        self.progress: Any = None
-        self.tasks: dict = {}
-
-    def update(self, phase: str, done: int, total: int) -> None:
-        if self.progress is None:
-            if self.clock() - self.started_at < self.delay:
-                return
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            console = self.console or Console(stderr=True)
-            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                     TimeElapsedColumn(), console=console, transient=True)
-            self.progress.start()
-        if phase not in self.tasks:
-            self.tasks[phase] = self.progress.add_task(self.PHASES.get(phase, phase), total=total)
-        self.progress.update(self.tasks[phase], completed=done, total=total)
-
-    def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-
-@main.command()
-@click.argument("report", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--root", type=click.Path(file_okay=False, exists=True),
-              help="The project the report describes  [default: the project root found from the current directory]")
-@click.option("--junit", type=click.Path(dir_okay=False, exists=True),
-              help="A real run's JUnit XML (pytest --junitxml): checks pass-rate claims, unverifiable without it.")
-@click.option("--format", "--output-format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the verdicts to FILE.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write .testaudit_cache/.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
-@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
-def verify(report: str, root: Optional[str], junit: Optional[str], fmt: str, output: Optional[str],
-           config_file: Optional[str], no_cache: bool, jobs: Optional[int], verbose: bool) -> None:
-    """Check the claims of REPORT (Markdown or text; - for stdin) against the code.
-
-    Every file the report names, and every claim of SPEC §12 it makes (test, line and file
-    counts, "no mocks", BVJs, base classes, markers, restored tests, fixed imports, compliance
-    scores, pass rates), is judged holds, false or unverifiable from the code alone: nothing is
-    run. Exit 0 when no claim is false, 1 when one is, 2 on usage errors.
-    """
-    from testaudit import api
-    from testaudit.verify.output import render
-
-    def run() -> int:
-        text = None
-        name = report
-        if report == "-":
-            text = sys.stdin.buffer.read().decode("utf-8-sig", errors="replace")
-            name = "<stdin>"
-        elif not os.path.isfile(report):
-            from testaudit.errors import ConfigError
-
-            raise ConfigError("no such report file", report)
-        result = api.verify(name, root, junit=junit, config_file=config_file, cache=not no_cache, jobs=jobs,
-                            text=text)
-        rendered = render(result, fmt)
-        if output:
-            from testaudit.atomic import write_text_atomic
-
-            write_text_atomic(output, rendered)
-        else:
-            click.echo(rendered, nl=False)
-        return 1 if result.summary["false"] else 0
-
-    sys.exit(_guard(run, verbose))
-
-
-@main.command("baseline")
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
-              help="The file to write  [default: `baseline` in the configuration, else .testaudit-baseline.json "
-                   "at the project root]")
-@click.option("--prune", is_flag=True, help="Only remove entries that no longer match a finding; add nothing.")
-@click.option("--allow-new", is_flag=True, help="Also record findings an existing baseline does not have.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write .testaudit_cache/.")
-@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
-def baseline_command(paths: Tuple[str, ...], baseline_file: Optional[str], prune: bool, allow_new: bool,
-                     jobs: Optional[int], config_file: Optional[str], no_cache: bool, verbose: bool) -> None:
-    """Record the current findings of PATHS in the baseline file, so `check` reports only new ones.
-
-    Without a baseline file, every finding is recorded. With one, entries that match nothing any
-    more are removed and new findings are left out (exit 1) unless --allow-new is given.
-    """
-    from testaudit import api
-    from testaudit.errors import ConfigError
-
-    def run() -> int:
-        if prune and allow_new:
-            raise ConfigError("--prune adds nothing; it cannot be combined with --allow-new", None, "--prune")
-        config = api.load(list(paths), config_file)
-        path = _baseline_path(config, baseline_file, must_exist=False)
-        with _progress_display(enabled=True) as progress:
-            result = api.check_paths(_paths_or_default(paths, config), config, jobs=jobs, progress=progress,
-                                     cache=not no_cache)
-        return 1 if _write_baseline(path, result, allow_new, prune_only=prune) else 0
-
-    sys.exit(_guard(run, verbose))
-
-
-TREND_FORMATS = ("text", "json", "html")
-
-
-@main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--last", type=click.IntRange(min=1), default=10, show_default=True,
-              help="How many of the latest commits that touched Python files.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
-              help="Write to FILE; trend.html gets a chart, trend.json the figures.")
-@click.option("--format", "--output-format", "fmt", type=click.Choice(TREND_FORMATS),
-              help="Output format  [default: from the --output suffix (.html, .json), else text]")
-@click.option("--select", multiple=True, help="Rules to run (codes, prefixes or names; comma-separated).")
-@click.option("--ignore", multiple=True, help="Rules to skip (codes, prefixes or names; comma-separated).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write .testaudit_cache/.")
-@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
-def trend(paths: Tuple[str, ...], last: int, output: Optional[str], fmt: Optional[str], select: Tuple[str, ...],
-          ignore: Tuple[str, ...], jobs: Optional[int], config_file: Optional[str], no_cache: bool,
-          verbose: bool) -> None:
-    """The compliance score of PATHS at each of the last N commits that touched Python files.
-
-    Each commit's files are read from git's objects (never checked out; the work tree is left
-    alone) and checked against today's configuration; the cache makes repeated runs cheap.
-    """
-    from testaudit import api
-    from testaudit.atomic import write_text_atomic
-    from testaudit.report import trend as trends
-
-    def run() -> int:
-        config = api.load(list(paths), config_file)
-        chosen = fmt or _format_of(output)
-        points = api.trend(_paths_or_default(paths, config), config, last, select=_split(select) or None, ignore=_split(ignore),
-                           jobs=jobs, cache=not no_cache)
-        if chosen == "json":
-            text = trends.trend_json(points)
-        elif chosen == "html":
-            from testaudit.engine import rules_info
-
-            project = os.path.basename(os.path.abspath(config.root))
-            text = trends.render_trend_html(points, rules_info(config, _split(select) or None, _split(ignore)),
-                                            project)
-        else:
-            text = trends.trend_text(points)
-        if output:
-            write_text_atomic(output, text)
-            click.echo(f"testaudit: wrote {output} ({len(points)} commit{'s' if len(points) != 1 else ''})",
-                       err=True)
-        else:
-            click.echo(text, nl=False)
-        return 0
-
-    sys.exit(_guard(run, verbose))
-
-
-def _format_of(output: Optional[str]) -> str:
-    suffix = os.path.splitext(output or "")[1].lower()
-    return {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "text")
-
-
-@main.command()
-@click.argument("code")
-def rule(code: str) -> None:
-    """Show the documentation of a rule (code or name)."""
-    from testaudit.errors import did_you_mean
-    from testaudit.docs import render_rule
-    from testaudit.registry import all_rules, rule_by_key
-
-    cls = rule_by_key(code)
-    if cls is None:
-        choices = [c.CODE for c in all_rules()] + [c.NAME for c in all_rules()]
-        _fail(f"unknown rule `{code}`{did_you_mean(code, choices)}")
-        return
-    click.echo(render_rule(cls), nl=False)
-
-
-@main.command()
-def rules() -> None:
-    """List every rule: code, name, default severity and summary."""
-    from testaudit.docs import rules_table
-
-    click.echo(rules_table(), nl=False)
-
-
-@main.command("config")
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
-def show_config(paths: Tuple[str, ...], config_file: Optional[str]) -> None:
-    """Print the effective configuration (TOML) for PATHS; for one file or directory below the
-    project root, with the nested configurations that apply to it and where each value came from."""
-    from testaudit import api
-    from testaudit.docs import effective_config_toml
-
-    def run() -> None:
-        config = api.load(list(paths), config_file)
-        for_path = None
-        if len(paths) == 1 and config.hierarchical:  # one file or directory: its nested configurations too
-            from dataclasses import replace
-
-            from testaudit.config import find_nested
-
-            target = os.path.abspath(paths[0])
-            rel = os.path.relpath(target, config.root).replace(os.sep, "/")
-            if not rel.startswith(".."):
-                for_path = rel + "/" if os.path.isdir(target) else rel  # "tests/legacy/": what is below
-                if rel != ".":
-                    config = replace(config, nested=find_nested(config.root, [for_path + "_"])[0])
-        click.echo(effective_config_toml(config, for_path or None), nl=False)
-
-    _guard(run, False)
-
-
-@main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(("svg", "shields")), default="svg", show_default=True,
-              help="An SVG image, or the JSON a shields.io endpoint badge reads.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
-              help="Badge file ('-' for stdout)  [default: testaudit-badge.svg / testaudit-badge.json]")
-@click.option("--from-json", "from_json", type=click.Path(dir_okay=False, exists=True),
-              help="Take the score from a `check --format json` report instead of running the check.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
-@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
-def badge(paths: Tuple[str, ...], fmt: str, output: Optional[str], from_json: Optional[str],
-          jobs: Optional[int], config_file: Optional[str], verbose: bool) -> None:
-    """Write the compliance-score badge of PATHS (rewritten only when it changes)."""
-    from testaudit import badge as badges
-
-    def run() -> int:
-        score = _score_from_json(from_json) if from_json else _score_of(paths, config_file, jobs)
-        content = badges.render(score, fmt)
-        if output == "-":
-            click.echo(content, nl=False)
-            return 0
-        target = output or ("testaudit-badge.svg" if fmt == "svg" else "testaudit-badge.json")
-        written = badges.write_badge(target, content)
-        state = "wrote" if written else "unchanged:"
-        click.echo(f"testaudit: {state} {target} (compliance score {badges.message(score)})", err=True)
-        return 0
-
-    sys.exit(_guard(run, verbose))
-
-
-def _score_of(paths: Tuple[str, ...], config_file: Optional[str], jobs: Optional[int]) -> float:
-    from testaudit import api
-    from testaudit.score import overall as overall_score
-
-    config = api.load(list(paths), config_file)
-    with _progress_display(enabled=True) as progress:
-        result = api.check_paths(_paths_or_default(paths, config), config, jobs=jobs, progress=progress, cache=True)
-    return overall_score(result).value
-
-
-def _score_from_json(path: str) -> float:
-    import json
-
-    from testaudit.errors import ConfigError
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            value = json.load(fh)["summary"]["score"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"not a testaudit JSON report ({type(exc).__name__}: {exc})", path) from None
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 100:
-        raise ConfigError(f"summary.score must be a number from 0 to 100, not {value!r}", path)
-    return float(value)
+for _command in COMMANDS:
+    main.add_command(_command)

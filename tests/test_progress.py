@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from conftest import write_project
-from testaudit.cli import DelayedProgress, _progress_display, main
+from testaudit.cli import main
+from testaudit.cli_support import DelayedProgress, _progress_display
 
 
 class Clock:
