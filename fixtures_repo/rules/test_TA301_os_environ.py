@@ -46,3 +46,15 @@ def test_compliant_look_alikes():
     assert read_env("HOME")
     text = "set os.environ in the shell"  # prose in a string, not the "os.environ" form
     assert text
+
+
+def test_monkeypatch_spelt_out(monkeypatch):
+    # restored after the test, like monkeypatch.setenv: not direct access
+    monkeypatch.setitem(os.environ, "MODE", "test")
+    monkeypatch.delitem(os.environ, "DEBUG", raising=False)
+    assert read_env("MODE") == "test"
+
+
+def test_other_patching_of_the_environment():
+    with mock.patch.dict(os.environ, {"MODE": "test"}):  # expect: TA301
+        assert read_env("MODE")

@@ -235,3 +235,20 @@ async def test_closes_sockets(connections):
 
 def test_uses_json():
     assert json.dumps({}) == "{}"
+
+
+def test_exception_context_is_kept(reporter):
+    try:
+        raise ValueError("dummy")  # exception state on purpose: nothing here can fail the test
+    except:
+        pass
+    assert reporter.last_error() is None
+
+
+def test_raise_beside_work_is_still_swallowed(client):
+    try:
+        client.sync()
+        raise ValueError("dummy")
+    except Exception:  # expect: TA806
+        pass
+    assert client

@@ -17,7 +17,9 @@ records and restores every change.
 ## Options
 - `env-accessor`: the accessor named in the message.
 - `allow-files`: globs (root-relative paths, or file names) where direct access is allowed.
-- `monkeypatch`: also report `monkeypatch.setenv` / `monkeypatch.delenv`.
+- `monkeypatch`: also report `monkeypatch.setenv` / `monkeypatch.delenv` (and
+  `monkeypatch.setitem` / `delitem` on `os.environ`, the same thing spelt out; without the
+  option they are not reported either).
 
 ## Fix (unsafe)
 Reads in expression context — `os.environ.get(k[, d])`, `os.getenv(k[, d])` and `os.environ[k]`,
@@ -113,6 +115,7 @@ class OsEnvironAccess(Rule):
         self.stores: Set[int] = set()  # subscripts assigned or deleted: writes, never fixed
         self.import_line = 0  # where the accessor's import goes: after the leading imports
         self.names_seen: Dict[str, bool] = {}
+        self.sanctioned: Set[int] = set()  # `os.environ` handed to monkeypatch.setitem / delitem
 
     def visit_Module(self, node: cst.Module) -> None:
         if not self.active:
@@ -168,10 +171,14 @@ class OsEnvironAccess(Rule):
                 self.reads[id(func)] = ("getenv", node)
         elif isinstance(func, cst.Name) and (func.value == "getenv" or func.value in self.import_sites):
             self.reads[id(func)] = ("getenv", node)
-        if self.options.monkeypatch:
-            name = dotted(func)
-            if name in ("monkeypatch.setenv", "monkeypatch.delenv"):
+        name = dotted(func)
+        if name in ("monkeypatch.setitem", "monkeypatch.delitem") and node.args:
+            # monkeypatch.setenv spelt out: restored after the test like setenv, judged like it
+            self.sanctioned.add(id(node.args[0].value))
+            if self.options.monkeypatch:
                 self.report(node, self._message(name))
+        elif self.options.monkeypatch and name in ("monkeypatch.setenv", "monkeypatch.delenv"):
+            self.report(node, self._message(name))
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if self.active:
@@ -200,7 +207,7 @@ class OsEnvironAccess(Rule):
         import_nodes = {id(site[0].name) for site in self.import_sites.values()}
         import_nodes |= {id(site[0].asname.name) for site in self.import_sites.values() if site[0].asname}
         for node, name, statement in self.candidates:
-            if id(node) in import_nodes:
+            if id(node) in import_nodes or id(node) in self.sanctioned:
                 continue
             resolved = self.ctx.imports.resolve(name)
             if not resolved or not env_target(resolved):

@@ -11,7 +11,8 @@ Reports skips that hide why a test does not run:
 - in tests of the `runtime-skip-in-except` categories (default integration and e2e): any
   `pytest.skip(…)` (or unittest's `self.skipTest(…)`) inside an `except` block, the pattern
   that turns a broken service into a skipped — green — test. A handler for `ImportError` /
-  `ModuleNotFoundError` only is not reported: that is `pytest.importorskip` spelt out.
+  `ModuleNotFoundError` only is not reported: that is `pytest.importorskip` spelt out; nor one
+  for `NotImplementedError`: a feature the backend lacks, checked, not a service that is down.
 
 `pytest.importorskip(…)`, `pytest.skip("reason")` outside `except`, `pytest.skip(reason=…)`,
 `pytest.skip(msg)` with a variable message and `skipif(…, reason=…)` are fine.
@@ -48,7 +49,9 @@ from testaudit.names import dotted, string_value
 from testaudit.pytest_model import resolve_with_stars
 from testaudit.rule import Rule
 
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+# handlers whose skip is a feature check, not a broken service: a missing optional module
+# (`pytest.importorskip` spelt out) or a backend that does not implement the feature
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "NotImplementedError"})
 _NAMES = frozenset({"skip", "skipif", "skipTest"})
 _MARKS = frozenset({"skip", "skipif"})
 

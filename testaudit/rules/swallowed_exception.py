@@ -17,6 +17,8 @@ Not reported:
 - cleanup: a `try` that only calls `close`, `disconnect`, `cleanup…`, `shutdown`, `cancel`,
   `stop`, `delete…`, `remove…` and the like (possibly under an `if`), and any `try` inside a
   `finally:` block;
+- a `try` whose body only raises (`try: raise ValueError("dummy") / except: pass`): the
+  exception is made on purpose, to set up exception state; nothing in it can hide a failure;
 - counting: a `try` that counts its successes (`ok += 1`), so the failures it swallows are
   counted by their absence (and usually asserted on as a rate);
 - timeouts (`…TimeoutError`, `…Timeout`, `queue.Empty`) skipping an assertion about a message
@@ -148,6 +150,14 @@ def _cleanup_only(block: cst.BaseSuite) -> bool:
     return True
 
 
+def _raises_only(block: cst.BaseSuite) -> bool:
+    """``try: raise ValueError("dummy")``: the exception is made on purpose (to set up exception
+    state for the code under test); there is nothing in the body whose failure could be hidden."""
+    statements = _statements(block)
+    return bool(statements) and all(
+        isinstance(s, cst.SimpleStatementLine) and all(isinstance(x, cst.Raise) for x in s.body) for s in statements)
+
+
 def _broad(node: Optional[cst.BaseExpression]) -> bool:
     """Bare `except:`, `except Exception` / `BaseException` (alone or in a tuple)."""
     if node is None:
@@ -239,7 +249,7 @@ class SwallowedException(ScopedRule):
         if not self.active or self.scope is None or not self.scope.is_test:
             return
         checked = not (self.finally_depth or _expects_failure(node, self._resolve) or _cleanup_only(node.body)
-                       or _counts(node.body))
+                       or _counts(node.body) or _raises_only(node.body))
         self.tries.append([node, checked, True, False])
 
     def leave_Try(self, node: cst.Try) -> None:
