@@ -152,7 +152,7 @@ def test_workers_end_when_the_main_process_is_killed(tmp_path: Path) -> None:
     deadline = time.monotonic() + 60
     while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
         workers = {c for c in _children(proc.pid) if _alive(c)}
-        time.sleep(0.05)  # testaudit: ignore[TA803] (a deadline-bounded poll: issue 30)
+        time.sleep(0.05)
     if len(workers) < 2:
         proc.kill()
         pytest.skip("the run ended before its workers could be seen")
@@ -160,7 +160,7 @@ def test_workers_end_when_the_main_process_is_killed(tmp_path: Path) -> None:
     proc.wait()
     deadline = time.monotonic() + 20
     while any(_alive(w) for w in workers) and time.monotonic() < deadline:
-        time.sleep(0.1)  # testaudit: ignore[TA803] (a deadline-bounded poll: issue 30)
+        time.sleep(0.1)
     left = [w for w in workers if _alive(w)]
     for w in left:
         os.kill(w, signal.SIGKILL)

@@ -124,3 +124,43 @@ def test_waits_beside_a_lambda(queue):
     queue.on_empty(lambda: None)
     time.sleep(1)  # expect: TA803
     assert queue.empty()
+
+
+def test_polls_until_a_deadline(job):
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not job.done:
+        time.sleep(0.2)  # the wait this rule asks for: bounded, and it ends when the job does
+    assert job.done
+
+
+def test_polls_a_bounded_number_of_times(job):
+    for _ in range(50):
+        if job.done:
+            break
+        time.sleep(0.2)
+    assert job.done
+
+
+async def test_polls_until_a_message_arrives(ws):
+    while True:
+        message = await ws.receive()
+        if message["type"] == "done":
+            break
+        await asyncio.sleep(0.5)
+    assert message["data"]
+
+
+def test_sleeps_in_a_loop_that_never_checks(job):
+    for _ in range(3):
+        job.tick()
+        time.sleep(1)  # expect: TA803
+    assert job.ticks == 3
+
+
+def test_breaks_only_out_of_an_inner_loop(job):
+    while job.running():
+        for step in job.steps:
+            if step.failed:
+                break
+        time.sleep(1)  # expect: TA803
+    assert job.finished

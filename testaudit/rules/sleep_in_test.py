@@ -7,7 +7,10 @@ literals such as `2 * 60`) above `max-seconds`, in the body of a test, a fixture
 xunit-style `setup`/`teardown` method.
 
 Not reported: `sleep(0)` (a plain yield to the event loop), a delay held in a variable or
-computed from one (a backoff), and sleeps in other functions: a helper is not a test, and
+computed from one (a backoff), a sleep in a polling loop — the wait this rule asks for: a
+`while` whose condition reads a clock or a deadline (`while time.monotonic() < deadline:`,
+`while not done and time.time() - start < timeout:`), or any loop that leaves on a condition
+(`if job.done: break` / `return`) — and sleeps in other functions: a helper is not a test, and
 whether its sleep is a synchronisation depends on its callers; a function or lambda nested in a
 test is most often a simulated slow operation handed to the code under test
 (`async def slow(): await asyncio.sleep(0.1)`, `initializer=lambda: time.sleep(0.1)`), not the
@@ -27,14 +30,18 @@ Severity warning: a sleep slows and destabilises a suite but does not make a tes
   delay is reported; `0.1` allows short pauses).
 
 ## Known limitations
-A sleep inside a polling loop that checks a condition between waits is reported like any
-other: raise `max-seconds` above the poll interval, or suppress the line, where that is the
-intent. Sleeps in helpers called by tests, and in functions nested in tests (a polling
+A loop that sleeps a fixed number of times and then checks once (`for _ in range(3):
+sleep(1)` followed by an assertion) is reported: it waits the whole time whatever happens.
+A poll is recognised by its shape, not its meaning: a loop that leaves on any condition counts,
+so a fixed hold inside one (`elif pattern == "slow": await asyncio.sleep(5)` in a loop another
+branch of which breaks) is not reported either.
+Sleeps in helpers called by tests, and in functions nested in tests (a polling
 closure the test awaits, too), are not reported. A sleep function reached through
 a variable (`pause = time.sleep`) is not followed.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
@@ -93,6 +100,27 @@ def _delay(node: cst.Call) -> Optional[cst.BaseExpression]:
     return positional[0].value if positional else None
 
 
+# a loop condition that reads a clock or a deadline: the loop is bounded in time, so it polls
+_CLOCK = re.compile(r"\b(time|monotonic|perf_counter|deadline|timeout|until|expir\w*|elapsed|end_time|"
+                    r"time_left|remaining)\b", re.I)
+
+
+def _leaves(block: cst.CSTNode) -> bool:
+    """Whether a loop body leaves the loop on a condition: a `break` (not an inner loop's) or a
+    `return` under an `if`, outside nested functions and classes."""
+    todo: List[Tuple[cst.CSTNode, bool, bool]] = [(block, False, False)]  # node, under an if, in an inner loop
+    while todo:
+        node, conditional, inner = todo.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if conditional and (isinstance(node, cst.Return) or (isinstance(node, cst.Break) and not inner)):
+            return True
+        conditional = conditional or isinstance(node, (cst.If, cst.Try))
+        inner = inner or isinstance(node, (cst.For, cst.While)) and node is not block
+        todo.extend((child, conditional, inner) for child in node.children)
+    return False
+
+
 def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
 
@@ -140,9 +168,26 @@ class SleepInTest(ScopedRule):
         self.active = "sleep" in self.ctx.source
         self.calls: List[Tuple[cst.Call, str, float, int]] = []
         self.lambdas = 0  # lambdas open around the node: code handed to something, not the test waiting
+        self.polls: List[bool] = []  # the loops open around the node: whether each is a poll
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         self.lambdas += 1
+
+    def visit_While(self, node: cst.While) -> None:
+        if self.active:
+            self.polls.append(bool(_CLOCK.search(cst.Module([]).code_for_node(node.test))) or _leaves(node.body))
+
+    def leave_While(self, node: cst.While) -> None:
+        if self.active:
+            self.polls.pop()
+
+    def visit_For(self, node: cst.For) -> None:
+        if self.active:
+            self.polls.append(_leaves(node.body))
+
+    def leave_For(self, node: cst.For) -> None:
+        if self.active:
+            self.polls.pop()
 
     def leave_Lambda(self, node: cst.Lambda) -> None:
         self.lambdas -= 1
@@ -151,7 +196,7 @@ class SleepInTest(ScopedRule):
         # a function nested in a test is most often a simulated slow operation handed to the code
         # under test, not the test waiting: only the scope's own body counts
         if (not self.active or self.scope is None or self.scope.kind not in _CHECKED or self.func_depth > 1
-                or self.lambdas):
+                or self.lambdas or any(self.polls)):
             return
         func = node.func
         last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
