@@ -79,6 +79,10 @@ CASES = [
      {"tests/test_a.py": "def test_a(get):\n    assert get('postgresql://db.internal:5432/app')\n"}, [], [2]),
     ("TA805", "keywords", "'listen_on'",
      {"tests/test_a.py": "def test_a(serve):\n    assert serve(listen_on=8080)\n"}, [], [2]),
+    # a team whose `Endpoint(...)` parses instead of connecting; setting the list replaces URL & co.
+    ("TA805", "parsers", "['Endpoint']",
+     {"tests/test_a.py": "def test_a(app):\n    assert app.route(Endpoint('http://localhost:8000/x'))\n"
+                         "    assert app.route(URL('http://localhost:8001/y'))\n"}, [2], [3]),
     ("TA202", "namespace-packages", "['svc']",
      {"svc/api.py": "X = 1\n", "tests/test_a.py": "from svc.api import Y\n\n\ndef test_a():\n    assert Y\n"},
      [], [1]),

@@ -7,6 +7,9 @@ Business Value Justification (BVJ):
 - Strategic Impact: changing a service port does not break hundreds of tests
 """
 import socket
+from urllib.parse import urlparse
+
+from yarl import URL
 
 from rules.helpers import make_user
 
@@ -67,3 +70,14 @@ def test_allowed_port():
 
 def connect(**kwargs):
     return kwargs
+
+
+def test_middleware_reads_the_request_url(middleware, scope):
+    # a URL the code under test parses, not an address the test connects to
+    scope.url = URL("ws://localhost:8000/ws/chat?token=t&user_id=1")
+    parts = urlparse("http://127.0.0.1:5432/db")
+    assert middleware.user_of(scope) == "1" and parts.port
+
+
+def test_url_beside_a_parser(client):
+    assert client.get("http://localhost:8004/x", params=urlparse("http://example.com/q").query)  # expect: TA805

@@ -10,7 +10,7 @@ Reports ports written into tests as literals, in test modules and `conftest.py` 
   whose value is an integer literal or a string of digits: `connect(port=5432)`,
   `Settings(redis_port="6379")`.
 
-Not reported: literals a test compares against (`assert url == "http://localhost:8000/cb"`,
+Not reported: arguments of a URL parser (option `parsers`), literals a test compares against (`assert url == "http://localhost:8000/cb"`,
 `self.assertIn("redis://localhost:6379", dsn)`, `url.startswith("http://localhost:5434")`:
 expected values, not addresses the test uses),
 elements of list, tuple, set and dict literals (tables of inputs for a parser, a sanitizer or a
@@ -41,12 +41,18 @@ test that cannot work.
   `127.0.0.1`, `0.0.0.0`, `[::1]`).
 - `keywords`: a regex the whole keyword name must match for `name=<literal>` to count as a port
   (default `(\\w+_)?port`).
+- `parsers`: names of functions and classes whose arguments are URLs to parse, not addresses the
+  test connects to (`URL("ws://localhost:8000/ws?token=t")` handed to the code under test as a
+  request's URL); matched by the called name's last part. Default: `URL`, `urlparse`,
+  `urlsplit`, `urljoin`, `make_url`, `parse_url`, `furl`.
 
 ## Known limitations
 Only literals are seen: a port assigned to a module constant (`PORT = 8000`) and used later is
 reported where a literal reaches a `port=` keyword or a URL, not at the constant. A URL split
 across an implicit string concatenation or an f-string placeholder (`f"http://{host}:8000"`,
-where the host is not a literal) is not recognised. Bytes literals are not checked.
+where the host is not a literal) is not recognised. Bytes literals are not checked. An address
+parsed first and connected to later (`base = URL("http://localhost:8000")`, then
+`client.get(base / "health")`) is taken for a parser's input and not reported.
 """
 from __future__ import annotations
 
@@ -66,6 +72,7 @@ class Options:
     allow_ports: Tuple[int, ...] = ()
     hosts: Tuple[str, ...] = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")
     keywords: str = field(default=r"(\w+_)?port", metadata={"regex": True})
+    parsers: Tuple[str, ...] = ("URL", "urlparse", "urlsplit", "urljoin", "make_url", "parse_url", "furl")
 
 
 def _address_pattern(hosts: Tuple[str, ...]) -> "re.Pattern[str]":
@@ -121,6 +128,8 @@ class HardcodedPort(Rule):
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
         # self.assertEqual(url, "http://…"), assertIn("redis://…", dsn), url.startswith("http://…")
         if name.startswith("assert") or name in _COMPARING_METHODS:
+            self.expected.update(id(arg.value) for arg in node.args)
+        elif name in self.options.parsers:  # `URL("ws://localhost:8000/ws")`: a value to parse, not a target
             self.expected.update(id(arg.value) for arg in node.args)
 
     # -- tables of values (lists, tuples, sets, dicts) are test data, not an address in use --
