@@ -18,6 +18,7 @@ import click
 from testaudit._version import __version__
 from testaudit.cli_commands import COMMANDS
 from testaudit.cli_support import (
+    config_option, jobs_option, no_cache_option, verbose_option,
     _baseline_path, _guard, _paths_or_default, _progress_display, _shown, _split, _write_baseline,
 )
 from testaudit.report import FORMATS
@@ -48,10 +49,10 @@ def main() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("--statistics", is_flag=True, help="Show counts per rule.")
 @click.option("--show-files", is_flag=True, help="List the files that would be checked (test module or support) and exit.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+@jobs_option
+@config_option
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write .testaudit_cache/.")
+@no_cache_option
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
               help="Baseline file  [default: `baseline` in the configuration, else .testaudit-baseline.json "
                    "at the project root when it exists]")
@@ -76,7 +77,7 @@ def main() -> None:
               help="Print the fixes as a unified diff and write nothing (exit 1 when there is something to fix).")
 @click.option("--quiet", "-q", count=True,
               help="Print only warnings and the summary; -qq only the summary.")
-@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+@verbose_option
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: when a terminal).")
 def check(paths: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...], fmt: str,
           output: Optional[str], reports: Tuple[str, ...], show_all: bool, fail_under: Optional[str], exit_zero: bool,

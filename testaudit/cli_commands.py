@@ -10,6 +10,7 @@ from typing import Optional, Tuple
 import click
 
 from testaudit.cli_support import (
+    config_option, jobs_option, run_options, verbose_option,
     _baseline_path, _fail, _guard, _paths_or_default, _progress_display, _split, _write_baseline,
 )
 
@@ -22,10 +23,7 @@ from testaudit.cli_support import (
               help="A real run's JUnit XML (pytest --junitxml): checks pass-rate claims, unverifiable without it.")
 @click.option("--format", "--output-format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the verdicts to FILE.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write .testaudit_cache/.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
-@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+@run_options
 def verify(report: str, root: Optional[str], junit: Optional[str], fmt: str, output: Optional[str],
            config_file: Optional[str], no_cache: bool, jobs: Optional[int], verbose: bool) -> None:
     """Check the claims of REPORT (Markdown or text; - for stdin) against the code.
@@ -69,10 +67,7 @@ def verify(report: str, root: Optional[str], junit: Optional[str], fmt: str, out
                    "at the project root]")
 @click.option("--prune", is_flag=True, help="Only remove entries that no longer match a finding; add nothing.")
 @click.option("--allow-new", is_flag=True, help="Also record findings an existing baseline does not have.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write .testaudit_cache/.")
-@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+@run_options
 def baseline_command(paths: Tuple[str, ...], baseline_file: Optional[str], prune: bool, allow_new: bool,
                      jobs: Optional[int], config_file: Optional[str], no_cache: bool, verbose: bool) -> None:
     """Record the current findings of PATHS in the baseline file, so `check` reports only new ones.
@@ -109,10 +104,7 @@ TREND_FORMATS = ("text", "json", "html")
               help="Output format  [default: from the --output suffix (.html, .json), else text]")
 @click.option("--select", multiple=True, help="Rules to run (codes, prefixes or names; comma-separated).")
 @click.option("--ignore", multiple=True, help="Rules to skip (codes, prefixes or names; comma-separated).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write .testaudit_cache/.")
-@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+@run_options
 def trend(paths: Tuple[str, ...], last: int, output: Optional[str], fmt: Optional[str], select: Tuple[str, ...],
           ignore: Tuple[str, ...], jobs: Optional[int], config_file: Optional[str], no_cache: bool,
           verbose: bool) -> None:
@@ -182,7 +174,7 @@ def rules() -> None:
 
 @click.command("config")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+@config_option
 def show_config(paths: Tuple[str, ...], config_file: Optional[str]) -> None:
     """Print the effective configuration (TOML) for PATHS; for one file or directory below the
     project root, with the nested configurations that apply to it and where each value came from."""
@@ -216,9 +208,9 @@ def show_config(paths: Tuple[str, ...], config_file: Optional[str]) -> None:
               help="Badge file ('-' for stdout)  [default: testaudit-badge.svg / testaudit-badge.json]")
 @click.option("--from-json", "from_json", type=click.Path(dir_okay=False, exists=True),
               help="Take the score from a `check --format json` report instead of running the check.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
-@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+@jobs_option
+@config_option
+@verbose_option
 def badge(paths: Tuple[str, ...], fmt: str, output: Optional[str], from_json: Optional[str],
           jobs: Optional[int], config_file: Optional[str], verbose: bool) -> None:
     """Write the compliance-score badge of PATHS (rewritten only when it changes)."""

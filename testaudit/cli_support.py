@@ -11,6 +11,17 @@ from typing import Any, Callable, Iterator, List, Optional, Sequence
 
 import click
 
+# options several commands share, each applied as a decorator (every use makes its own Option)
+jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: usable CPUs).")
+config_option = click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+no_cache_option = click.option("--no-cache", is_flag=True, help="Neither read nor write .testaudit_cache/.")
+verbose_option = click.option("--verbose", "-v", is_flag=True, help="Show tracebacks of internal errors.")
+
+
+def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--jobs, --config, --no-cache and --verbose: what every command that runs a check takes."""
+    return jobs_option(config_option(no_cache_option(verbose_option(command))))
+
 
 def _split(values: Sequence[str]) -> List[str]:
     out: List[str] = []

@@ -99,21 +99,16 @@ def test_a_conftest_fixture_that_starts_mocking_fails_the_run_on_the_tests_reque
     assert check(root, conftest, "--no-affected")[1].count("TA102") == 0
 
 
-def test_a_helper_module_that_starts_patching(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("support", "text", "affected"), [
+    ("tests/helpers/clients.py", PATCHING_HELPER, "tests/integration/test_helper.py"),  # a helper starts patching
+    ("tests/base.py", MOCKING_BASE, "tests/integration/test_base.py"),  # a base class's setUp starts mocking
+])
+def test_a_helper_or_base_class_that_starts_mocking(tmp_path: Path, support: str, text: str, affected: str) -> None:
     root = committed(tmp_path, {})
-    helper = edit(root, "tests/helpers/clients.py", PATCHING_HELPER)
-    code, out = check(root, helper)
+    code, out = check(root, edit(root, support, text))
     assert code == 1
-    assert [line.split(":")[0] for line in lines_with(out, "TA102")] == ["tests/integration/test_helper.py"]
-    assert "[affected by the change to tests/helpers/clients.py]" in out
-
-
-def test_a_base_class_whose_setup_starts_mocking(tmp_path: Path) -> None:
-    root = committed(tmp_path, {})
-    base = edit(root, "tests/base.py", MOCKING_BASE)
-    code, out = check(root, base)
-    assert code == 1
-    assert [line.split(":")[0] for line in lines_with(out, "TA102")] == ["tests/integration/test_base.py"]
+    assert [line.split(":")[0] for line in lines_with(out, "TA102")] == [affected]
+    assert f"[affected by the change to {support}]" in out
 
 
 def test_an_unrelated_or_unchanged_support_file_reports_nothing_about_other_tests(tmp_path: Path) -> None:
