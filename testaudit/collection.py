@@ -70,15 +70,18 @@ class PytestSettings:
         return f"{shown} [{self.table}]" if self.table else shown
 
     def test_dirs(self, root: str) -> List[str]:
-        """``testpaths`` as existing directories (glob patterns expanded, as pytest 7 does),
-        relative to the file that sets them; [] when it sets none or none exists."""
+        """``testpaths`` as existing directories inside ``root`` (glob patterns expanded, as pytest
+        7 does), relative to the file that sets them; [] when it sets none or none exists."""
         import glob
 
         base = os.path.dirname(self.path) if self.path else root
+        wall = os.path.join(os.path.realpath(root), "")
         out: List[str] = []
         for pattern in self.testpaths:
-            for found in sorted(glob.glob(os.path.join(base, pattern))) or []:
-                if os.path.isdir(found) and found not in out:
+            for found in sorted(glob.glob(os.path.join(base, pattern))):
+                # the audited tree's configuration never leads the run out of its root
+                inside = os.path.join(os.path.realpath(found), "").startswith(wall)
+                if inside and os.path.isdir(found) and found not in out:
                     out.append(found)
         return out
 

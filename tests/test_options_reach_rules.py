@@ -80,6 +80,9 @@ CASES = [
     ("TA805", "keywords", "'listen_on'",
      {"tests/test_a.py": "def test_a(serve):\n    assert serve(listen_on=8080)\n"}, [], [2]),
     # a team whose `Endpoint(...)` parses instead of connecting; setting the list replaces URL & co.
+    ("TA805", "mock-transports", "['FakeNetwork']",
+     {"tests/test_a.py": "def test_a(client, FakeNetwork):\n    client.mount(FakeNetwork())\n"
+                         "    assert client.get('http://localhost:8000/x')\n"}, [3], []),
     ("TA805", "parsers", "['Endpoint']",
      {"tests/test_a.py": "def test_a(app):\n    assert app.route(Endpoint('http://localhost:8000/x'))\n"
                          "    assert app.route(URL('http://localhost:8001/y'))\n"}, [2], [3]),

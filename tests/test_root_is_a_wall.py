@@ -139,3 +139,16 @@ def test_an_output_path_named_on_the_command_line_may_be_outside_the_root(tmp_pa
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in elsewhere.iterdir()) == ["badge.svg", "report.json"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ci-artifacts", "p"]
+
+
+def test_pytest_testpaths_never_lead_the_run_out_of_the_root(tmp_path: Path, outside: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkout's `testpaths = ../outside` (or a link to it) is not followed by a run given no path."""
+    (outside / "test_secret.py").write_text(MODULE, encoding="utf-8")
+    root = write_project(tmp_path / "proj", {"tests/test_a.py": MODULE,
+                                             "pytest.ini": "[pytest]\ntestpaths = ../outside linked tests\n"})
+    os.symlink(outside, root / "linked")
+    monkeypatch.chdir(root)
+    res = invoke("check", "--format", "concise")
+    assert "secret" not in res.output and "tests/test_a.py" in res.output
+    assert "checking pytest's testpaths (tests)" in res.output

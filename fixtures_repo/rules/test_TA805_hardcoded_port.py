@@ -81,3 +81,15 @@ def test_middleware_reads_the_request_url(middleware, scope):
 
 def test_url_beside_a_parser(client):
     assert client.get("http://localhost:8004/x", params=urlparse("http://example.com/q").query)  # expect: TA805
+
+
+def test_request_through_an_in_memory_transport(httpx, app):
+    client = httpx.Client(transport=httpx.MockTransport(app))
+    assert client.get("http://127.0.0.1:8000/echo").status_code == 200
+    assert httpx.URL(scheme="https", host="localhost", port=8443, path="/").port == 8443
+
+
+def test_request_beside_an_unused_transport_helper(client):
+    def spare(app):
+        return app
+    assert client.get("http://127.0.0.1:8005/echo").status_code == 200  # expect: TA805

@@ -10,7 +10,9 @@ Reports ports written into tests as literals, in test modules and `conftest.py` 
   whose value is an integer literal or a string of digits: `connect(port=5432)`,
   `Settings(redis_port="6379")`.
 
-Not reported: arguments of a URL parser (option `parsers`), literals a test compares against (`assert url == "http://localhost:8000/cb"`,
+Not reported: arguments of a URL parser (option `parsers`, also their `port=`), URLs in a
+function that builds an in-memory transport (option `mock-transports`: `httpx.MockTransport`,
+`ASGITransport`, `WSGITransport` — requests through it open no socket), literals a test compares against (`assert url == "http://localhost:8000/cb"`,
 `self.assertIn("redis://localhost:6379", dsn)`, `url.startswith("http://localhost:5434")`:
 expected values, not addresses the test uses),
 elements of list, tuple, set and dict literals (tables of inputs for a parser, a sanitizer or a
@@ -45,6 +47,10 @@ test that cannot work.
   test connects to (`URL("ws://localhost:8000/ws?token=t")` handed to the code under test as a
   request's URL); matched by the called name's last part. Default: `URL`, `urlparse`,
   `urlsplit`, `urljoin`, `make_url`, `parse_url`, `furl`.
+- `mock-transports`: names of in-memory transports (matched by the called name's last part); a
+  function that calls one — or holds a nested function that does — sends its URLs to no port,
+  and its URL literals are not reported (its `port=` keywords still are). Default:
+  `MockTransport`, `ASGITransport`, `WSGITransport`.
 
 ## Known limitations
 Only literals are seen: a port assigned to a module constant (`PORT = 8000`) and used later is
@@ -58,7 +64,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 import libcst as cst
 
@@ -73,6 +79,7 @@ class Options:
     hosts: Tuple[str, ...] = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")
     keywords: str = field(default=r"(\w+_)?port", metadata={"regex": True})
     parsers: Tuple[str, ...] = ("URL", "urlparse", "urlsplit", "urljoin", "make_url", "parse_url", "furl")
+    mock_transports: Tuple[str, ...] = ("MockTransport", "ASGITransport", "WSGITransport")
 
 
 def _address_pattern(hosts: Tuple[str, ...]) -> "re.Pattern[str]":
@@ -108,6 +115,9 @@ class HardcodedPort(Rule):
         self.keyword = compiled(options.keywords)
         self.docstring_depth = 0
         self.expected: set = set()  # ids of literals a test compares against: expected values
+        self.parser_args: set = set()  # ids of the arguments of URL parsers (`URL(port=443)`)
+        # per open function: where its findings start, and whether it builds an in-memory transport
+        self.functions: List[List[Any]] = []
         self.expected_depth = 0
 
     # -- docstrings (a string statement) are prose, not addresses --------------------------
@@ -131,6 +141,20 @@ class HardcodedPort(Rule):
             self.expected.update(id(arg.value) for arg in node.args)
         elif name in self.options.parsers:  # `URL("ws://localhost:8000/ws")`: a value to parse, not a target
             self.expected.update(id(arg.value) for arg in node.args)
+            self.parser_args.update(id(arg) for arg in node.args)
+        elif name in self.options.mock_transports and self.functions:
+            self.functions[-1][1] = True  # `Client(transport=MockTransport(app))`: no socket is opened
+
+    # -- a function that builds an in-memory transport sends its URLs to no port -------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.append([len(self.findings), False])
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        start, mocked = self.functions.pop()
+        if mocked:
+            self.findings[start:] = [f for f in self.findings[start:] if "url" not in f.tags]
+            if self.functions:  # a nested helper that builds the client: the test's URLs go there too
+                self.functions[-1][1] = True
 
     # -- tables of values (lists, tuples, sets, dicts) are test data, not an address in use --
     def _enter_table(self, node: cst.CSTNode) -> None:
@@ -171,12 +195,13 @@ class HardcodedPort(Rule):
             if "://" not in match.group(0) and not (whole and _alone(text, match)):
                 continue  # a schemeless `localhost:8000` that is not the whole string
             self.report(node, f"hard-coded port {port} in `{match.group(0)}`; take the address from "
-                              "configuration or a fixture")
+                              "configuration or a fixture", tags=("url",))
             return
 
     # -- port=<literal> ----------------------------------------------------------------------
     def visit_Arg(self, node: cst.Arg) -> None:
-        if not self.active or node.keyword is None or not self.keyword.fullmatch(node.keyword.value):
+        if (not self.active or node.keyword is None or not self.keyword.fullmatch(node.keyword.value)
+                or id(node) in self.parser_args):
             return
         port = _literal_port(node.value)
         if port is not None and not self._allowed(port):
