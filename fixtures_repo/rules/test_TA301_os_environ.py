@@ -12,6 +12,8 @@ from os import environ  # expect: TA301
 from os import getenv as read_var
 from unittest import mock
 
+import pytest
+
 from app.config.env import read_env
 
 
@@ -58,3 +60,27 @@ def test_monkeypatch_spelt_out(monkeypatch):
 def test_other_patching_of_the_environment():
     with mock.patch.dict(os.environ, {"MODE": "test"}):  # expect: TA301
         assert read_env("MODE")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment():
+    # the isolation this rule asks for, spelt out: save, clear, put back
+    saved = os.environ.copy()
+    os.environ.clear()
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def test_writes_without_putting_back(settings):
+    os.environ.update(settings)  # expect: TA301
+    assert read_env("MODE")
+
+
+def test_saves_and_restores_itself():
+    saved = dict(os.environ)  # expect: TA301
+    try:
+        os.environ["MODE"] = "minimal"  # expect: TA301
+        assert read_env("MODE")
+    finally:
+        os.environ.update(saved)  # expect: TA301

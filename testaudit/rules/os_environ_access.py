@@ -8,6 +8,12 @@ any form (subscript, `.get`, `.setdefault`, `.pop`, `.update`, `.copy`, `in`, `d
 `import os as o`. Each use is reported; an import line only when the imported name is never
 used.
 
+Not reported: a fixture that saves the environment and puts it back — `saved =
+os.environ.copy()` (or `dict(os.environ)`) and `os.environ.update(saved)` in the same
+`@pytest.fixture`, the autouse isolation fixture many suites have: it is the isolation this rule
+asks for (a test or `setUp` doing the same is still reported: the accessor is the policy's way);
+`monkeypatch.setitem` / `delitem` on `os.environ` (see `monkeypatch`).
+
 ## Why is this bad?
 Tests that read and write the real environment leak state into each other and into the code
 under test, pass or fail depending on the developer's shell, and bypass the project's isolated
@@ -48,6 +54,10 @@ from testaudit.names import dotted, string_value
 from testaudit.rule import LINE_BREAK, Rule, below_header, line_break
 from testaudit.rules._bvj import string_statement
 
+# a fixture that saves the environment (`saved = os.environ.copy()`, or a _COPIES of it) and puts
+# it back (`os.environ.update(saved)`) is an isolation fixture: the mechanism this rule asks for
+_SAVES = frozenset({"os.environ.copy"})
+_COPIES = frozenset({"dict", "copy.copy", "copy.deepcopy"})
 _BARE = frozenset({"environ", "environb", "getenv", "putenv", "unsetenv", "getenvb"})
 ENV_NAMES = ("os.environ", "os.environb", "os.getenv", "os.putenv", "os.unsetenv", "os.getenvb")
 
@@ -116,6 +126,13 @@ class OsEnvironAccess(Rule):
         self.import_line = 0  # where the accessor's import goes: after the leading imports
         self.names_seen: Dict[str, bool] = {}
         self.sanctioned: Set[int] = set()  # `os.environ` handed to monkeypatch.setitem / delitem
+        # functions that save the environment and put it back (an isolation fixture): by id, what
+        # each was seen doing; candidates remember their innermost function
+        self.functions: List[int] = []
+        self.owners: Dict[int, int] = {}
+        self.fixtures: Set[int] = set()
+        self.saved: Dict[int, Set[str]] = {}  # per fixture: the names holding a saved environment
+        self.restores: Set[int] = set()  # fixtures that put a saved environment back
 
     def visit_Module(self, node: cst.Module) -> None:
         if not self.active:
@@ -139,10 +156,35 @@ class OsEnvironAccess(Rule):
             name = dotted(node)
             if name:
                 self.candidates.append((node, name, self.ctx.stmt_stack[-1] if self.ctx.stmt_stack else None))
+                self.owners[id(node)] = self.functions[-1] if self.functions else 0
 
     def visit_Name(self, node: cst.Name) -> None:
         if self.active and (node.value in _BARE or node.value in self.import_sites) and id(node) not in self.attr_names:
             self.candidates.append((node, node.value, self.ctx.stmt_stack[-1] if self.ctx.stmt_stack else None))
+            self.owners[id(node)] = self.functions[-1] if self.functions else 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.append(id(node))
+        if any(self._is_fixture(d.decorator) for d in node.decorators):
+            self.fixtures.add(id(node))
+
+    def _is_fixture(self, decorator: cst.BaseExpression) -> bool:
+        target = decorator.func if isinstance(decorator, cst.Call) else decorator
+        return (self.ctx.imports.resolve(dotted(target) or "") or "") in ("pytest.fixture", "pytest.yield_fixture")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        # `saved = os.environ.copy()` / `dict(os.environ)` in a fixture: the environment is saved
+        value = node.value
+        if not (self.active and self.functions and self.functions[-1] in self.fixtures and isinstance(value, cst.Call)):
+            return
+        called = self.ctx.imports.resolve(dotted(value.func) or "") or ""
+        args = [self.ctx.imports.resolve(dotted(a.value) or "") for a in value.args]
+        if called in _SAVES or (called in _COPIES and args == ["os.environ"]):
+            names = {dotted(t.target) for t in node.targets} - {None}
+            self.saved.setdefault(self.functions[-1], set()).update(n for n in names if n)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.pop()
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if not self.active or isinstance(node.names, cst.ImportStar) or node.relative:
@@ -172,6 +214,9 @@ class OsEnvironAccess(Rule):
         elif isinstance(func, cst.Name) and (func.value == "getenv" or func.value in self.import_sites):
             self.reads[id(func)] = ("getenv", node)
         name = dotted(func)
+        if self.functions and name and (self.ctx.imports.resolve(name) or name) == "os.environ.update":
+            if len(node.args) == 1 and dotted(node.args[0].value) in self.saved.get(self.functions[-1], ()):
+                self.restores.add(self.functions[-1])  # `os.environ.update(saved)`: put back what was saved
         if name in ("monkeypatch.setitem", "monkeypatch.delitem") and node.args:
             # monkeypatch.setenv spelt out: restored after the test like setenv, judged like it
             self.sanctioned.add(id(node.args[0].value))
@@ -206,8 +251,9 @@ class OsEnvironAccess(Rule):
             return
         import_nodes = {id(site[0].name) for site in self.import_sites.values()}
         import_nodes |= {id(site[0].asname.name) for site in self.import_sites.values() if site[0].asname}
+        isolating = self.restores
         for node, name, statement in self.candidates:
-            if id(node) in import_nodes or id(node) in self.sanctioned:
+            if id(node) in import_nodes or id(node) in self.sanctioned or self.owners.get(id(node)) in isolating:
                 continue
             resolved = self.ctx.imports.resolve(name)
             if not resolved or not env_target(resolved):
