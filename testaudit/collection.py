@@ -213,12 +213,19 @@ class CollectedTest:
 Ancestry = Callable[[ClassFact], Sequence[Tuple[ClassFact, FileFacts]]]
 
 
+def _constructs(methods: Mapping[str, FunctionFact]) -> bool:
+    """pytest does not collect a class with its own constructor ("cannot collect test class …
+    because it has a __init__ constructor", or a __new__ one)."""
+    return "__init__" in methods or "__new__" in methods
+
+
 def collected_tests(facts: FileFacts, python_classes: Sequence[str], python_functions: Sequence[str],
                     ancestry: Optional[Ancestry] = None) -> Tuple[CollectedTest, ...]:
     """The tests pytest would collect from a test module, in definition order.
 
     Module-level functions whose names match ``python_functions``; in each top-level class whose
-    name matches ``python_classes`` and that defines no ``__init__`` (pytest refuses those), its
+    name matches ``python_classes`` and that defines no ``__init__`` or ``__new__`` (pytest refuses
+    those, as the test rules' scopes do), its
     methods that match, and those it inherits (``ancestry`` gives the class's resolved project
     bases, nearest first); a ``unittest.TestCase`` subclass is collected whatever its name, with
     its ``test*`` methods, as unittest does. A name bound twice counts once (the last binding
@@ -240,7 +247,7 @@ def collected_tests(facts: FileFacts, python_classes: Sequence[str], python_func
         if not unittest and not matches(cls.name, python_classes):
             continue
         own = methods_of.get(cls.name, {})
-        if "__init__" in own and not unittest:
+        if _constructs(own) and not unittest:
             continue
         pattern = ("test",) if unittest else tuple(python_functions)
         seen: Dict[str, FunctionFact] = {}
@@ -249,7 +256,7 @@ def collected_tests(facts: FileFacts, python_classes: Sequence[str], python_func
         for base, base_facts in chain:
             for name, f in _methods_by_class(base_facts).get(base.qualname, {}).items():
                 seen.setdefault(name, f)
-        if "__init__" in seen and not unittest:
+        if _constructs(seen) and not unittest:
             continue
         for name, f in seen.items():
             if matches(name, pattern):

@@ -174,6 +174,14 @@ class TestWithInit:
         assert self.x
 
 
+class TestWithNew:  # pytest refuses a `__new__` constructor too
+    def __new__(cls):
+        return super().__new__(cls)
+
+    def test_never_collected_either(self):
+        assert self
+
+
 class Legacy(unittest.TestCase):
     def test_old(self):
         self.assertTrue(True)
