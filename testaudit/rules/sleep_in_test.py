@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 import libcst as cst
 
@@ -105,22 +105,6 @@ _CLOCK = re.compile(r"\b(time|monotonic|perf_counter|deadline|timeout|until|expi
                     r"time_left|remaining)\b", re.I)
 
 
-def _leaves(block: cst.CSTNode) -> bool:
-    """Whether a loop body leaves the loop on a condition: a `break` (not an inner loop's) or a
-    `return` under an `if`, outside nested functions and classes."""
-    todo: List[Tuple[cst.CSTNode, bool, bool]] = [(block, False, False)]  # node, under an if, in an inner loop
-    while todo:
-        node, conditional, inner = todo.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        if conditional and (isinstance(node, cst.Return) or (isinstance(node, cst.Break) and not inner)):
-            return True
-        conditional = conditional or isinstance(node, (cst.If, cst.Try))
-        inner = inner or isinstance(node, (cst.For, cst.While)) and node is not block
-        todo.extend((child, conditional, inner) for child in node.children)
-    return False
-
-
 def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
 
@@ -168,26 +152,50 @@ class SleepInTest(ScopedRule):
         self.active = "sleep" in self.ctx.source
         self.calls: List[Tuple[cst.Call, str, float, int]] = []
         self.lambdas = 0  # lambdas open around the node: code handed to something, not the test waiting
-        self.polls: List[bool] = []  # the loops open around the node: whether each is a poll
+        # per open loop: [polls, `if`/`try` blocks open at its start, function depth, first sleep
+        # recorded in it]; a loop that polls drops the sleeps inside it when it closes
+        self.loops: List[List[Any]] = []
+        self.conditional = 0  # `if` and `try` blocks open around the node
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         self.lambdas += 1
 
+    # -- polling loops: a `while` reading a clock, or a loop left on a condition ---------------
     def visit_While(self, node: cst.While) -> None:
         if self.active:
-            self.polls.append(bool(_CLOCK.search(cst.Module([]).code_for_node(node.test))) or _leaves(node.body))
-
-    def leave_While(self, node: cst.While) -> None:
-        if self.active:
-            self.polls.pop()
+            test = self.ctx.location(node.test)  # the condition's text, read from the source
+            text = " ".join(self.ctx.lines[test.line - 1:test.end_line])
+            self.loops.append([bool(_CLOCK.search(text)), self.conditional, self.func_depth, len(self.calls)])
 
     def visit_For(self, node: cst.For) -> None:
         if self.active:
-            self.polls.append(_leaves(node.body))
+            self.loops.append([False, self.conditional, self.func_depth, len(self.calls)])
 
-    def leave_For(self, node: cst.For) -> None:
+    def _leave_loop(self, node: cst.CSTNode) -> None:
         if self.active:
-            self.polls.pop()
+            polls, _, _, first = self.loops.pop()
+            if polls:
+                del self.calls[first:]
+
+    leave_While = leave_For = _leave_loop  # type: ignore[assignment]
+
+    def _enter_block(self, node: cst.CSTNode) -> None:
+        self.conditional += 1
+
+    def _leave_block(self, node: cst.CSTNode) -> None:
+        self.conditional -= 1
+
+    visit_If = visit_Try = _enter_block
+    leave_If = leave_Try = _leave_block  # type: ignore[assignment]
+
+    def visit_Break(self, node: cst.Break) -> None:
+        if self.loops and self.conditional > self.loops[-1][1]:
+            self.loops[-1][0] = True  # `if job.done: break`: the innermost loop waits for a condition
+
+    def visit_Return(self, node: cst.Return) -> None:
+        for loop in self.loops:  # `if done: return` leaves every loop of its own function
+            if loop[2] == self.func_depth and self.conditional > loop[1]:
+                loop[0] = True
 
     def leave_Lambda(self, node: cst.Lambda) -> None:
         self.lambdas -= 1
@@ -196,7 +204,7 @@ class SleepInTest(ScopedRule):
         # a function nested in a test is most often a simulated slow operation handed to the code
         # under test, not the test waiting: only the scope's own body counts
         if (not self.active or self.scope is None or self.scope.kind not in _CHECKED or self.func_depth > 1
-                or self.lambdas or any(self.polls)):
+                or self.lambdas):
             return
         func = node.func
         last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
