@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequ
 from testaudit.config import Config
 from testaudit.discover import discover, is_test_file, module_name
 from testaudit.model import FINDING_ORDER, Finding, RunResult
+from testaudit.source import read_regular
 
 if TYPE_CHECKING:
     from testaudit.workers import Progress
@@ -69,10 +70,11 @@ def affected(result: RunResult, paths: Sequence[str], config: Config, *, select:
     return replace(result, findings=tuple(sorted((*result.findings, *marked), key=FINDING_ORDER)))
 
 
-def _read(path: str) -> Optional[bytes]:
+def _read(path: str, limit: int = -1) -> Optional[bytes]:
+    """The file's bytes (at most ``limit``) through the engine's reader, which never blocks on a
+    FIFO swapped in for a file; None when it cannot be read."""
     try:
-        with open(path, "rb") as fh:
-            return fh.read()
+        return read_regular(path, limit)
     except OSError:
         return None
 
@@ -104,7 +106,7 @@ def _cause(f: Finding, changed: Sequence[str]) -> str:
 
 
 def reaching(config: Config, changed: Sequence[str],
-             read: Callable[[str], Optional[bytes]] = lambda path: _read(path)) -> Set[str]:
+             read: Optional[Callable[[str], Optional[bytes]]] = None) -> Set[str]:
     """Test modules of the project that may reach a changed file: a superset (see the module
     docstring), which the two runs narrow exactly. The test modules looked at are those under
     pytest's ``testpaths`` when the project names them (the suite pytest runs), else the root's;
@@ -128,7 +130,9 @@ def reaching(config: Config, changed: Sequence[str],
         """Whether ``rel``'s imports load a reached module (its text is read once, and parsed
         only when it holds the last name of one)."""
         if rel not in texts:
-            texts[rel] = (read(os.path.join(config.root, rel)) or b"").decode("utf-8", "replace")
+            path = os.path.join(config.root, rel)
+            data = read(path) if read is not None else _read(path, config.max_file_size)  # a larger file is not analysed either
+            texts[rel] = (data or b"").decode("utf-8", "replace")
         text = texts[rel]
         if not any(name.rpartition(".")[2] in text for name in reached):
             return False
