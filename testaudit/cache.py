@@ -41,7 +41,7 @@ DIR = ".testaudit_cache"
 ABSENT = "?"  # prefixes a dependency on a file that did not exist (tree.Reach.absent)
 RACY_NS = 2_000_000_000  # stats of a file modified this recently are not recorded (mtime granularity)
 DB = "cache.sqlite3"
-SCHEMA = "9"
+SCHEMA = "10"
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS stats (rel TEXT PRIMARY KEY, size INTEGER, stamp TEXT, digest TEXT)",
@@ -52,6 +52,8 @@ _TABLES = (
 )
 
 
+RUNS_KEPT = 16  # run records kept (see Cache._keep_recent)
+DEPS_ONE_BY_ONE = 500  # dependency lookups answered by single queries before the table is read whole
 LOCK_TIMEOUT = 5.0  # seconds a run waits for another run's write to end before doing without the cache
 
 
@@ -101,6 +103,8 @@ class Cache:
         self._digests: Dict[str, Optional[str]] = {}
         self._new_stats: Dict[str, Tuple[int, str, str]] = {}
         self._deps: Dict[str, Dict[Tuple[str, str], Tuple[str, ...]]] = {}
+        self._new_deps: Dict[str, Dict[Tuple[str, str], Tuple[str, ...]]] = {}  # written before the table was read
+        self._deps_asked: Dict[str, int] = {}
         self._held_results: Dict[Tuple[str, str], Dict[str, str]] = {}
         self._writes: List[Tuple[str, Sequence[object]]] = []
         self.read_only = False
@@ -206,7 +210,7 @@ class Cache:
                            self._rows("SELECT * FROM stats", ())}
         return self._stats
 
-    def _fingerprint(self, rel: str) -> List[Any]:
+    def fingerprint(self, rel: str) -> List[Any]:
         """``[digest, size, stamp]`` of a file as :meth:`digest` last saw it (``[None, -1, -1]``
         when absent): what a run record keeps of each file it depends on."""
         digest = self.digest(rel)
@@ -215,27 +219,41 @@ class Cache:
             return [digest, -1, -1]
         return [digest, seen[0], seen[1]]
 
-    def unchanged(self, files: Mapping[str, Any]) -> bool:
-        """Whether every file of a run record's ``files`` (path → fingerprint) still has its
-        digest. A file whose size and stamp are as recorded is taken as unchanged without a
-        lookup (as :meth:`digest` takes it); only the others are looked up, read if need be.
-        A malformed fingerprint counts as a change, with a warning."""
+    def changes(self, files: Mapping[str, Any]) -> Optional[Tuple[List[str], List[str]]]:
+        """Of a run record's ``files`` (path → fingerprint): those whose digest changed, and those
+        whose stats changed while their digest did not (their fingerprint is stale). A file whose
+        size and stamp are as recorded is taken as unchanged without a lookup (as :meth:`digest`
+        takes it); a file recorded absent as still absent when its directory is (most of a run
+        record: the places an import could have resolved to). None, with a warning, when a
+        fingerprint is malformed."""
         prefix = os.path.join(self.root, "")
         stat = os.stat
+        dirs: Dict[str, bool] = {"": True}
+
+        def is_dir(rel_dir: str) -> bool:
+            known = dirs.get(rel_dir)
+            if known is None:
+                parent = rel_dir.rpartition("/")[0]
+                known = dirs[rel_dir] = is_dir(parent) and os.path.isdir(prefix + rel_dir)
+            return known
+
+        changed: List[str] = []
+        restamped: List[str] = []
         try:
             for rel, (digest, size, stamp_) in files.items():
+                if digest is None and rel.startswith(ABSENT) and not is_dir(rel[len(ABSENT):].rpartition("/")[0]):
+                    continue
                 try:
                     st = stat(prefix + rel)
                     if st.st_size == size and stamp(st) == stamp_:
                         continue
                 except OSError:
                     pass
-                if self.digest(rel) != digest:
-                    return False
+                (restamped if self.digest(rel) == digest else changed).append(rel)
         except (ValueError, TypeError) as exc:
             self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for the last run unreadable, ignored: {exc}"))
-            return False
-        return True
+            return None
+        return changed, restamped
 
     # -- per-file results ---------------------------------------------------------------------
     def results(self, rels: Iterable[str], keys: Mapping[str, str]) -> Dict[str, FileResult]:
@@ -278,19 +296,36 @@ class Cache:
 
     # -- dependencies and closure signatures --------------------------------------------------
     def deps(self, rel: str, key: str) -> Optional[Tuple[str, ...]]:
-        """The project files ``rel``'s imports resolved to when it was last analysed at this digest."""
+        """The project files ``rel``'s imports resolved to when it was last analysed at this digest.
+        The first lookups of a key are single queries (an edit's closure walk asks a few); the
+        table is read whole once a run asks for many."""
         digest = self.digest(rel)
-        return None if digest is None else self._deps_table(key).get((rel, digest))
+        if digest is None:
+            return None
+        table = self._deps.get(key)
+        if table is None:
+            asked = self._deps_asked[key] = self._deps_asked.get(key, 0) + 1
+            if asked <= DEPS_ONE_BY_ONE:
+                pending = self._new_deps.get(key, {})
+                if (rel, digest) in pending:
+                    return pending[(rel, digest)]
+                rows = self._rows("SELECT value FROM deps WHERE rel = ? AND key = ? AND digest = ?", (rel, key, digest))
+                return tuple(json.loads(rows[0][0])) if rows else None
+            table = self._deps_table(key)
+        return table.get((rel, digest))
 
     def _deps_table(self, key: str) -> Dict[Tuple[str, str], Tuple[str, ...]]:
         table = self._deps.get(key)
         if table is None:
             table = self._deps[key] = {(r, d): tuple(json.loads(v)) for r, d, v in
                                        self._rows("SELECT rel, digest, value FROM deps WHERE key = ?", (key,))}
+            table.update(self._new_deps.pop(key, {}))
         return table
 
     def put_deps(self, deps: Mapping[str, Sequence[str]], key: str) -> None:
-        table = self._deps_table(key)
+        table = self._deps.get(key)
+        if table is None:  # not read just to write into it
+            table = self._new_deps.setdefault(key, {})
         for rel, files in sorted(deps.items()):
             digest = self.digest(rel)
             if digest is not None:
@@ -320,12 +355,8 @@ class Cache:
                 self._writes.append(("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?)",
                                      (o.path, key, sigs[o.path], encode(encode_outcomes([o])))))
 
-    def memo(self, run_key: str) -> Optional[Tuple[Dict[str, Any], Dict[str, List[str]], Dict[str, bool],
-                                                   Callable[[], List[Outcome]]]]:
-        """The record of the last run with this key: file fingerprints (for :meth:`unchanged`),
-        conftest probes, the file-tree answers its project phase relied on (runs that read facts
-        on demand), and a function that decodes its outcomes (only worth calling once the files
-        and probes still hold)."""
+    def memo(self, run_key: str) -> Optional["RunRecord"]:
+        """The record of the last run with this key (see :class:`RunRecord`)."""
         for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", (f"run:{run_key}",)):
             try:
                 files, chains, probes, outcomes = json.loads(value)
@@ -343,16 +374,55 @@ class Cache:
                     self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for the last run unreadable, "
                                                                  f"ignored: {exc}"))
                     return []
-            return files, chains, probes, load
+            return RunRecord(files, chains, probes, load, lambda: self._graph(run_key, list(files)))
         return None
 
-    def put_memo(self, run_key: str, files: Iterable[str], chains: Mapping[str, List[str]],
-                 probes: Mapping[str, bool], outcomes: Sequence[Outcome]) -> None:
-        """Record a run: the fingerprint of each of ``files`` (what it depends on), the conftest
-        probes, the file-tree answers and the outcomes; :meth:`memo` reads it back."""
-        fingerprints = {rel: self._fingerprint(rel) for rel in files}
-        value = encode([fingerprints, dict(chains), dict(probes), encode_outcomes(outcomes)])
+    def _graph(self, run_key: str, order: List[str]) -> Optional["Graph"]:
+        """The dependency graph of a run record (written beside it, read only when some of its
+        files changed); None when it has none or it does not fit the record."""
+        for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", (f"graph:{run_key}",)):
+            try:
+                edges, sigs = json.loads(value)
+                count = len(order)
+                numbered = [succ for succ in edges if succ]
+                if len(edges) != count or len(sigs) != count or numbered and not (
+                        0 <= min(map(min, numbered)) and max(map(max, numbered)) < count):
+                    raise ValueError("the graph does not fit the run record")
+            except (ValueError, TypeError) as exc:
+                self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for the last run unreadable, ignored: {exc}"))
+                return None
+            return Graph(order, edges, sigs)
+        return None
+
+    def put_memo(self, run_key: str, fingerprints: Mapping[str, List[Any]], chains: Mapping[str, List[str]],
+                 probes: Mapping[str, bool], outcomes: Sequence[Outcome], graph: Optional["Graph"] = None) -> None:
+        """Record a run: the fingerprint of each file it depends on, the conftest probes, the
+        file-tree answers and the outcomes; beside it, when known, the dependency graph over
+        those files (``graph.order`` must be ``fingerprints``' order). :meth:`memo` reads them back."""
+        value = encode([dict(fingerprints), dict(chains), dict(probes), encode_outcomes(outcomes)])
         self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"run:{run_key}", value)))
+        self._keep_recent(run_key)
+        if graph is None:
+            self._writes.append(("DELETE FROM meta WHERE key = ?", (f"graph:{run_key}",)))
+        else:
+            assert graph.order == list(fingerprints), "the graph must number the record's files"
+            self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                 (f"graph:{run_key}", encode([graph.edges, graph.sigs]))))
+
+    def _keep_recent(self, run_key: str) -> None:
+        """Keep the records of the :data:`RUNS_KEPT` runs written last (every set of files a
+        pre-commit hook names is a run of its own): older ones are deleted."""
+        recent: List[str] = []
+        for (value,) in self._rows("SELECT value FROM meta WHERE key = 'runs'", ()):
+            try:
+                loaded = json.loads(value)
+                recent = [k for k in loaded if isinstance(k, str)] if isinstance(loaded, list) else []
+            except ValueError:
+                recent = []
+        recent = [k for k in recent if k != run_key] + [run_key]
+        for old in recent[:-RUNS_KEPT]:
+            self._writes.append(("DELETE FROM meta WHERE key IN (?, ?)", (f"run:{old}", f"graph:{old}")))
+        self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("runs", json.dumps(recent[-RUNS_KEPT:]))))
 
     def rules(self, key: str) -> Optional[Tuple[RuleInfo, ...]]:
         for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", (f"rules:{key}",)):
@@ -394,14 +464,59 @@ class Cache:
             return None
 
 
+@dataclasses.dataclass(frozen=True)
+class RunRecord:
+    """The record of a whole run: each file its outcomes depend on with its fingerprint (for
+    :meth:`Cache.changes`), the conftest chains probed per directory, the file-tree answers its
+    project phase relied on (runs that read facts on demand), a function that decodes its
+    outcomes (only worth calling once the files and probes still hold), and one that reads its
+    dependency graph (None for a run that read facts on demand: it has no closures)."""
+
+    files: Mapping[str, Any]
+    chains: Mapping[str, List[str]]
+    probes: Mapping[str, bool]
+    outcomes: Callable[[], List[Outcome]]
+    graph: Callable[[], Optional["Graph"]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Graph:
+    """Files (``order``), the numbers of the files each depends on directly (``edges``, aligned
+    with ``order``), and each file's closure signature (``sigs``)."""
+
+    order: List[str]
+    edges: List[List[int]]
+    sigs: List[Optional[str]]
+
+    def reaching(self, targets: Iterable[str]) -> Set[str]:
+        """``targets`` and every file that reaches one of them."""
+        reverse: List[List[int]] = [[] for _ in self.order]
+        for i, succ in enumerate(self.edges):
+            for j in succ:
+                reverse[j].append(i)
+        number = {rel: i for i, rel in enumerate(self.order)}
+        found = {number[rel] for rel in targets if rel in number}
+        todo = list(found)
+        while todo:
+            for prev in reverse[todo.pop()]:
+                if prev not in found:
+                    found.add(prev)
+                    todo.append(prev)
+        return {self.order[i] for i in found} | set(targets)
+
+
 def closure_signatures(starts: Iterable[str], digest: Callable[[str], Optional[str]],
-                       successors: Callable[[str], Optional[Sequence[str]]]) -> Dict[str, Optional[str]]:
+                       successors: Callable[[str], Optional[Sequence[str]]],
+                       edges: Optional[Dict[str, Sequence[str]]] = None,
+                       known: Mapping[str, Optional[str]] = {}) -> Dict[str, Optional[str]]:
     """For each file reachable from ``starts``: a hash of the digests of every file it can reach.
 
     Computed once per strongly connected component (iterative Tarjan) from the members' digests
     and the successor components' signatures, so changing any file in a closure changes the
     signature of everything that reaches it. ``None`` when some file in the closure has unknown
-    dependencies (never analysed at its current content).
+    dependencies (never analysed at its current content). ``edges``, when given, receives the
+    successors of every file whose dependencies are known. A file in ``known`` has that
+    signature: the walk does not go past it (a run record's files that nothing changed reaches).
     """
     index: Dict[str, int] = {}
     low: Dict[str, int] = {}
@@ -412,7 +527,7 @@ def closure_signatures(starts: Iterable[str], digest: Callable[[str], Optional[s
 
     def succ(node: str) -> Sequence[str]:
         if node not in succ_cache:
-            succ_cache[node] = successors(node)
+            succ_cache[node] = () if node in known else successors(node)
         return succ_cache[node] or ()
 
     def enter(node: str) -> Tuple[str, Iterator[str]]:
@@ -446,7 +561,12 @@ def closure_signatures(starts: Iterable[str], digest: Callable[[str], Optional[s
                         members.append(member)
                         if member == node:
                             break
-                    _sign(sorted(members), succ, succ_cache, digest, sigs)
+                    if node in known:  # alone in its component: it has no successors here
+                        sigs[node] = known[node]
+                    else:
+                        _sign(sorted(members), succ, succ_cache, digest, sigs)
+    if edges is not None:
+        edges.update((node, found) for node, found in succ_cache.items() if found is not None and node not in known)
     return sigs
 
 

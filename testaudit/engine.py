@@ -24,7 +24,8 @@ from testaudit.config import Config
 from testaudit.discover import Discovery, SourceFile, discover
 from testaudit.gc_tuning import collector_tuned, set_aside
 from testaudit.plan import (
-    Demand, Loader, cache_keys, from_memo, put_memo, result_key, run_signatures, wanted_keys,
+    Delta, Demand, Loader, Signatures, cache_keys, from_memo, put_delta_memo, put_memo, result_key, run_signatures,
+    wanted_keys,
 )
 from testaudit.project_files import ProjectFiles
 from testaudit.tree import FileTree, Reach, as_overlaid
@@ -37,9 +38,8 @@ if TYPE_CHECKING:  # the heavy modules are imported only on the heavy path
     from testaudit.project import Project
     from testaudit.registry import RuleSet
 
-MEMO_MIN_FILES = 50  # smaller runs (pre-commit) check per-file signatures, which is cheap for a few files
-# runs that check fewer files read other modules' facts only when the project phase asks for them
-LAZY_MAX_FILES = MEMO_MIN_FILES
+SMALL_RUN = 50  # files: a run of fewer (pre-commit) reads other modules' facts only when the project phase asks
+LAZY_MAX_FILES = SMALL_RUN
 
 
 def run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]] = None,
@@ -71,14 +71,16 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
     rules = store.rules(keys[CHECK]) if store else None
     run_key = key_of(keys[CHECK], tuple(rels))
     memo_hit = False
-    lookup: Optional[Tuple[Dict[str, Optional[str]], Dict[str, List[str]]]] = None
+    delta: Optional[Delta] = None
+    lookup: Optional[Signatures] = None
     if store is not None and rules is not None:
-        outcomes = (from_memo(store, run_key, tree) if overlay is None else None) or {}
-        memo_hit = bool(outcomes) or not rels
-        if not memo_hit:
+        hit, delta = from_memo(store, run_key, tree) if overlay is None else (None, None)
+        outcomes = hit or (delta.kept if delta else {})
+        memo_hit = hit is not None or not rels
+        if not memo_hit and delta is None:
             lookup = run_signatures(rels, tree, store, keys[FACTS])
             with set_aside():
-                outcomes = store.outcomes(keys[CHECK], lookup[0])
+                outcomes = store.outcomes(keys[CHECK], lookup.sigs)
     todo = [f for f in files if f.rel not in outcomes]
     demand: Optional[Demand] = None
     try:
@@ -87,22 +89,37 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
             outcomes.update(fresh)
             if store is not None and not crashed:  # a worker died: nothing of this run is remembered
                 store.put_rules(rules, keys[CHECK])
-                lookup = run_signatures(rels, tree, store, keys[FACTS])  # re-checked files changed the graph
+                # re-checked files changed the graph; with a delta only theirs is walked again
+                lookup = (run_signatures([f.rel for f in todo], tree, store, keys[FACTS], delta.known) if delta
+                          else run_signatures(rels, tree, store, keys[FACTS]))
                 # a file whose closure was not read (facts read on demand) has no signature: its
                 # outcome is not stored here, only in the run record below
-                store.put_outcomes(fresh.values(), lookup[0], keys[CHECK])
+                store.put_outcomes(fresh.values(), lookup.sigs, keys[CHECK])
             elif crashed:
                 lookup = None
+        elif delta is not None:  # what changed reaches no checked file: the record is refreshed
+            lookup = Signatures({}, {}, {})
         if store is not None and not memo_hit and lookup is not None:
-            unsigned = [rel for rel in rels if not lookup[0].get(rel)]
-            if not unsigned and len(rels) >= MEMO_MIN_FILES:
-                put_memo(store, run_key, rels, outcomes, lookup)
-            elif unsigned and demand is not None and all(rel in demand.checked for rel in unsigned):
-                put_memo(store, run_key, rels, outcomes, lookup, demand)
+            _remember(store, run_key, rels, outcomes, lookup, demand, delta)
     finally:
         if store is not None:
             store.close()
     return _assemble(config, rels, outcomes, rules, warnings)
+
+
+def _remember(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome], lookup: Signatures,
+              demand: Optional[Demand], delta: Optional[Delta]) -> None:
+    """Write the run record when every outcome's dependencies are known (a delta's: those of the
+    files it re-checked)."""
+    if delta is not None:
+        if all(lookup.sigs.get(rel) for rel in rels if rel not in delta.kept):
+            put_delta_memo(store, run_key, rels, outcomes, delta, lookup)
+        return
+    unsigned = [rel for rel in rels if not lookup.sigs.get(rel)]
+    if not unsigned:
+        put_memo(store, run_key, rels, outcomes, lookup)
+    elif unsigned and demand is not None and all(rel in demand.checked for rel in unsigned):
+        put_memo(store, run_key, rels, outcomes, lookup, demand)
 
 
 def rules_info(config: Config, select: Optional[Sequence[str]] = None, ignore: Sequence[str] = ()) -> Tuple[RuleInfo, ...]:

@@ -4,9 +4,9 @@ demand for the project phase (from the cache when known, else analysed now)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
-from testaudit.cache import ABSENT, Cache, closure_signatures, key_of
+from testaudit.cache import ABSENT, Cache, Graph, closure_signatures, key_of
 from testaudit.config import Config
 from testaudit.gc_tuning import set_aside
 from testaudit.model import CHECK, FACTS, FileFacts, Outcome
@@ -73,11 +73,22 @@ def check_key(config: Config, select: Optional[Sequence[str]] = None, ignore: Se
     return cache_keys(config, select, ignore)[CHECK]
 
 
-def run_signatures(rels: Sequence[str], tree: FileTree, store: Cache,
-                facts_key: str) -> Tuple[Dict[str, Optional[str]], Dict[str, List[str]]]:
-    """Closure signatures of ``rels`` (and of every file they reach), and the conftest chains
-    probed per directory on the way."""
+@dataclass(frozen=True)
+class Signatures:
+    """Closure signatures of a run's files and of every file they reach (None: some file in the
+    closure was never analysed at its content), the conftest chains probed per directory on the
+    way, and the dependency graph walked (successors of each file whose dependencies are known)."""
+
+    sigs: Dict[str, Optional[str]]
+    chains: Dict[str, List[str]]
+    edges: Dict[str, Sequence[str]]
+
+
+def run_signatures(rels: Sequence[str], tree: FileTree, store: Cache, facts_key: str,
+                   known: Mapping[str, Optional[str]] = {}) -> Signatures:
+    """The closure signatures of ``rels``; a file in ``known`` has that signature already."""
     chains: Dict[str, List[str]] = {}
+    edges: Dict[str, Sequence[str]] = {}
 
     def successors(rel: str) -> Optional[Sequence[str]]:
         if rel.startswith(ABSENT):  # a file that did not exist: it has no dependencies of its own
@@ -87,7 +98,7 @@ def run_signatures(rels: Sequence[str], tree: FileTree, store: Cache,
             return None
         return sorted(set(conftest_chain(rel, tree.isfile, chains)) | set(deps))
 
-    return closure_signatures(rels, store.digest, successors), chains
+    return Signatures(closure_signatures(rels, store.digest, successors, edges, known), chains, edges)
 
 
 @dataclass(frozen=True)
@@ -100,35 +111,111 @@ class Demand:
     checked: FrozenSet[str]
 
 
+@dataclass(frozen=True)
+class Delta:
+    """A run record some of whose files changed since: the outcomes that depend on none of them
+    (``kept``), the signatures that still hold (``known``: files that reach no changed file), and
+    the record's files, chains and graph, from which the new record is built without walking
+    the closures of the files kept. ``stale``: files whose fingerprint must be taken anew
+    (changed, or the same content with new stats)."""
+
+    kept: Dict[str, Outcome]
+    known: Dict[str, Optional[str]]
+    files: Mapping[str, Any]
+    chains: Mapping[str, List[str]]
+    graph: Graph
+    stale: FrozenSet[str]
+
+
 def put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome],
-              signatures: Tuple[Dict[str, Optional[str]], Dict[str, List[str]]],
-              demand: Optional["Demand"] = None) -> None:
+             signatures: Signatures, demand: Optional[Demand] = None) -> None:
     """Remember this run whole: every file its closures hold (with digests), the conftest probes,
-    and the outcomes; the next identical run with none of them changed loads just this. Outcomes
-    computed from facts read on demand have no closure signature: for them the record holds what
-    the project phase read and every answer the file tree gave it, which is all they depend on."""
-    sigs, chains = signatures
-    paths = set(sigs) | set(demand.read if demand else ())
-    store.put_memo(run_key, sorted(paths), chains, dict(demand.probes) if demand else {}, [outcomes[rel] for rel in rels])
+    the graph and the outcomes; the next identical run with none of them changed loads just
+    this, and one with a few changed re-checks only what reaches them. Outcomes computed from
+    facts read on demand have no closure signature: for them the record holds what the project
+    phase read and every answer the file tree gave it, which is all they depend on."""
+    order = sorted(set(signatures.sigs) | set(demand.read if demand else ()))
+    graph = None
+    if demand is None:
+        number = {rel: i for i, rel in enumerate(order)}
+        graph = Graph(order, [[number[c] for c in signatures.edges.get(rel, ())] for rel in order],
+                      [signatures.sigs[rel] for rel in order])
+    store.put_memo(run_key, {rel: store.fingerprint(rel) for rel in order}, signatures.chains,
+                   dict(demand.probes) if demand else {}, [outcomes[rel] for rel in rels], graph)
 
 
-def from_memo(store: Cache, run_key: str, tree: FileTree) -> Optional[Dict[str, Outcome]]:
+def put_delta_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome],
+                   delta: Delta, signatures: Signatures) -> None:
+    """The record of a run that re-checked what a :class:`Delta` named: the old graph with the
+    re-walked files' successors and signatures replaced (new files numbered after the old),
+    cut to what ``rels`` reach; old fingerprints except for stale and new files."""
+    old = delta.graph
+    order, edges, sigs = list(old.order), list(old.edges), list(old.sigs)
+    number = {rel: i for i, rel in enumerate(order)}
+
+    def numbered(rel: str) -> int:
+        i = number.get(rel)
+        if i is None:
+            i = number[rel] = len(order)
+            order.append(rel)
+            edges.append([])
+            sigs.append(None)
+        return i
+
+    for rel, succ in signatures.edges.items():
+        edges[numbered(rel)] = [numbered(c) for c in succ]
+    for rel, sig in signatures.sigs.items():
+        sigs[numbered(rel)] = sig
+    reached = bytearray(len(order))
+    todo = [numbered(rel) for rel in rels]
+    for i in todo:
+        reached[i] = 1
+    while todo:
+        for j in edges[todo.pop()]:
+            if not reached[j]:
+                reached[j] = 1
+                todo.append(j)
+    if not all(reached):  # files nothing reaches any more are dropped; the rest numbered anew
+        kept = [i for i in range(len(order)) if reached[i]]
+        renumber = {i: k for k, i in enumerate(kept)}
+        order, edges, sigs = ([order[i] for i in kept], [[renumber[j] for j in edges[i]] for i in kept],
+                              [sigs[i] for i in kept])
+    files, stale = delta.files, delta.stale
+    chains = dict(delta.chains)
+    chains.update(signatures.chains)
+    store.put_memo(run_key, {rel: files[rel] if rel in files and rel not in stale else store.fingerprint(rel)
+                             for rel in order}, chains, {}, [outcomes[rel] for rel in rels], Graph(order, edges, sigs))
+
+
+def from_memo(store: Cache, run_key: str, tree: FileTree) -> Tuple[Optional[Dict[str, Outcome]], Optional[Delta]]:
+    """The outcomes of the last run with this key when nothing it depends on changed; else, when
+    its record has the dependency graph and only file contents changed, a :class:`Delta`."""
     memo = store.memo(run_key)
     if memo is None:
-        return None
-    files, chains, probes, outcomes = memo
-    if not store.unchanged(files):
-        return None
-    for asked, answer in probes.items():
+        return None, None
+    found = store.changes(memo.files)
+    if found is None:
+        return None, None
+    changed, restamped = found
+    for asked, answer in memo.probes.items():
         kind, rel = asked[:len(FILE)], asked[len(FILE):]
         if (tree.listed(rel) if kind == FILE else tree.isdir(rel)) != answer:
-            return None
+            return None, None
     probe: Dict[str, List[str]] = {}
-    for directory, chain in chains.items():
+    for directory, chain in memo.chains.items():
         if conftest_chain(f"{directory}/x" if directory else "x", tree.isfile, probe) != chain:
-            return None
+            return None, None
+    graph = memo.graph() if changed else None
+    if changed and graph is None:
+        return None, None
     with set_aside():
-        return {o.path: o for o in outcomes()}
+        outcomes = {o.path: o for o in memo.outcomes()}
+    if graph is None:
+        return outcomes, None
+    affected = graph.reaching(changed)
+    kept = {rel: o for rel, o in outcomes.items() if rel not in affected}
+    known = {rel: sig for rel, sig in zip(graph.order, graph.sigs) if rel not in affected}
+    return None, Delta(kept, known, memo.files, memo.chains, graph, frozenset(changed) | frozenset(restamped))
 
 
 def wanted_keys(keys: Dict[str, str], role: str) -> Dict[str, str]:

@@ -175,7 +175,7 @@ def test_after_a_full_run_a_few_files_come_from_their_closure_signatures(project
         eager(monkeypatch)
     full = run_project(project, cache=True)  # every file checked: every closure is known
     assert set(CHECKED) <= set(stored_outcomes(project))
-    monkeypatch.setattr(engine, "LAZY_MAX_FILES", engine.MEMO_MIN_FILES)
+    monkeypatch.setattr(engine, "LAZY_MAX_FILES", engine.SMALL_RUN)
     analysed.clear()
     few = run_project(project, CHECKED, cache=True)
     assert analysed == [] and of(few, CHECKED) == of(full, CHECKED)

@@ -1,0 +1,156 @@
+"""Incremental runs: after an edit, a warm run re-checks only what depends on the changed file,
+and its report is byte for byte the report of a run without the cache.
+
+Business Value Justification (BVJ):
+- Segment: Platform/Internal (developers running testaudit on every save)
+- Business Goal: Retention
+- Value Impact: an edit re-checked in about a second instead of a full pass over the project
+- Strategic Impact: a tool that answers while the developer waits stays in the editor loop
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Callable, Dict, List, Sequence
+
+import pytest
+
+from conftest import run_project, write_project
+from testaudit import analyze, engine
+from testaudit.report.json import to_dict
+
+BVJ = ('"""Doc.\n\nBusiness Value Justification (BVJ):\n- Segment: Free\n- Business Goal: Growth\n'
+       '- Value Impact: x\n- Strategic Impact: y\n"""\n')
+CONFTEST = "import pytest\n\n\n@pytest.fixture\ndef client():\n    return object()\n"
+MOCKING_CONFTEST = ("import pytest\nfrom unittest.mock import MagicMock\n\n\n@pytest.fixture\ndef client():\n"
+                    "    return MagicMock()\n")
+HELPER = "def make_client():\n    return object()\n"
+MOCKING_HELPER = "from unittest.mock import MagicMock\n\n\ndef make_client():\n    return MagicMock()\n"
+USES_FIXTURE = BVJ + "\n\ndef test_login(client):\n    assert client is not None\n"
+USES_HELPER = BVJ + "from helpers.factory import make_client\n\n\ndef test_make():\n    assert make_client()\n"
+USES_LATER = BVJ + "from helpers.later import thing\n\n\ndef test_later():\n    assert thing\n"
+UNIT = BVJ + "\n\ndef test_value():\n    assert 1 + 1 == 2\n"
+
+
+INTEGRATION = sorted(["tests/integration/conftest.py", "tests/integration/test_later.py"]
+                     + [f"tests/integration/test_{kind}_{i}.py" for kind in ("fixture", "helper") for i in range(5)])
+
+
+def _project(tmp_path: Path) -> Path:
+    files = {f"tests/unit/test_{i}.py": UNIT for i in range(50)}
+    files.update({f"tests/integration/test_fixture_{i}.py": USES_FIXTURE for i in range(5)})
+    files.update({f"tests/integration/test_helper_{i}.py": USES_HELPER for i in range(5)})
+    files.update({"tests/integration/conftest.py": CONFTEST, "helpers/__init__.py": "",
+                  "helpers/factory.py": HELPER, "tests/integration/test_later.py": USES_LATER})
+    return write_project(tmp_path, files)
+
+
+def _report(root: Path, cache: bool) -> str:
+    return json.dumps(to_dict(run_project(root, paths=["tests"], cache=cache)), indent=1, sort_keys=True)
+
+
+def _append(rel: str, text: str) -> Callable[[Path], None]:
+    return lambda root: (root / rel).write_text((root / rel).read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def _write(rel: str, text: str) -> Callable[[Path], None]:
+    return lambda root: (root / rel).write_text(text, encoding="utf-8")
+
+
+def _touch(rel: str) -> Callable[[Path], None]:
+    return lambda root: os.utime(root / rel, None)
+
+
+def _delete(rel: str) -> Callable[[Path], None]:
+    return lambda root: (root / rel).unlink()
+
+
+# (what the user does, the files a warm run re-checks after it: None = not an incremental run)
+EDITS = [
+    ("a test body", _append("tests/unit/test_3.py", "\n\ndef test_more():\n    assert 2\n"),
+     ["tests/unit/test_3.py"]),
+    ("a test that starts reading the environment",
+     _append("tests/unit/test_4.py", "\n\ndef test_env():\n    import os\n    assert os.environ['X']\n"),
+     ["tests/unit/test_4.py"]),
+    ("a conftest fixture that starts mocking", _write("tests/integration/conftest.py", MOCKING_CONFTEST),
+     INTEGRATION),  # every test under a conftest depends on it
+    ("a helper that starts patching", _write("helpers/factory.py", MOCKING_HELPER),
+     sorted(f"tests/integration/test_helper_{i}.py" for i in range(5))),
+    ("a module an import could not find is created", _write("helpers/later.py", "thing = 1\n"),
+     ["tests/integration/test_later.py"]),
+    ("that module deleted again", _delete("helpers/later.py"), ["tests/integration/test_later.py"]),
+    ("a helper put back", _write("helpers/factory.py", HELPER),
+     sorted(f"tests/integration/test_helper_{i}.py" for i in range(5))),
+    ("a file touched, content kept", _touch("tests/unit/test_5.py"), []),
+    ("a conftest created in a parent directory", _write("tests/conftest.py", MOCKING_CONFTEST.replace(
+        "def client", "def other")), None),
+]
+
+
+@pytest.fixture()
+def rechecked(monkeypatch: pytest.MonkeyPatch) -> List[Sequence[str]]:
+    """The files each warm run re-checks (the per-file stage's checked files; runs are
+    in-process), and whether its closure walk was bounded by them."""
+    calls: List[Sequence[str]] = []
+    real = engine._check
+
+    def spy(files, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(sorted(f.rel for f in files))
+        return real(files, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "_check", spy)
+    return calls
+
+
+def test_after_every_edit_the_warm_report_is_the_uncached_one_and_only_what_depends_on_it_is_rechecked(
+        tmp_path: Path, rechecked: List[Sequence[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path)
+    assert _report(root, cache=True) == _report(root, cache=False)
+    walked: List[Sequence[str]] = []
+    real_signatures = engine.run_signatures
+
+    def signatures(rels, *args, **kwargs):  # type: ignore[no-untyped-def]
+        walked.append(sorted(rels))
+        return real_signatures(rels, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "run_signatures", signatures)
+    reports: Dict[str, str] = {}
+    for what, edit, expected in EDITS:
+        edit(root)
+        rechecked.clear()
+        walked.clear()
+        warm = _report(root, cache=True)
+        warm_checked, warm_walked = list(rechecked), list(walked)
+        assert warm == _report(root, cache=False), what
+        reports[what] = warm
+        if expected is None:
+            continue
+        assert warm_checked == ([expected] if expected else []), what
+        # the closure walk covers the re-checked files only, not the whole run
+        assert warm_walked == ([expected] if expected else []), what
+        assert _report(root, cache=True) == warm, what  # and the next run is served whole
+    codes = {what: {(f["path"], f["code"]) for f in json.loads(text)["findings"]} for what, text in reports.items()}
+    assert ("tests/integration/test_fixture_0.py", "TA102") in codes["a conftest fixture that starts mocking"]
+    assert ("tests/integration/test_helper_0.py", "TA102") in codes["a helper that starts patching"]
+    assert ("tests/integration/test_helper_0.py", "TA102") not in codes["a helper put back"]
+    assert ("tests/unit/test_4.py", "TA301") in codes["a test that starts reading the environment"]
+    later = {c for p, c in codes["a module an import could not find is created"] if p.endswith("test_later.py")}
+    gone = {c for p, c in codes["that module deleted again"] if p.endswith("test_later.py")}
+    assert "TA202" in gone and "TA202" not in later
+
+
+def test_an_edit_parses_only_the_edited_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path)
+    _report(root, cache=True)
+    parsed: List[str] = []
+    real = analyze.analyze_file
+
+    def spy(src, role="check"):  # type: ignore[no-untyped-def]
+        parsed.append(src.rel)
+        return real(src, role)
+
+    monkeypatch.setattr(analyze, "analyze_file", spy)
+    _append("tests/integration/conftest.py", "\n\n@pytest.fixture\ndef extra():\n    return 1\n")(root)
+    _report(root, cache=True)
+    assert parsed == ["tests/integration/conftest.py"]
