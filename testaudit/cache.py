@@ -28,7 +28,7 @@ import os
 import sqlite3
 import struct
 import time
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
@@ -274,6 +274,17 @@ class Cache:
                         break
         return out
 
+    def result_at(self, rel: str, digest: str, keys: Mapping[str, str]) -> Optional[FileResult]:
+        """The cached result of ``rel`` as it was at ``digest`` (a content it may no longer have),
+        for any of ``keys`` (role → key)."""
+        for role, key in keys.items():
+            rows = self._rows("SELECT value FROM results WHERE rel = ? AND key = ? AND role = ? AND digest = ?",
+                              (rel, key, role, digest))
+            loaded = self._decode(rows[0][0], rel) if rows else None
+            if isinstance(loaded, FileResult):
+                return loaded
+        return None
+
     def _held(self, key: str, role: str) -> Dict[str, str]:
         """path → digest of the results the cache held for ``key`` and ``role`` when opened (what
         this run writes goes in when it closes), read once."""
@@ -488,13 +499,18 @@ class Graph:
     edges: List[List[int]]
     sigs: List[Optional[str]]
 
-    def reaching(self, targets: Iterable[str]) -> Set[str]:
-        """``targets`` and every file that reaches one of them."""
+    @cached_property
+    def _reverse(self) -> Tuple[List[List[int]], Dict[str, int]]:
         reverse: List[List[int]] = [[] for _ in self.order]
         for i, succ in enumerate(self.edges):
             for j in succ:
                 reverse[j].append(i)
-        number = {rel: i for i, rel in enumerate(self.order)}
+        return reverse, {rel: i for i, rel in enumerate(self.order)}
+
+    def reaching(self, targets: Iterable[str]) -> Set[str]:
+        """``targets`` and every file that reaches one of them."""
+        targets = list(targets)
+        reverse, number = self._reverse
         found = {number[rel] for rel in targets if rel in number}
         todo = list(found)
         while todo:

@@ -17,15 +17,15 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import islice
-from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
-from testaudit.cache import Cache, key_of
+from testaudit.cache import ABSENT, Cache, key_of
 from testaudit.config import Config
 from testaudit.discover import Discovery, SourceFile, discover
 from testaudit.gc_tuning import collector_tuned, set_aside
 from testaudit.plan import (
-    Delta, Demand, Loader, Signatures, cache_keys, from_memo, put_delta_memo, put_memo, result_key, run_signatures,
-    wanted_keys,
+    Changed, Delta, Demand, Loader, Signatures, cache_keys, delta as plan_delta, from_memo, put_delta_memo, put_memo,
+    result_key, run_signatures, wanted_keys,
 )
 from testaudit.project_files import ProjectFiles
 from testaudit.tree import FileTree, Reach, as_overlaid
@@ -71,10 +71,14 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
     rules = store.rules(keys[CHECK]) if store else None
     run_key = key_of(keys[CHECK], tuple(rels))
     memo_hit = False
+    ready: Dict[str, FileResult] = {}  # checked files analysed already
     delta: Optional[Delta] = None
     lookup: Optional[Signatures] = None
     if store is not None and rules is not None:
-        hit, delta = from_memo(store, run_key, tree) if overlay is None else (None, None)
+        hit, changed = from_memo(store, run_key, tree) if overlay is None else (None, None)
+        if changed is not None:
+            quiet, ready = _quiet(changed, config, select, ignore, store, keys, tree)
+            delta = plan_delta(changed, quiet)
         outcomes = hit or (delta.kept if delta else {})
         memo_hit = hit is not None or not rels
         if not memo_hit and delta is None:
@@ -84,27 +88,65 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
     todo = [f for f in files if f.rel not in outcomes]
     demand: Optional[Demand] = None
     try:
+        fresh: Dict[str, Outcome] = {}
+        crashed = False
         if todo or rules is None:
-            rules, fresh, crashed, demand = _check(todo, config, select, ignore, jobs, progress, store, keys, tree)
+            rules, fresh, crashed, demand = _check(todo, config, select, ignore, jobs, progress, store, keys, tree,
+                                                   ready)
             outcomes.update(fresh)
-            if store is not None and not crashed:  # a worker died: nothing of this run is remembered
-                store.put_rules(rules, keys[CHECK])
-                # re-checked files changed the graph; with a delta only theirs is walked again
-                lookup = (run_signatures([f.rel for f in todo], tree, store, keys[FACTS], delta.known) if delta
-                          else run_signatures(rels, tree, store, keys[FACTS]))
-                # a file whose closure was not read (facts read on demand) has no signature: its
-                # outcome is not stored here, only in the run record below
-                store.put_outcomes(fresh.values(), lookup.sigs, keys[CHECK])
-            elif crashed:
+            if crashed:  # a worker died: nothing of this run is remembered
                 lookup = None
-        elif delta is not None:  # what changed reaches no checked file: the record is refreshed
-            lookup = Signatures({}, {}, {})
+            elif store is not None:
+                store.put_rules(rules, keys[CHECK])
+        if store is not None and not crashed and (todo or delta is not None):
+            # re-checked files changed the graph; with a delta only theirs (and the kept files
+            # whose closure changed) are walked again
+            lookup = (run_signatures(sorted({f.rel for f in todo} | set(delta.resign)), tree, store, keys[FACTS],
+                                     delta.known) if delta else run_signatures(rels, tree, store, keys[FACTS]))
+            # a file whose closure was not read (facts read on demand) has no signature: its
+            # outcome is not stored here, only in the run record below
+            resigned = [outcomes[rel] for rel in delta.resign] if delta else []
+            store.put_outcomes([*fresh.values(), *resigned], lookup.sigs, keys[CHECK])
         if store is not None and not memo_hit and lookup is not None:
             _remember(store, run_key, rels, outcomes, lookup, demand, delta)
     finally:
         if store is not None:
             store.close()
     return _assemble(config, rels, outcomes, rules, warnings)
+
+
+QUIET_MAX = 20  # changed files whose facts are compared with their old ones; past that, all count
+
+
+def _quiet(changed: Changed, config: Config, select: Optional[Sequence[str]], ignore: Sequence[str], store: Cache,
+           keys: Dict[str, str], tree: FileTree) -> Tuple[FrozenSet[str], Dict[str, FileResult]]:
+    """The changed files other files depend on whose facts are as they were at the recorded
+    content (a comment, a test body, a fixture's unchanged shape): the files reaching them
+    keep their outcomes. Their new facts are read from the cache or analysed here: a checked
+    file fully, and that result (also returned) is the run's, so it is analysed once."""
+    from testaudit.registry import build_ruleset
+
+    compared = []
+    for rel, was in sorted(changed.changed.items()):
+        if was is None or rel.startswith(ABSENT) or changed.graph.reaching([rel]) == {rel}:
+            continue  # it did not exist, or nothing else depends on it
+        old = store.result_at(rel, was, wanted_keys(keys, FACTS))
+        if old is not None and tree.isfile(rel):
+            compared.append((rel, old.facts))
+    if not compared or len(compared) > QUIET_MAX:
+        return frozenset(), {}
+    ready: Dict[str, FileResult] = {}
+    reach = Reach(config, tree)
+    with Workers(config, build_ruleset(config, select, ignore), 1) as workers:
+        load = Loader(tree, workers, store, keys, reach)
+        for rel, _ in compared:
+            if rel in changed.outcomes and rel not in workers.crashed:
+                res = ready[rel] = workers.here(tree.source(rel), CHECK)
+                if not res.transient:
+                    store.put_results((res,), result_key(keys, CHECK), CHECK)
+                    store.put_deps({rel: reach.targets(res.facts) + reach.absent(res.facts)}, keys[FACTS])
+        return frozenset(rel for rel, facts in compared if (ready[rel].facts if rel in ready else load(rel)) == facts), \
+            {rel: res for rel, res in ready.items() if not res.transient}
 
 
 def _remember(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome], lookup: Signatures,
@@ -194,7 +236,8 @@ def _assemble(config: Config, rels: Sequence[str], outcomes: Dict[str, Outcome],
 
 def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequence[str]], ignore: Sequence[str],
            jobs: Optional[int], progress: Optional[Progress], store: Optional[Cache], keys: Dict[str, str],
-           tree: FileTree) -> Tuple[Tuple[RuleInfo, ...], Dict[str, Outcome], bool, Optional[Demand]]:
+           tree: FileTree, ready: Mapping[str, FileResult] = {},
+           ) -> Tuple[Tuple[RuleInfo, ...], Dict[str, Outcome], bool, Optional[Demand]]:
     """The heavy path: rules, per-file results (cached or parsed), reach, project rules, suppressions.
 
     Fewer than :data:`LAZY_MAX_FILES` files (a pre-commit run): the project phase reads facts
@@ -208,7 +251,7 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
     lazy = len(files) < LAZY_MAX_FILES
     reach = Reach(config, tree)
     with Workers(config, ruleset, jobs, progress) as workers:
-        results, facts_only = _analyze(files, config, workers, store, keys, tree, reach, expand=not lazy,
+        results, facts_only = _analyze(files, config, workers, store, keys, tree, reach, expand=not lazy, ready=ready,
                                        idle=_import_project_phase)
     from testaudit.finalize import finalize
     from testaudit.project import Project
@@ -284,22 +327,24 @@ def categorizer_for(config: Config):
 
 def _analyze(files: Sequence[SourceFile], config: Config, workers: Workers, store: Optional[Cache],
              keys: Dict[str, str], tree: FileTree, reach: "Reach", expand: bool = True,
-             idle: Callable[[], object] = lambda: None) -> Tuple[List[FileResult], List[FileResult]]:
+             idle: Callable[[], object] = lambda: None,
+             ready: Mapping[str, FileResult] = {}) -> Tuple[List[FileResult], List[FileResult]]:
     """Results of the checked ``files`` (in their order), and with ``expand`` the facts of every
     project module they reach (conftest chains and imports, transitively; sorted by path). Each
     file is taken from the cache when its content is known, else analysed as soon as something
     reaches it, so the workers never wait for a whole import level. What each file reaches goes
     to the cache for closure signatures, expanded or not. ``idle`` runs once while the workers
-    check the files (this process would only wait)."""
+    check the files (this process would only wait). ``ready``: checked files analysed already
+    (and cached) in this run."""
     known: Set[str] = {f.rel for f in files}
     deps: Dict[str, List[str]] = {}
     by_role: Dict[str, List[FileResult]] = {CHECK: [], FACTS: []}
 
     def start(batch: Sequence[SourceFile], role: str) -> List[Tuple[str, FileResult, bool]]:
         """Queue ``batch`` for analysis; what the cache already holds is returned at once."""
-        cached: Dict[str, FileResult] = {}
+        cached = {f.rel: ready[f.rel] for f in batch if f.rel in ready} if role == CHECK else {}
         if store is not None and batch:
-            cached = store.results([f.rel for f in batch], wanted_keys(keys, role))
+            cached.update(store.results([f.rel for f in batch if f.rel not in cached], wanted_keys(keys, role)))
         workers.submit([f for f in batch if f.rel not in cached], role)
         return [(role, cached[f.rel], True) for f in batch if f.rel in cached]
 

@@ -112,19 +112,48 @@ class Demand:
 
 
 @dataclass(frozen=True)
+class Changed:
+    """A run record some of whose files changed since (``changed``, path → digest recorded), with
+    its outcomes, files, chains and graph; :func:`delta` says what must be checked again.
+    ``restamped``: files with the same content and new stats."""
+
+    changed: Mapping[str, Optional[str]]
+    restamped: FrozenSet[str]
+    outcomes: Dict[str, Outcome]
+    files: Mapping[str, Any]
+    chains: Mapping[str, List[str]]
+    graph: Graph
+
+
+@dataclass(frozen=True)
 class Delta:
-    """A run record some of whose files changed since: the outcomes that depend on none of them
-    (``kept``), the signatures that still hold (``known``: files that reach no changed file), and
-    the record's files, chains and graph, from which the new record is built without walking
-    the closures of the files kept. ``stale``: files whose fingerprint must be taken anew
-    (changed, or the same content with new stats)."""
+    """What a run does with a :class:`Changed` record: keep the outcomes of the files that reach
+    no change other files could see (``kept``), take the signatures of files that reach no
+    change at all as they were (``known``), sign anew the kept files whose closure did change
+    (``resign``), and build the new record from the old one without walking the closures of the
+    files kept. ``stale``: files whose fingerprint must be taken anew."""
 
     kept: Dict[str, Outcome]
     known: Dict[str, Optional[str]]
+    resign: Tuple[str, ...]
     files: Mapping[str, Any]
     chains: Mapping[str, List[str]]
     graph: Graph
     stale: FrozenSet[str]
+
+
+def delta(record: Changed, quiet: FrozenSet[str] = frozenset()) -> Delta:
+    """``quiet``: changed files whose facts (all that other files' outcomes read of them) are as
+    they were. Only they change; the files reaching them keep their outcomes, not their
+    signatures."""
+    graph = record.graph
+    resigned = graph.reaching(record.changed)
+    loud = [rel for rel in record.changed if rel not in quiet]
+    rerun = graph.reaching(loud) | (quiet & record.outcomes.keys())
+    kept = {rel: o for rel, o in record.outcomes.items() if rel not in rerun}
+    known = {rel: sig for rel, sig in zip(graph.order, graph.sigs) if rel not in resigned}
+    return Delta(kept, known, tuple(sorted(rel for rel in kept if rel in resigned)), record.files, record.chains,
+                 graph, frozenset(record.changed) | record.restamped)
 
 
 def put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome],
@@ -187,9 +216,9 @@ def put_delta_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Di
                              for rel in order}, chains, {}, [outcomes[rel] for rel in rels], Graph(order, edges, sigs))
 
 
-def from_memo(store: Cache, run_key: str, tree: FileTree) -> Tuple[Optional[Dict[str, Outcome]], Optional[Delta]]:
+def from_memo(store: Cache, run_key: str, tree: FileTree) -> Tuple[Optional[Dict[str, Outcome]], Optional[Changed]]:
     """The outcomes of the last run with this key when nothing it depends on changed; else, when
-    its record has the dependency graph and only file contents changed, a :class:`Delta`."""
+    its record has the dependency graph and only file contents changed, what changed."""
     memo = store.memo(run_key)
     if memo is None:
         return None, None
@@ -212,10 +241,8 @@ def from_memo(store: Cache, run_key: str, tree: FileTree) -> Tuple[Optional[Dict
         outcomes = {o.path: o for o in memo.outcomes()}
     if graph is None:
         return outcomes, None
-    affected = graph.reaching(changed)
-    kept = {rel: o for rel, o in outcomes.items() if rel not in affected}
-    known = {rel: sig for rel, sig in zip(graph.order, graph.sigs) if rel not in affected}
-    return None, Delta(kept, known, memo.files, memo.chains, graph, frozenset(changed) | frozenset(restamped))
+    return None, Changed({rel: memo.files[rel][0] for rel in changed}, frozenset(restamped), outcomes, memo.files,
+                         memo.chains, graph)
 
 
 def wanted_keys(keys: Dict[str, str], role: str) -> Dict[str, str]:
