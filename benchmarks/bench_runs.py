@@ -11,6 +11,9 @@ min–max, each run a fresh process, and the table prints ratios measured in thi
   of processes (cold runs and floor runs alternate);
 - warm full run with nothing changed, after ``touch``-ing one test module (same content), and
   after editing one (a comment appended, restored afterwards);
+- warm full run after editing the conftest with the most test modules below it (``--conftest``):
+  a comment appended (no other file can see it), and a fixture added (every test below depends
+  on it); restored afterwards;
 - a pre-commit style run of 3 named files with no cache and with a warm one;
 - ``testaudit --version``; peak RSS (the largest single process of a cold run);
 - ``ruff check --no-cache`` and cached ruff over the same PATHs (with testaudit's excludes),
@@ -167,6 +170,22 @@ def pick_test_modules(project: Path, paths: Sequence[str], count: int) -> List[s
     return [found[i * step + step // 2] for i in range(count)]
 
 
+def widest_conftest(project: Path, paths: Sequence[str]) -> str:
+    """The conftest with the most test modules below its directory (deterministic)."""
+    best: Tuple[int, str] = (-1, "")
+    for p in paths:
+        for conftest in sorted((project / p).rglob("conftest.py")):
+            if CACHE in conftest.parts:
+                continue
+            below = sum(1 for _ in conftest.parent.rglob("test_*.py"))
+            rel = str(conftest.relative_to(project))
+            if below > best[0] or (below == best[0] and rel < best[1]):
+                best = (below, rel)
+    if not best[1]:
+        raise SystemExit(f"no conftest.py under {paths}; name one with --conftest")
+    return best[1]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("project")
@@ -175,6 +194,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                     else (os.cpu_count() or 1))
     ap.add_argument("--files", nargs=3, help="the 3 files of the pre-commit style run (default: spread picks)")
+    ap.add_argument("--conftest", help="the conftest edited (default: the one with the most test modules below it)")
     ap.add_argument("--parse-floor", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.parse_floor:
@@ -202,6 +222,16 @@ def main() -> None:
     def edit() -> None:
         edit_target.write_bytes(original + f"\n# benchmark edit {time.time_ns()}\n".encode())
 
+    conftest = project / (args.conftest or widest_conftest(project, paths))
+    conftest_text = conftest.read_bytes()
+
+    def comment_conftest() -> None:  # a change no other file can see
+        conftest.write_bytes(conftest_text + f"\n# benchmark edit {time.time_ns()}\n".encode())
+
+    def fixture_conftest() -> None:  # a new fixture: every test below it depends on the change
+        conftest.write_bytes(conftest_text + (f"\n\nimport pytest\n\n\n@pytest.fixture\ndef benchmark_{time.time_ns()}():"
+                                              f"\n    return 1\n").encode())
+
     rows: Dict[str, Row] = {}
     rss: List[int] = []
     print(f"benchmarking {project} {' '.join(paths)} with {jobs} processes, {args.runs} runs each", file=sys.stderr)
@@ -221,6 +251,14 @@ def main() -> None:
     finally:
         edit_target.write_bytes(original)
     timed(check, project)  # back to a warm cache of the original content
+    try:
+        rows["conftest_comment"] = measure("warm full run after a comment added to the conftest", args.runs,
+                                           comment_conftest, check, project)
+        rows["conftest_fixture"] = measure("warm full run after a fixture added to the conftest", args.runs,
+                                           fixture_conftest, check, project)
+    finally:
+        conftest.write_bytes(conftest_text)
+    timed(check, project)
     pre = [*_testaudit(), "check", *three, "--format", "concise", "--exit-zero", "-j", jobs]
     rows["pre_warm"] = measure("pre-commit run of 3 files, warm cache", args.runs, nothing, pre, project)
     rows["pre_cold"] = measure("pre-commit run of 3 files, no cache", args.runs, drop_cache, pre, project)
@@ -259,7 +297,8 @@ def main() -> None:
     if cold.steal and floor.steal:
         print(f"CPU stolen by the hypervisor meanwhile: cold runs {', '.join(f'{s:.0%}' for s in cold.steal)}; "
               f"floor runs {', '.join(f'{s:.0%}' for s in floor.steal)}")
-    print(f"\npre-commit files: {', '.join(three)}; edited/touched: {three[0]}")
+    print(f"\npre-commit files: {', '.join(three)}; edited/touched: {three[0]}; conftest edited: "
+          f"{conftest.relative_to(project)}")
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ DIR = ".testaudit_cache"
 ABSENT = "?"  # prefixes a dependency on a file that did not exist (tree.Reach.absent)
 RACY_NS = 2_000_000_000  # stats of a file modified this recently are not recorded (mtime granularity)
 DB = "cache.sqlite3"
-SCHEMA = "10"
+SCHEMA = "11"
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS stats (rel TEXT PRIMARY KEY, size INTEGER, stamp TEXT, digest TEXT)",
@@ -49,10 +49,12 @@ _TABLES = (
     " PRIMARY KEY (rel, key, role))",
     "CREATE TABLE IF NOT EXISTS deps (rel TEXT, digest TEXT, key TEXT, value TEXT, PRIMARY KEY (rel, key))",
     "CREATE TABLE IF NOT EXISTS outcomes (rel TEXT, key TEXT, sig TEXT, value TEXT, PRIMARY KEY (rel, key))",
+    "CREATE TABLE IF NOT EXISTS parts (digest TEXT PRIMARY KEY, value TEXT)",
 )
 
 
-RUNS_KEPT = 16  # run records kept (see Cache._keep_recent)
+RUNS_KEPT = 16  # run records kept (see _keep_recent)
+PART_SIZE = 512  # outcomes per part of a run record: an edit re-encodes the parts holding re-checked files
 DEPS_ONE_BY_ONE = 500  # dependency lookups answered by single queries before the table is read whole
 LOCK_TIMEOUT = 5.0  # seconds a run waits for another run's write to end before doing without the cache
 
@@ -107,6 +109,7 @@ class Cache:
         self._deps_asked: Dict[str, int] = {}
         self._held_results: Dict[Tuple[str, str], Dict[str, str]] = {}
         self._writes: List[Tuple[str, Sequence[object]]] = []
+        self._in_transaction: List[Callable[[sqlite3.Connection], None]] = []  # read-modify-writes, run at close
         self.read_only = False
 
     # -- opening ------------------------------------------------------------------------------
@@ -165,6 +168,8 @@ class Cache:
                 for sql, params in self._writes:
                     if _storable(params[0]):
                         self.conn.execute(sql, params)
+                for step in self._in_transaction:
+                    step(self.conn)
                 self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache not updated: {exc}"))
@@ -370,23 +375,33 @@ class Cache:
         """The record of the last run with this key (see :class:`RunRecord`)."""
         for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", (f"run:{run_key}",)):
             try:
-                files, chains, probes, outcomes = json.loads(value)
+                files, chains, probes, parts = json.loads(value)
                 if not isinstance(files, dict) or not isinstance(chains, dict) or not isinstance(probes, dict) \
-                        or not isinstance(outcomes, list):
+                        or not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
                     raise TypeError("not a run record")
             except (ValueError, TypeError) as exc:
                 self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for the last run unreadable, ignored: {exc}"))
                 return None
-
-            def load() -> List[Outcome]:
-                try:
-                    return decode_outcomes(outcomes)
-                except (ValueError, TypeError, KeyError, IndexError) as exc:
-                    self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for the last run unreadable, "
-                                                                 f"ignored: {exc}"))
-                    return []
-            return RunRecord(files, chains, probes, load, lambda: self._graph(run_key, list(files)))
+            return RunRecord(files, chains, probes, lambda: self._outcomes_of(parts),
+                             lambda: self._graph(run_key, list(files)), tuple(parts))
         return None
+
+    def _outcomes_of(self, parts: Sequence[str]) -> Optional[List[Outcome]]:
+        """The outcomes a run record's parts hold, in order; None (with a warning) when a part is
+        missing or does not add up."""
+        found: Dict[str, str] = {}
+        for start in range(0, len(parts), 500):  # SQLite's bound on parameters
+            chunk = parts[start:start + 500]
+            found.update(self._rows(f"SELECT digest, value FROM parts WHERE digest IN ({','.join('?' * len(chunk))})",
+                                    chunk))
+        try:
+            missing = [p for p in parts if p not in found]
+            if missing:
+                raise KeyError(f"part {missing[0]} is missing")
+            return [o for p in parts for o in decode_outcomes(json.loads(found[p]))]
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for the last run unreadable, ignored: {exc}"))
+            return None
 
     def _graph(self, run_key: str, order: List[str]) -> Optional["Graph"]:
         """The dependency graph of a run record (written beside it, read only when some of its
@@ -406,34 +421,31 @@ class Cache:
         return None
 
     def put_memo(self, run_key: str, fingerprints: Mapping[str, List[Any]], chains: Mapping[str, List[str]],
-                 probes: Mapping[str, bool], outcomes: Sequence[Outcome], graph: Optional["Graph"] = None) -> None:
+                 probes: Mapping[str, bool], outcomes: Sequence[Outcome], graph: Optional["Graph"] = None,
+                 reuse: Sequence[Optional[str]] = ()) -> None:
         """Record a run: the fingerprint of each file it depends on, the conftest probes, the
-        file-tree answers and the outcomes; beside it, when known, the dependency graph over
-        those files (``graph.order`` must be ``fingerprints``' order). :meth:`memo` reads them back."""
-        value = encode([dict(fingerprints), dict(chains), dict(probes), encode_outcomes(outcomes)])
+        file-tree answers and the outcomes, in parts of :data:`PART_SIZE` stored by content
+        digest (``reuse[i]``, when given, is part ``i``'s digest in a record it replaces: those
+        outcomes are the same, so they are neither encoded nor written again); beside it, when
+        known, the dependency graph over those files (``graph.order`` must be ``fingerprints``'
+        order). :meth:`memo` reads them back."""
+        parts: List[str] = []
+        for i, start in enumerate(range(0, len(outcomes), PART_SIZE)):
+            digest = reuse[i] if i < len(reuse) else None
+            if digest is None:
+                text = encode(encode_outcomes(outcomes[start:start + PART_SIZE]))
+                digest = digest_bytes(text.encode("ascii"))
+                self._writes.append(("INSERT OR IGNORE INTO parts VALUES (?, ?)", (digest, text)))
+            parts.append(digest)
+        value = encode([dict(fingerprints), dict(chains), dict(probes), parts])
         self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"run:{run_key}", value)))
-        self._keep_recent(run_key)
         if graph is None:
             self._writes.append(("DELETE FROM meta WHERE key = ?", (f"graph:{run_key}",)))
         else:
             assert graph.order == list(fingerprints), "the graph must number the record's files"
             self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                  (f"graph:{run_key}", encode([graph.edges, graph.sigs]))))
-
-    def _keep_recent(self, run_key: str) -> None:
-        """Keep the records of the :data:`RUNS_KEPT` runs written last (every set of files a
-        pre-commit hook names is a run of its own): older ones are deleted."""
-        recent: List[str] = []
-        for (value,) in self._rows("SELECT value FROM meta WHERE key = 'runs'", ()):
-            try:
-                loaded = json.loads(value)
-                recent = [k for k in loaded if isinstance(k, str)] if isinstance(loaded, list) else []
-            except ValueError:
-                recent = []
-        recent = [k for k in recent if k != run_key] + [run_key]
-        for old in recent[:-RUNS_KEPT]:
-            self._writes.append(("DELETE FROM meta WHERE key IN (?, ?)", (f"run:{old}", f"graph:{old}")))
-        self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("runs", json.dumps(recent[-RUNS_KEPT:]))))
+        self._in_transaction.append(lambda conn: _keep_recent(conn, run_key, parts))
 
     def rules(self, key: str) -> Optional[Tuple[RuleInfo, ...]]:
         for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", (f"rules:{key}",)):
@@ -480,14 +492,16 @@ class RunRecord:
     """The record of a whole run: each file its outcomes depend on with its fingerprint (for
     :meth:`Cache.changes`), the conftest chains probed per directory, the file-tree answers its
     project phase relied on (runs that read facts on demand), a function that decodes its
-    outcomes (only worth calling once the files and probes still hold), and one that reads its
-    dependency graph (None for a run that read facts on demand: it has no closures)."""
+    outcomes (only worth calling once the files and probes still hold; None when unreadable),
+    one that reads its dependency graph (None for a run that read facts on demand: it has no
+    closures), and the digests of the parts its outcomes are stored in."""
 
     files: Mapping[str, Any]
     chains: Mapping[str, List[str]]
     probes: Mapping[str, bool]
-    outcomes: Callable[[], List[Outcome]]
+    outcomes: Callable[[], Optional[List[Outcome]]]
     graph: Callable[[], Optional["Graph"]]
+    parts: Tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -519,6 +533,26 @@ class Graph:
                     found.add(prev)
                     todo.append(prev)
         return {self.order[i] for i in found} | set(targets)
+
+
+def _keep_recent(conn: sqlite3.Connection, run_key: str, parts: List[str]) -> None:
+    """Keep the records of the :data:`RUNS_KEPT` runs written last (every set of files a
+    pre-commit hook names is a run of its own) and the parts they use; delete the rest. Run
+    inside the closing transaction, so a concurrent run's record is never lost from the list."""
+    recent: List[Tuple[str, List[str]]] = []
+    for (value,) in conn.execute("SELECT value FROM meta WHERE key = 'runs'"):
+        try:
+            recent = [(k, list(p)) for k, p in json.loads(value) if isinstance(k, str) and isinstance(p, list)]
+        except (ValueError, TypeError):
+            recent = []
+    recent = [(k, p) for k, p in recent if k != run_key] + [(run_key, parts)]
+    for old, _ in recent[:-RUNS_KEPT]:
+        conn.execute("DELETE FROM meta WHERE key IN (?, ?)", (f"run:{old}", f"graph:{old}"))
+    recent = recent[-RUNS_KEPT:]
+    used = {p for _, kept in recent for p in kept}
+    unused = [(d,) for (d,) in conn.execute("SELECT digest FROM parts") if d not in used]
+    conn.executemany("DELETE FROM parts WHERE digest = ?", unused)
+    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("runs", json.dumps(recent)))
 
 
 def closure_signatures(starts: Iterable[str], digest: Callable[[str], Optional[str]],

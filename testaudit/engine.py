@@ -79,7 +79,7 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
         if changed is not None:
             quiet, ready = _quiet(changed, config, select, ignore, store, keys, tree)
             delta = plan_delta(changed, quiet)
-        outcomes = hit or (delta.kept if delta else {})
+        outcomes = hit or (dict(delta.kept) if delta else {})  # delta.kept stays what the old record holds
         memo_hit = hit is not None or not rels
         if not memo_hit and delta is None:
             lookup = run_signatures(rels, tree, store, keys[FACTS])

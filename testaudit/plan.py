@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
-from testaudit.cache import ABSENT, Cache, Graph, closure_signatures, key_of
+from testaudit.cache import ABSENT, PART_SIZE, Cache, Graph, closure_signatures, key_of
 from testaudit.config import Config
 from testaudit.gc_tuning import set_aside
 from testaudit.model import CHECK, FACTS, FileFacts, Outcome
@@ -123,6 +123,7 @@ class Changed:
     files: Mapping[str, Any]
     chains: Mapping[str, List[str]]
     graph: Graph
+    parts: Tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ class Delta:
     no change other files could see (``kept``), take the signatures of files that reach no
     change at all as they were (``known``), sign anew the kept files whose closure did change
     (``resign``), and build the new record from the old one without walking the closures of the
-    files kept. ``stale``: files whose fingerprint must be taken anew."""
+    files kept or encoding their outcomes again (``parts``: the old record's). ``stale``: files
+    whose fingerprint must be taken anew."""
 
     kept: Dict[str, Outcome]
     known: Dict[str, Optional[str]]
@@ -140,6 +142,7 @@ class Delta:
     chains: Mapping[str, List[str]]
     graph: Graph
     stale: FrozenSet[str]
+    parts: Tuple[str, ...]
 
 
 def delta(record: Changed, quiet: FrozenSet[str] = frozenset()) -> Delta:
@@ -153,7 +156,7 @@ def delta(record: Changed, quiet: FrozenSet[str] = frozenset()) -> Delta:
     kept = {rel: o for rel, o in record.outcomes.items() if rel not in rerun}
     known = {rel: sig for rel, sig in zip(graph.order, graph.sigs) if rel not in resigned}
     return Delta(kept, known, tuple(sorted(rel for rel in kept if rel in resigned)), record.files, record.chains,
-                 graph, frozenset(record.changed) | record.restamped)
+                 graph, frozenset(record.changed) | record.restamped, record.parts)
 
 
 def put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome],
@@ -212,8 +215,12 @@ def put_delta_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Di
     files, stale = delta.files, delta.stale
     chains = dict(delta.chains)
     chains.update(signatures.chains)
+    same = delta.kept  # outcomes of the old record, which holds them in parts of PART_SIZE in rels' order
+    reuse = [part if all(rel in same for rel in rels[i * PART_SIZE:(i + 1) * PART_SIZE]) else None
+             for i, part in enumerate(delta.parts)]
     store.put_memo(run_key, {rel: files[rel] if rel in files and rel not in stale else store.fingerprint(rel)
-                             for rel in order}, chains, {}, [outcomes[rel] for rel in rels], Graph(order, edges, sigs))
+                             for rel in order}, chains, {}, [outcomes[rel] for rel in rels], Graph(order, edges, sigs),
+                   reuse)
 
 
 def from_memo(store: Cache, run_key: str, tree: FileTree) -> Tuple[Optional[Dict[str, Outcome]], Optional[Changed]]:
@@ -238,11 +245,14 @@ def from_memo(store: Cache, run_key: str, tree: FileTree) -> Tuple[Optional[Dict
     if changed and graph is None:
         return None, None
     with set_aside():
-        outcomes = {o.path: o for o in memo.outcomes()}
+        loaded = memo.outcomes()
+    if loaded is None:
+        return None, None
+    outcomes = {o.path: o for o in loaded}
     if graph is None:
         return outcomes, None
     return None, Changed({rel: memo.files[rel][0] for rel in changed}, frozenset(restamped), outcomes, memo.files,
-                         memo.chains, graph)
+                         memo.chains, graph, memo.parts)
 
 
 def wanted_keys(keys: Dict[str, str], role: str) -> Dict[str, str]:

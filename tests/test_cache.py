@@ -349,24 +349,24 @@ def test_outcomes_write_each_shared_value_once() -> None:
     assert back[0].module is not None and type(back[0].module.applicable) is tuple
 
 
-def _cut_values(record: list) -> None:
-    record[3][0] = record[3][0][:1]  # the shared values, cut short: indexes now point past them
+def _cut_values(part: list) -> None:
+    part[0] = part[0][:1]  # the shared values, cut short: indexes now point past them
 
 
-def _cut_rows(record: list) -> None:
-    record[3][2] = base64.b64encode(base64.b64decode(record[3][2])[:-56]).decode()  # one finding short
+def _cut_rows(part: list) -> None:
+    part[2] = base64.b64encode(base64.b64decode(part[2])[:-56]).decode()  # one finding short
 
 
-def _garble_rows(record: list) -> None:
-    record[3][2] = "not base64!"
+def _garble_rows(part: list) -> None:
+    part[2] = "not base64!"
 
 
-def _overcount(record: list) -> None:
-    record[3][1][0][1] += 1  # the first outcome claims a finding more than there are
+def _overcount(part: list) -> None:
+    part[1][0][1] += 1  # the first outcome claims a finding more than there are
 
 
-def _cut_hashes(record: list) -> None:
-    record[3][3].pop()
+def _cut_hashes(part: list) -> None:
+    part[3].pop()
 
 
 def _garble_fingerprint(record: list) -> None:
@@ -374,8 +374,12 @@ def _garble_fingerprint(record: list) -> None:
     record[0][first] = record[0][first][:2]
 
 
+def _lose_a_part(record: list) -> None:
+    record[3][0] = "0" * 32  # a part no one stored
+
+
 @pytest.mark.parametrize("corrupt", [_cut_values, _cut_rows, _garble_rows, _overcount, _cut_hashes,
-                                     _garble_fingerprint])
+                                     _garble_fingerprint, _lose_a_part])
 def test_a_run_record_that_does_not_add_up_is_ignored(tmp_path: Path, corrupt: Callable[[list], None]) -> None:
     files = {f"tests/integration/test_{i}.py": TEST + "\n\ndef test_env():\n    import os\n    assert os.environ['X']\n"
              for i in range(60)}
@@ -386,8 +390,14 @@ def test_a_run_record_that_does_not_add_up_is_ignored(tmp_path: Path, corrupt: C
     with sqlite3.connect(root / DIR / DB) as conn:
         key, value = conn.execute("SELECT key, value FROM meta WHERE key LIKE 'run:%'").fetchone()
         record = json.loads(value)
-        corrupt(record)
-        conn.execute("UPDATE meta SET value = ? WHERE key = ?", (json.dumps(record), key))
+        if corrupt in (_garble_fingerprint, _lose_a_part):
+            corrupt(record)
+            conn.execute("UPDATE meta SET value = ? WHERE key = ?", (json.dumps(record), key))
+        else:  # the outcomes, stored in parts beside the record
+            (digest, text), = conn.execute("SELECT digest, value FROM parts WHERE digest = ?", (record[3][0],))
+            part = json.loads(text)
+            corrupt(part)
+            conn.execute("UPDATE parts SET value = ? WHERE digest = ?", (json.dumps(part), digest))
     result = run_project(root, cache=True)
     assert _json(result)["findings"] == expected
     assert any("last run unreadable, ignored" in w.message for w in result.warnings)
