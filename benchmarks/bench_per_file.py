@@ -1,6 +1,6 @@
 """Per-file cost of the pieces of a check, on a sample of real test modules.
 
-    python benchmarks/bench_per_file.py DIR [--files 60] [--repeat 5] [--seed 1]
+    python benchmarks/bench_per_file.py DIR [--files 60] [--repeat 5] [--seed 1] [--glob 'test_*.py']
 
 Reports the median over --repeat runs, in ms per file, of: libcst parse (the reference),
 testaudit's parse (``cst_parse``: no re-validation; a worker's chunk inside one ``plain_nodes``
@@ -39,9 +39,10 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=60)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--glob", default="test_*.py", help="which files to sample (`*.py`: support and application modules too)")
     args = ap.parse_args()
     root = Path(args.root).resolve()
-    candidates = sorted(p for p in root.rglob("test_*.py") if "backup" not in str(p))
+    candidates = sorted(p for p in root.rglob(args.glob) if "backup" not in str(p))
     random.seed(args.seed)
     sample = random.sample(candidates, min(args.files, len(candidates)))
     datas = [p.read_bytes() for p in sample]

@@ -55,7 +55,8 @@ _TABLES = (
 
 RUNS_KEPT = 16  # run records kept (see _keep_recent)
 PART_SIZE = 512  # outcomes per part of a run record: an edit re-encodes the parts holding re-checked files
-DEPS_ONE_BY_ONE = 500  # dependency lookups answered by single queries before the table is read whole
+DEPS_ONE_BY_ONE = 500
+HELD_ONE_BY_ONE = 200  # files whose cached results are looked up one by one before the list is read whole  # dependency lookups answered by single queries before the table is read whole
 LOCK_TIMEOUT = 5.0  # seconds a run waits for another run's write to end before doing without the cache
 
 
@@ -108,6 +109,7 @@ class Cache:
         self._new_deps: Dict[str, Dict[Tuple[str, str], Tuple[str, ...]]] = {}  # written before the table was read
         self._deps_asked: Dict[str, int] = {}
         self._held_results: Dict[Tuple[str, str], Dict[str, str]] = {}
+        self._held_asked: Dict[Tuple[str, str], int] = {}
         self._writes: List[Tuple[str, Sequence[object]]] = []
         self._in_transaction: List[Callable[[sqlite3.Connection], None]] = []  # read-modify-writes, run at close
         self.read_only = False
@@ -264,7 +266,8 @@ class Cache:
     def results(self, rels: Iterable[str], keys: Mapping[str, str]) -> Dict[str, FileResult]:
         """Cached results of ``rels`` at their current digest, for any of ``keys`` (role → key)."""
         out: Dict[str, FileResult] = {}
-        held = [(role, key, self._held(key, role)) for role, key in keys.items()]
+        rels = list(rels)
+        held = [(role, key, self._held(key, role, rels)) for role, key in keys.items()]
         for rel in rels:
             if not any(rel in digests for _, _, digests in held):
                 continue  # nothing to compare: the file is not hashed here (a cold run's start)
@@ -290,13 +293,19 @@ class Cache:
                 return loaded
         return None
 
-    def _held(self, key: str, role: str) -> Dict[str, str]:
+    def _held(self, key: str, role: str, rels: Sequence[str] = ()) -> Mapping[str, str]:
         """path → digest of the results the cache held for ``key`` and ``role`` when opened (what
-        this run writes goes in when it closes), read once."""
+        this run writes goes in when it closes): read whole once a run asks about many files;
+        the first few (an edit's re-check) are looked up one by one."""
         held = self._held_results.get((key, role))
-        if held is None:
-            held = self._held_results[(key, role)] = dict(
-                self._rows("SELECT rel, digest FROM results WHERE key = ? AND role = ?", (key, role)))
+        if held is not None:
+            return held
+        asked = self._held_asked[(key, role)] = self._held_asked.get((key, role), 0) + len(rels)
+        if asked <= HELD_ONE_BY_ONE:
+            return {rel: digest for rel in rels for (digest,) in
+                    self._rows("SELECT digest FROM results WHERE rel = ? AND key = ? AND role = ?", (rel, key, role))}
+        held = self._held_results[(key, role)] = dict(
+            self._rows("SELECT rel, digest FROM results WHERE key = ? AND role = ?", (key, role)))
         return held
 
     def put_results(self, results: Iterable[FileResult], key: str, role: str) -> None:
