@@ -99,14 +99,13 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
             elif store is not None:
                 store.put_rules(rules, keys[CHECK])
         if store is not None and not crashed and (todo or delta is not None):
-            # re-checked files changed the graph; with a delta only theirs (and the kept files
-            # whose closure changed) are walked again
-            lookup = (run_signatures(sorted({f.rel for f in todo} | set(delta.resign)), tree, store, keys[FACTS],
-                                     delta.known) if delta else run_signatures(rels, tree, store, keys[FACTS]))
+            # re-checked files changed the graph; with a delta only theirs are walked again
+            lookup = (run_signatures(rels, tree, store, keys[FACTS]) if delta is None
+                      else run_signatures([f.rel for f in todo], tree, store, keys[FACTS], delta.known) if todo
+                      else Signatures({}, {}, {}))
             # a file whose closure was not read (facts read on demand) has no signature: its
             # outcome is not stored here, only in the run record below
-            resigned = [outcomes[rel] for rel in delta.resign] if delta else []
-            store.put_outcomes([*fresh.values(), *resigned], lookup.sigs, keys[CHECK])
+            store.put_outcomes(fresh.values(), lookup.sigs, keys[CHECK])
         if store is not None and not memo_hit and lookup is not None:
             _remember(store, run_key, rels, outcomes, lookup, demand, delta)
     finally:

@@ -129,15 +129,17 @@ class Changed:
 @dataclass(frozen=True)
 class Delta:
     """What a run does with a :class:`Changed` record: keep the outcomes of the files that reach
-    no change other files could see (``kept``), take the signatures of files that reach no
-    change at all as they were (``known``), sign anew the kept files whose closure did change
-    (``resign``), and build the new record from the old one without walking the closures of the
-    files kept or encoding their outcomes again (``parts``: the old record's). ``stale``: files
-    whose fingerprint must be taken anew."""
+    no change other files could see (``kept``), take the signatures of the other files as they
+    were (``known``), and build the new record from the old one without walking the closures of
+    the files kept or encoding their outcomes again (``parts``: the old record's). ``stale``:
+    files whose fingerprint must be taken anew.
+
+    A file reaching only quiet changes keeps its old signature: a signature is a key under which
+    an outcome is valid, and the outcome it keys is the same whichever of the two contents the
+    quiet file has (other files read only its facts, which are equal)."""
 
     kept: Dict[str, Outcome]
     known: Dict[str, Optional[str]]
-    resign: Tuple[str, ...]
     files: Mapping[str, Any]
     chains: Mapping[str, List[str]]
     graph: Graph
@@ -147,16 +149,14 @@ class Delta:
 
 def delta(record: Changed, quiet: FrozenSet[str] = frozenset()) -> Delta:
     """``quiet``: changed files whose facts (all that other files' outcomes read of them) are as
-    they were. Only they change; the files reaching them keep their outcomes, not their
-    signatures."""
+    they were. Only they change; the files reaching them keep their outcomes and signatures."""
     graph = record.graph
-    resigned = graph.reaching(record.changed)
-    loud = [rel for rel in record.changed if rel not in quiet]
-    rerun = graph.reaching(loud) | (quiet & record.outcomes.keys())
+    affected = graph.reaching([rel for rel in record.changed if rel not in quiet])
+    rerun = affected | (quiet & record.outcomes.keys())
     kept = {rel: o for rel, o in record.outcomes.items() if rel not in rerun}
-    known = {rel: sig for rel, sig in zip(graph.order, graph.sigs) if rel not in resigned}
-    return Delta(kept, known, tuple(sorted(rel for rel in kept if rel in resigned)), record.files, record.chains,
-                 graph, frozenset(record.changed) | record.restamped, record.parts)
+    known = {rel: sig for rel, sig in zip(graph.order, graph.sigs) if rel not in affected and rel not in quiet}
+    return Delta(kept, known, record.files, record.chains, graph, frozenset(record.changed) | record.restamped,
+                 record.parts)
 
 
 def put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome],
