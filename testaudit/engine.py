@@ -98,7 +98,8 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
                 lookup = None
             elif store is not None:
                 store.put_rules(rules, keys[CHECK])
-        if store is not None and not crashed and (todo or delta is not None):
+        # a run over the project as it was at a revision (read-only store) writes nothing back
+        if store is not None and not store.read_only and not crashed and (todo or delta is not None):
             # re-checked files changed the graph; with a delta only theirs are walked again
             lookup = (run_signatures(rels, tree, store, keys[FACTS]) if delta is None
                       else run_signatures([f.rel for f in todo], tree, store, keys[FACTS], delta.known) if todo
@@ -106,7 +107,7 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
             # a file whose closure was not read (facts read on demand) has no signature: its
             # outcome is not stored here, only in the run record below
             store.put_outcomes(fresh.values(), lookup.sigs, keys[CHECK])
-        if store is not None and not memo_hit and lookup is not None:
+        if store is not None and not store.read_only and not memo_hit and lookup is not None:
             _remember(store, run_key, rels, outcomes, lookup, demand, delta)
     finally:
         if store is not None:
