@@ -262,7 +262,7 @@ def main() -> None:
     timed(check, project)
     pre = [*_testaudit(), "check", *three, "--format", "concise", "--exit-zero", "-j", jobs]
     rows["pre_warm"] = measure("pre-commit run of 3 files, warm cache", args.runs, nothing, pre, project)
-    kept = project.parent / f".{project.name}.testaudit_cache.kept"  # the warm cache, put back afterwards
+    kept = project / f"{CACHE}.kept"  # the warm cache, put back afterwards (inside the project named)
     shutil.rmtree(kept, ignore_errors=True)
     os.replace(project / CACHE, kept)
     try:
