@@ -27,10 +27,11 @@ import json
 import os
 import sqlite3
 import struct
+from collections import defaultdict
 import time
 from functools import cached_property, lru_cache
 from itertools import islice
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, DefaultDict, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 import testaudit.model as model
 from testaudit._version import __version__
@@ -110,6 +111,8 @@ class Cache:
         self._deps_asked: Dict[str, int] = {}
         self._held_results: Dict[Tuple[str, str], Dict[str, str]] = {}
         self._held_asked: Dict[Tuple[str, str], int] = {}
+        # (key, role) → path → (digest, result) of what this run analysed and stored
+        self._fresh: DefaultDict[Tuple[str, str], Dict[str, Tuple[str, FileResult]]] = defaultdict(dict)
         self._writes: List[Tuple[str, Sequence[object]]] = []
         self._in_transaction: List[Callable[[sqlite3.Connection], None]] = []  # read-modify-writes, run at close
         self.read_only = False
@@ -264,9 +267,17 @@ class Cache:
 
     # -- per-file results ---------------------------------------------------------------------
     def results(self, rels: Iterable[str], keys: Mapping[str, str]) -> Dict[str, FileResult]:
-        """Cached results of ``rels`` at their current digest, for any of ``keys`` (role → key)."""
+        """Cached results of ``rels`` at their current digest, for any of ``keys`` (role → key):
+        this run's own first, then what the cache held when opened."""
         out: Dict[str, FileResult] = {}
         rels = list(rels)
+        fresh = [self._fresh[(key, role)] for role, key in keys.items()]
+        for rel in rels:  # what this run analysed itself (it is written when the run closes)
+            for stored in fresh:
+                if rel in stored and stored[rel][0] == self.digest(rel):
+                    out[rel] = stored[rel][1]
+                    break
+        rels = [rel for rel in rels if rel not in out]
         held = [(role, key, self._held(key, role, rels)) for role, key in keys.items()]
         for rel in rels:
             if not any(rel in digests for _, _, digests in held):
@@ -316,6 +327,7 @@ class Cache:
                 self._digests[res.path] = res.digest
             digest = self.digest(res.path)
             if digest is not None:
+                self._fresh[(key, role)][res.path] = (digest, res)
                 self._writes.append(("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
                                      (res.path, digest, key, role, encode(res))))
 
@@ -534,14 +546,20 @@ class Graph:
         """``targets`` and every file that reaches one of them."""
         targets = list(targets)
         reverse, number = self._reverse
-        found = {number[rel] for rel in targets if rel in number}
-        todo = list(found)
-        while todo:
-            for prev in reverse[todo.pop()]:
-                if prev not in found:
-                    found.add(prev)
-                    todo.append(prev)
+        found = numbers_reached(reverse, [number[rel] for rel in targets if rel in number])
         return {self.order[i] for i in found} | set(targets)
+
+
+def numbers_reached(edges: Sequence[Sequence[int]], starts: Iterable[int]) -> Set[int]:
+    """``starts`` and every number reachable from them along ``edges`` (successor numbers)."""
+    found = set(starts)
+    todo = list(found)
+    while todo:
+        for nxt in edges[todo.pop()]:
+            if nxt not in found:
+                found.add(nxt)
+                todo.append(nxt)
+    return found
 
 
 def _keep_recent(conn: sqlite3.Connection, run_key: str, parts: List[str]) -> None:

@@ -71,14 +71,12 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
     rules = store.rules(keys[CHECK]) if store else None
     run_key = key_of(keys[CHECK], tuple(rels))
     memo_hit = False
-    ready: Dict[str, FileResult] = {}  # checked files analysed already
     delta: Optional[Delta] = None
     lookup: Optional[Signatures] = None
     if store is not None and rules is not None:
         hit, changed = from_memo(store, run_key, tree) if overlay is None else (None, None)
         if changed is not None:
-            quiet, ready = _quiet(changed, config, select, ignore, store, keys, tree)
-            delta = plan_delta(changed, quiet)
+            delta = plan_delta(changed, _quiet(changed, config, select, ignore, store, keys, tree))
         outcomes = hit or (dict(delta.kept) if delta else {})  # delta.kept stays what the old record holds
         memo_hit = hit is not None or not rels
         if not memo_hit and delta is None:
@@ -91,8 +89,7 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
         fresh: Dict[str, Outcome] = {}
         crashed = False
         if todo or rules is None:
-            rules, fresh, crashed, demand = _check(todo, config, select, ignore, jobs, progress, store, keys, tree,
-                                                   ready)
+            rules, fresh, crashed, demand = _check(todo, config, select, ignore, jobs, progress, store, keys, tree)
             outcomes.update(fresh)
             if crashed:  # a worker died: nothing of this run is remembered
                 lookup = None
@@ -119,11 +116,11 @@ QUIET_MAX = 20  # changed files whose facts are compared with their old ones; pa
 
 
 def _quiet(changed: Changed, config: Config, select: Optional[Sequence[str]], ignore: Sequence[str], store: Cache,
-           keys: Dict[str, str], tree: FileTree) -> Tuple[FrozenSet[str], Dict[str, FileResult]]:
+           keys: Dict[str, str], tree: FileTree) -> FrozenSet[str]:
     """The changed files other files depend on whose facts are as they were at the recorded
     content (a comment, a test body, a fixture's unchanged shape): the files reaching them
-    keep their outcomes. Their new facts are read from the cache or analysed here: a checked
-    file fully, and that result (also returned) is the run's, so it is analysed once."""
+    keep their outcomes. Their new facts are read from the cache or analysed here (a checked
+    file fully) and cached, so the rest of the run takes them from there."""
     from testaudit.registry import build_ruleset
 
     compared = []
@@ -134,19 +131,23 @@ def _quiet(changed: Changed, config: Config, select: Optional[Sequence[str]], ig
         if old is not None and tree.isfile(rel):
             compared.append((rel, old.facts))
     if not compared or len(compared) > QUIET_MAX:
-        return frozenset(), {}
-    ready: Dict[str, FileResult] = {}
+        return frozenset()
     reach = Reach(config, tree)
+    quiet = set()
     with Workers(config, build_ruleset(config, select, ignore), 1) as workers:
         load = Loader(tree, workers, store, keys, reach)
-        for rel, _ in compared:
-            if rel in changed.outcomes and rel not in workers.crashed:
-                res = ready[rel] = workers.here(tree.source(rel), CHECK)
-                if not res.transient:
+        for rel, facts in compared:
+            if rel in changed.outcomes:  # a checked file: analysed as the per-file stage would
+                res = store.results([rel], wanted_keys(keys, CHECK)).get(rel) or workers.here(tree.source(rel), CHECK)
+                if not res.transient and rel not in workers.crashed:
                     store.put_results((res,), result_key(keys, CHECK), CHECK)
                     store.put_deps({rel: reach.targets(res.facts) + reach.absent(res.facts)}, keys[FACTS])
-        return frozenset(rel for rel, facts in compared if (ready[rel].facts if rel in ready else load(rel)) == facts), \
-            {rel: res for rel, res in ready.items() if not res.transient}
+                now = res.facts
+            else:
+                now = load(rel)
+            if now == facts:
+                quiet.add(rel)
+    return frozenset(quiet)
 
 
 def _remember(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome], lookup: Signatures,
@@ -236,8 +237,7 @@ def _assemble(config: Config, rels: Sequence[str], outcomes: Dict[str, Outcome],
 
 def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequence[str]], ignore: Sequence[str],
            jobs: Optional[int], progress: Optional[Progress], store: Optional[Cache], keys: Dict[str, str],
-           tree: FileTree, ready: Mapping[str, FileResult] = {},
-           ) -> Tuple[Tuple[RuleInfo, ...], Dict[str, Outcome], bool, Optional[Demand]]:
+           tree: FileTree) -> Tuple[Tuple[RuleInfo, ...], Dict[str, Outcome], bool, Optional[Demand]]:
     """The heavy path: rules, per-file results (cached or parsed), reach, project rules, suppressions.
 
     Fewer than :data:`LAZY_MAX_FILES` files (a pre-commit run): the project phase reads facts
@@ -251,7 +251,7 @@ def _check(files: Sequence[SourceFile], config: Config, select: Optional[Sequenc
     lazy = len(files) < LAZY_MAX_FILES
     reach = Reach(config, tree)
     with Workers(config, ruleset, jobs, progress) as workers:
-        results, facts_only = _analyze(files, config, workers, store, keys, tree, reach, expand=not lazy, ready=ready,
+        results, facts_only = _analyze(files, config, workers, store, keys, tree, reach, expand=not lazy,
                                        idle=_import_project_phase)
     from testaudit.finalize import finalize
     from testaudit.project import Project
@@ -327,24 +327,22 @@ def categorizer_for(config: Config):
 
 def _analyze(files: Sequence[SourceFile], config: Config, workers: Workers, store: Optional[Cache],
              keys: Dict[str, str], tree: FileTree, reach: "Reach", expand: bool = True,
-             idle: Callable[[], object] = lambda: None,
-             ready: Mapping[str, FileResult] = {}) -> Tuple[List[FileResult], List[FileResult]]:
+             idle: Callable[[], object] = lambda: None) -> Tuple[List[FileResult], List[FileResult]]:
     """Results of the checked ``files`` (in their order), and with ``expand`` the facts of every
     project module they reach (conftest chains and imports, transitively; sorted by path). Each
     file is taken from the cache when its content is known, else analysed as soon as something
     reaches it, so the workers never wait for a whole import level. What each file reaches goes
     to the cache for closure signatures, expanded or not. ``idle`` runs once while the workers
-    check the files (this process would only wait). ``ready``: checked files analysed already
-    (and cached) in this run."""
+    check the files (this process would only wait)."""
     known: Set[str] = {f.rel for f in files}
     deps: Dict[str, List[str]] = {}
     by_role: Dict[str, List[FileResult]] = {CHECK: [], FACTS: []}
 
     def start(batch: Sequence[SourceFile], role: str) -> List[Tuple[str, FileResult, bool]]:
         """Queue ``batch`` for analysis; what the cache already holds is returned at once."""
-        cached = {f.rel: ready[f.rel] for f in batch if f.rel in ready} if role == CHECK else {}
+        cached: Dict[str, FileResult] = {}
         if store is not None and batch:
-            cached.update(store.results([f.rel for f in batch if f.rel not in cached], wanted_keys(keys, role)))
+            cached = store.results([f.rel for f in batch], wanted_keys(keys, role))
         workers.submit([f for f in batch if f.rel not in cached], role)
         return [(role, cached[f.rel], True) for f in batch if f.rel in cached]
 

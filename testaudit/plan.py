@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
-from testaudit.cache import ABSENT, PART_SIZE, Cache, Graph, closure_signatures, key_of
+from testaudit.cache import ABSENT, PART_SIZE, Cache, Graph, closure_signatures, key_of, numbers_reached
 from testaudit.config import Config
 from testaudit.gc_tuning import set_aside
 from testaudit.model import CHECK, FACTS, FileFacts, Outcome
@@ -198,17 +198,9 @@ def put_delta_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Di
         edges[numbered(rel)] = [numbered(c) for c in succ]
     for rel, sig in signatures.sigs.items():
         sigs[numbered(rel)] = sig
-    reached = bytearray(len(order))
-    todo = [numbered(rel) for rel in rels]
-    for i in todo:
-        reached[i] = 1
-    while todo:
-        for j in edges[todo.pop()]:
-            if not reached[j]:
-                reached[j] = 1
-                todo.append(j)
-    if not all(reached):  # files nothing reaches any more are dropped; the rest numbered anew
-        kept = [i for i in range(len(order)) if reached[i]]
+    reached = numbers_reached(edges, [numbered(rel) for rel in rels])
+    if len(reached) < len(order):  # files nothing reaches any more are dropped; the rest numbered anew
+        kept = sorted(reached)
         renumber = {i: k for k, i in enumerate(kept)}
         order, edges, sigs = ([order[i] for i in kept], [[renumber[j] for j in edges[i]] for i in kept],
                               [sigs[i] for i in kept])
