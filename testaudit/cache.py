@@ -468,6 +468,22 @@ class Cache:
                                  (f"graph:{run_key}", encode([graph.edges, graph.sigs]))))
         self._in_transaction.append(lambda conn: _keep_recent(conn, run_key, parts))
 
+    def put_latest_graph(self, facts_key: str, run_key: str) -> None:
+        """Say that ``run_key``'s record holds the latest dependency graph under ``facts_key``: a
+        run over some of its files takes their signatures from there (see ``plan.recorded_signatures``)."""
+        self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"graphs:{facts_key}", run_key)))
+
+    def forget_latest_graph(self, facts_key: str, run_key: str) -> None:
+        """``run_key``'s record no longer holds signatures a walk would give (a delta kept the old
+        ones of files reaching a quiet change)."""
+        self._writes.append(("DELETE FROM meta WHERE key = ? AND value = ?", (f"graphs:{facts_key}", run_key)))
+
+    def latest_graph(self, facts_key: str) -> Optional[str]:
+        """The run key :meth:`put_latest_graph` last gave for ``facts_key``."""
+        for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", (f"graphs:{facts_key}",)):
+            return value if isinstance(value, str) else None
+        return None
+
     def rules(self, key: str) -> Optional[Tuple[RuleInfo, ...]]:
         for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", (f"rules:{key}",)):
             loaded = self._decode(value, "rules")
@@ -575,6 +591,7 @@ def _keep_recent(conn: sqlite3.Connection, run_key: str, parts: List[str]) -> No
     recent = [(k, p) for k, p in recent if k != run_key] + [(run_key, parts)]
     for old, _ in recent[:-RUNS_KEPT]:
         conn.execute("DELETE FROM meta WHERE key IN (?, ?)", (f"run:{old}", f"graph:{old}"))
+        conn.execute("DELETE FROM meta WHERE key LIKE 'graphs:%' AND value = ?", (old,))
     recent = recent[-RUNS_KEPT:]
     used = {p for _, kept in recent for p in kept}
     unused = [(d,) for (d,) in conn.execute("SELECT digest FROM parts") if d not in used]

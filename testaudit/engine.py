@@ -25,7 +25,7 @@ from testaudit.discover import Discovery, SourceFile, discover
 from testaudit.gc_tuning import collector_tuned, set_aside
 from testaudit.plan import (
     Changed, Delta, Demand, Loader, Signatures, cache_keys, delta as plan_delta, from_memo, put_delta_memo, put_memo,
-    result_key, run_signatures, wanted_keys,
+    recorded_signatures, result_key, run_signatures, wanted_keys,
 )
 from testaudit.project_files import ProjectFiles
 from testaudit.tree import FileTree, Reach, as_overlaid
@@ -70,6 +70,16 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
     outcomes: Dict[str, Outcome] = {}
     rules = store.rules(keys[CHECK]) if store else None
     run_key = key_of(keys[CHECK], tuple(rels))
+
+    walked = False  # a run whose signatures a recorded graph gave leaves the latest graph as it is
+
+    def signatures() -> Signatures:
+        nonlocal walked
+        assert store is not None
+        recorded = recorded_signatures(store, keys[FACTS], rels, tree)
+        walked = recorded is None
+        return recorded or run_signatures(rels, tree, store, keys[FACTS])
+
     memo_hit = False
     delta: Optional[Delta] = None
     lookup: Optional[Signatures] = None
@@ -80,7 +90,7 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
         outcomes = hit or (dict(delta.kept) if delta else {})  # delta.kept stays what the old record holds
         memo_hit = hit is not None or not rels
         if not memo_hit and delta is None:
-            lookup = run_signatures(rels, tree, store, keys[FACTS])
+            lookup = signatures()
             with set_aside():
                 outcomes = store.outcomes(keys[CHECK], lookup.sigs)
     todo = [f for f in files if f.rel not in outcomes]
@@ -98,14 +108,14 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
         # a run over the project as it was at a revision (read-only store) writes nothing back
         if store is not None and not store.read_only and not crashed and (todo or delta is not None):
             # re-checked files changed the graph; with a delta only theirs are walked again
-            lookup = (run_signatures(rels, tree, store, keys[FACTS]) if delta is None
+            lookup = (signatures() if delta is None
                       else run_signatures([f.rel for f in todo], tree, store, keys[FACTS], delta.known) if todo
                       else Signatures({}, {}, {}))
             # a file whose closure was not read (facts read on demand) has no signature: its
             # outcome is not stored here, only in the run record below
             store.put_outcomes(fresh.values(), lookup.sigs, keys[CHECK])
         if store is not None and not store.read_only and not memo_hit and lookup is not None:
-            _remember(store, run_key, rels, outcomes, lookup, demand, delta)
+            _remember(store, run_key, keys[FACTS], walked, rels, outcomes, lookup, demand, delta)
     finally:
         if store is not None:
             store.close()
@@ -150,17 +160,17 @@ def _quiet(changed: Changed, config: Config, select: Optional[Sequence[str]], ig
     return frozenset(quiet)
 
 
-def _remember(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome], lookup: Signatures,
-              demand: Optional[Demand], delta: Optional[Delta]) -> None:
+def _remember(store: Cache, run_key: str, facts_key: str, walked: bool, rels: Sequence[str], outcomes: Dict[str, Outcome],
+              lookup: Signatures, demand: Optional[Demand], delta: Optional[Delta]) -> None:
     """Write the run record when every outcome's dependencies are known (a delta's: those of the
     files it re-checked)."""
     if delta is not None:
         if all(lookup.sigs.get(rel) for rel in rels if rel not in delta.kept):
-            put_delta_memo(store, run_key, rels, outcomes, delta, lookup)
+            put_delta_memo(store, run_key, rels, outcomes, delta, lookup, facts_key)
         return
     unsigned = [rel for rel in rels if not lookup.sigs.get(rel)]
     if not unsigned:
-        put_memo(store, run_key, rels, outcomes, lookup)
+        put_memo(store, run_key, rels, outcomes, lookup, latest=facts_key if walked else None)
     elif unsigned and demand is not None and all(rel in demand.checked for rel in unsigned):
         put_memo(store, run_key, rels, outcomes, lookup, demand)
 

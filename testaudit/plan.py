@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
-from testaudit.cache import ABSENT, PART_SIZE, Cache, Graph, closure_signatures, key_of, numbers_reached
+from testaudit.cache import ABSENT, PART_SIZE, Cache, Graph, RunRecord, closure_signatures, key_of, numbers_reached
 from testaudit.config import Config
 from testaudit.gc_tuning import set_aside
 from testaudit.model import CHECK, FACTS, FileFacts, Outcome
@@ -160,12 +160,14 @@ def delta(record: Changed, quiet: FrozenSet[str] = frozenset()) -> Delta:
 
 
 def put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome],
-             signatures: Signatures, demand: Optional[Demand] = None) -> None:
+             signatures: Signatures, demand: Optional[Demand] = None, latest: Optional[str] = None) -> None:
     """Remember this run whole: every file its closures hold (with digests), the conftest probes,
     the graph and the outcomes; the next identical run with none of them changed loads just
     this, and one with a few changed re-checks only what reaches them. Outcomes computed from
     facts read on demand have no closure signature: for them the record holds what the project
-    phase read and every answer the file tree gave it, which is all they depend on."""
+    phase read and every answer the file tree gave it, which is all they depend on. ``latest``
+    (a facts key, for a run that walked its closures): the record is the latest graph under it,
+    the one other runs take signatures from."""
     order = sorted(set(signatures.sigs) | set(demand.read if demand else ()))
     graph = None
     if demand is None:
@@ -174,13 +176,16 @@ def put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str
                       [signatures.sigs[rel] for rel in order])
     store.put_memo(run_key, {rel: store.fingerprint(rel) for rel in order}, signatures.chains,
                    dict(demand.probes) if demand else {}, [outcomes[rel] for rel in rels], graph)
+    if graph is not None and latest is not None:
+        store.put_latest_graph(latest, run_key)
 
 
 def put_delta_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome],
-                   delta: Delta, signatures: Signatures) -> None:
+                   delta: Delta, signatures: Signatures, facts_key: str) -> None:
     """The record of a run that re-checked what a :class:`Delta` named: the old graph with the
     re-walked files' successors and signatures replaced (new files numbered after the old),
-    cut to what ``rels`` reach; old fingerprints except for stale and new files."""
+    cut to what ``rels`` reach; old fingerprints except for stale and new files. Other runs no
+    longer take signatures from it: those of files reaching a quiet change are the old ones."""
     old = delta.graph
     order, edges, sigs = list(old.order), list(old.edges), list(old.sigs)
     number = {rel: i for i, rel in enumerate(order)}
@@ -213,26 +218,17 @@ def put_delta_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Di
     store.put_memo(run_key, {rel: files[rel] if rel in files and rel not in stale else store.fingerprint(rel)
                              for rel in order}, chains, {}, [outcomes[rel] for rel in rels], Graph(order, edges, sigs),
                    reuse)
+    store.forget_latest_graph(facts_key, run_key)
 
 
 def from_memo(store: Cache, run_key: str, tree: FileTree) -> Tuple[Optional[Dict[str, Outcome]], Optional[Changed]]:
     """The outcomes of the last run with this key when nothing it depends on changed; else, when
     its record has the dependency graph and only file contents changed, what changed."""
     memo = store.memo(run_key)
-    if memo is None:
-        return None, None
-    found = store.changes(memo.files)
-    if found is None:
+    found = _changes(store, memo, tree) if memo is not None else None
+    if memo is None or found is None:
         return None, None
     changed, restamped = found
-    for asked, answer in memo.probes.items():
-        kind, rel = asked[:len(FILE)], asked[len(FILE):]
-        if (tree.listed(rel) if kind == FILE else tree.isdir(rel)) != answer:
-            return None, None
-    probe: Dict[str, List[str]] = {}
-    for directory, chain in memo.chains.items():
-        if conftest_chain(f"{directory}/x" if directory else "x", tree.isfile, probe) != chain:
-            return None, None
     graph = memo.graph() if changed else None
     if changed and graph is None:
         return None, None
@@ -245,6 +241,59 @@ def from_memo(store: Cache, run_key: str, tree: FileTree) -> Tuple[Optional[Dict
         return outcomes, None
     return None, Changed({rel: memo.files[rel][0] for rel in changed}, frozenset(restamped), outcomes, memo.files,
                          memo.chains, graph, memo.parts)
+
+
+def _changes(store: Cache, memo: RunRecord, tree: FileTree) -> Optional[Tuple[List[str], List[str]]]:
+    """What changed of a record's files (see :meth:`Cache.changes`); None when the record no
+    longer holds at all (a file-tree answer or a conftest chain is not what it was)."""
+    found = store.changes(memo.files)
+    if found is None:
+        return None
+    for asked, answer in memo.probes.items():
+        kind, rel = asked[:len(FILE)], asked[len(FILE):]
+        if (tree.listed(rel) if kind == FILE else tree.isdir(rel)) != answer:
+            return None
+    probe: Dict[str, List[str]] = {}
+    for directory, chain in memo.chains.items():
+        if conftest_chain(f"{directory}/x" if directory else "x", tree.isfile, probe) != chain:
+            return None
+    return found
+
+
+def recorded_signatures(store: Cache, facts_key: str, rels: Sequence[str], tree: FileTree) -> Optional[Signatures]:
+    """The signatures of ``rels`` and of everything they reach, taken from the latest run record
+    with a graph under the same facts (another rule selection or options, ``verify``'s second
+    check, a pre-commit run after a full one) when it holds them all and nothing they reach
+    changed since: a signature depends on file contents and facts only, so walking the closures
+    again would give the same (``tests/test_incremental.py`` compares the two)."""
+    run_key = store.latest_graph(facts_key)
+    memo = store.memo(run_key) if run_key is not None else None
+    graph = memo.graph() if memo is not None else None
+    if memo is None or graph is None:
+        return None
+    number = {rel: i for i, rel in enumerate(graph.order)}
+    if not all(rel in number and graph.sigs[number[rel]] for rel in rels):
+        return None
+    reached = sorted(numbers_reached(graph.edges, [number[rel] for rel in rels]))
+    order = [graph.order[i] for i in reached]
+    found = _changes(store, RunRecord({rel: memo.files[rel] for rel in order},
+                                      _chains_of(order, memo.chains), {}, memo.outcomes, memo.graph), tree)
+    if found is None or found[0]:
+        return None
+    return Signatures({graph.order[i]: graph.sigs[i] for i in reached}, _chains_of(order, memo.chains),
+                      {graph.order[i]: [graph.order[j] for j in graph.edges[i]] for i in reached})
+
+
+def _chains_of(rels: Sequence[str], chains: Mapping[str, List[str]]) -> Dict[str, List[str]]:
+    """The conftest chains recorded for the directories of ``rels`` and their parents (the
+    conftest walk probes each)."""
+    dirs = {""}
+    for rel in rels:
+        directory = rel.rpartition("/")[0] if not rel.startswith(ABSENT) else ""
+        while directory not in dirs:
+            dirs.add(directory)
+            directory = directory.rpartition("/")[0]
+    return {d: list(chain) for d, chain in chains.items() if d in dirs}
 
 
 def wanted_keys(keys: Dict[str, str], role: str) -> Dict[str, str]:

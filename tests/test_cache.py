@@ -590,3 +590,30 @@ def test_an_old_file_replaced_with_its_size_and_mtime_kept_is_read_again(tmp_pat
     cached = report()
     assert "TA301" not in codes(cached)
     assert cached == report("--no-cache")
+
+
+def test_only_the_records_of_the_last_runs_are_kept_with_what_points_at_them(tmp_path: Path) -> None:
+    from testaudit.cache import RUNS_KEPT
+
+    files = {f"tests/test_{i}.py": TEST for i in range(60)}
+    root = write_project(tmp_path, files)
+
+    def meta() -> List[str]:
+        with sqlite3.connect(root / DIR / DB) as conn:
+            return [k for (k,) in conn.execute("SELECT key FROM meta")]
+
+    def pointed() -> set:
+        with sqlite3.connect(root / DIR / DB) as conn:
+            return {v for (v,) in conn.execute("SELECT value FROM meta WHERE key LIKE 'graphs:%'")}
+
+    run_project(root, paths=["tests"], cache=True)  # a whole run: its graph serves later runs
+    first = {k[4:] for k in meta() if k.startswith("run:")}
+    assert pointed() == first
+    for rel in sorted(files)[:RUNS_KEPT]:  # a pre-commit hook naming one file after another: a record each
+        run_project(root, paths=[rel], cache=True)
+    runs = {k[4:] for k in meta() if k.startswith("run:")}
+    graphs = {k[6:] for k in meta() if k.startswith("graph:")}
+    assert len(runs) == RUNS_KEPT and not first & runs
+    # the last of them evicted the whole run's record: nothing may point at it (they all took
+    # their signatures from it, so none is the latest graph)
+    assert graphs <= runs and not pointed()

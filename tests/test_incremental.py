@@ -161,3 +161,61 @@ def test_an_edit_parses_only_the_edited_file(tmp_path: Path, monkeypatch: pytest
     _append("tests/integration/conftest.py", "\n\n@pytest.fixture\ndef extra():\n    return 1\n")(root)
     _report(root, cache=True)
     assert parsed == ["tests/integration/conftest.py"]
+
+
+
+def test_a_run_over_files_a_recorded_graph_holds_takes_their_signatures_from_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # verify checks some of its files again (TA101-TA103 widened); `--select`, or a pre-commit run
+    # after a full check, is the same: the closures were walked once and nothing in them changed
+    root = _project(tmp_path)
+    _report(root, cache=True)
+    walked: List[Sequence[str]] = []
+    real_signatures = engine.run_signatures
+
+    def signatures(rels, *args, **kwargs):  # type: ignore[no-untyped-def]
+        walked.append(sorted(rels))
+        return real_signatures(rels, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "run_signatures", signatures)
+
+    def selected(rule: str, paths: Sequence[str], cache: bool) -> str:
+        result = run_project(root, paths=list(paths), cache=cache, select=[rule])
+        return json.dumps(to_dict(result), sort_keys=True)
+
+    some = ["tests/integration", "tests/unit/test_1.py", "tests/unit/test_2.py"]
+    for rule, paths in (("TA102", ["tests"]), ("TA101", some), ("TA801", ["tests/integration/test_fixture_0.py"])):
+        assert selected(rule, paths, cache=True) == selected(rule, paths, cache=False), rule
+    assert walked == []
+    _write("tests/integration/conftest.py", MOCKING_CONFTEST)(root)  # the recorded closures no longer hold
+    warm = selected("TA301", some, cache=True)
+    assert walked == [sorted(some[1:] + INTEGRATION)] and warm == selected("TA301", some, cache=False)
+    walked.clear()
+    assert selected("TA101", ["tests/integration"], cache=True) == selected("TA101", ["tests/integration"], cache=False)
+    assert walked == []  # the TA301 run's record serves
+
+
+def test_signatures_taken_from_a_record_are_the_ones_a_walk_gives(tmp_path: Path) -> None:
+    from testaudit.cache import Cache
+    from testaudit.config import load_config
+    from testaudit.plan import cache_keys, recorded_signatures, run_signatures
+    from testaudit.model import FACTS
+    from testaudit.tree import FileTree
+
+    root = _project(tmp_path)
+    _report(root, cache=True)
+    config = load_config(root)
+    facts_key = cache_keys(config, None, ())[FACTS]
+    tree = FileTree(str(root), None)
+    store = Cache.open(str(root), [])
+    try:
+        for rels in (["tests/unit/test_3.py"], ["tests/integration/test_helper_1.py", "tests/integration/conftest.py"],
+                     sorted(INTEGRATION), ["helpers/factory.py"]):
+            recorded = recorded_signatures(store, facts_key, rels, tree)
+            walked = run_signatures(rels, tree, store, facts_key)
+            assert recorded is not None, rels
+            assert recorded.sigs == walked.sigs and recorded.chains == walked.chains, rels
+            assert {k: sorted(v) for k, v in recorded.edges.items()} == {k: sorted(v) for k, v in walked.edges.items()}
+        assert recorded_signatures(store, facts_key, ["tests/integration/nowhere.py"], tree) is None
+    finally:
+        store.close()
