@@ -30,9 +30,8 @@ def project_phase(project: "Project", ruleset: "RuleSet", results: Sequence[File
             if active is not None and not active.cls.keep(f, cat, active.options):
                 continue
             per_file[res.path].append(f)
-    for active in ruleset.project_rules():
-        rule = active.cls(active.options, active.severity)  # type: ignore[call-arg]
-        for f in rule.check(project):  # type: ignore[attr-defined]
+    for active in ruleset.rules:
+        for f in active.cls.project_findings(project, active.options, active.severity):
             if f.path in per_file:
                 cat, node = project.category_at(known[f.path], f.location.line)
                 placed[id(f)] = (f.category or cat, f.node_id or node)

@@ -22,7 +22,7 @@ from testaudit.config import Config
 from testaudit.errors import did_you_mean
 from testaudit.errors import ConfigError
 from testaudit.model import Severity
-from testaudit.rule import ProjectRule, Rule, RuleBase
+from testaudit.rule import Rule, RuleBase
 
 
 @lru_cache(maxsize=1)
@@ -87,9 +87,6 @@ class RuleSet:
 
     def file_rules(self) -> Tuple[ActiveRule, ...]:
         return tuple(r for r in self.rules if issubclass(r.cls, Rule))
-
-    def project_rules(self) -> Tuple[ActiveRule, ...]:
-        return tuple(r for r in self.rules if issubclass(r.cls, ProjectRule))
 
     def codes(self) -> Tuple[str, ...]:
         return tuple(r.code for r in self.rules)

@@ -169,6 +169,12 @@ class RuleBase:
         """Whether a finding stands once its test category is known."""
         return True
 
+    @classmethod
+    def project_findings(cls, project: Any, options: Any, severity: Severity) -> Iterable[Finding]:
+        """The findings this rule makes across files, in the project phase (a per-file rule may
+        add some: TA103's doubles that a fixture or helper hands a test); none by default."""
+        return ()
+
 
 class Rule(RuleBase, cst.BatchableCSTVisitor):
     """A per-file rule: visit nodes, call :meth:`report`."""
@@ -216,6 +222,10 @@ class ProjectRule(RuleBase):
 
     def check(self, project: Any) -> Iterable[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    @classmethod
+    def project_findings(cls, project: Any, options: Any, severity: Severity) -> Iterable[Finding]:
+        return cls(options, severity).check(project)
 
 
 class EngineRule(RuleBase):

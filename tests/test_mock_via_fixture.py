@@ -42,7 +42,7 @@ def test_findings_only_for_the_named_files(tmp_path: Path) -> None:
 
 def test_a_base_class_set_up_is_traced_once_for_all_the_tests_of_a_class(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from conftest import write_project
-    from testaudit.rules import mock_via_fixture_or_helper as ta102
+    from testaudit.rules import _reach as reach
 
     bases = ('"""Bases."""\nfrom unittest.mock import patch\n\n\nclass PatchedBase:\n'
              '    def setUp(self):\n        self.p = patch("app.x")\n')
@@ -52,8 +52,8 @@ def test_a_base_class_set_up_is_traced_once_for_all_the_tests_of_a_class(tmp_pat
     root = write_project(tmp_path, {"tests/__init__.py": "", "tests/bases.py": bases,
                                     "tests/integration/test_a.py": test})
     traced = []
-    real = ta102._Tracer._base_setups
-    monkeypatch.setattr(ta102._Tracer, "_base_setups", lambda self, classes: traced.append(classes) or real(self, classes))
+    real = reach.Tracer._base_setups
+    monkeypatch.setattr(reach.Tracer, "_base_setups", lambda self, classes: traced.append(classes) or real(self, classes))
     result = run_project(root, select=["TA102"])
     assert [f.line for f in result.findings] == [9, 12, 15, 20]  # every test of both classes
     assert all(f.chain[-1] == "patch" for f in result.findings)

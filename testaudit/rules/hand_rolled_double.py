@@ -4,6 +4,14 @@ Reports hand-written test doubles in integration and e2e test modules: a class w
 matches `double-patterns` (by default `MockWebSocket`, `FakeRedis`, `StubClient`,
 `Dummy_Service`, `DatabaseMock`) defined in the module, or imported into it and used there.
 
+It also reports an integration or e2e test that gets such a class, defined in another project
+module (a conftest, a helper module, the test framework), through a fixture or a helper: a
+fixture returning `FakeRedis()`, a helper returning a `StubMailer`, a fixture building a client
+on top of one. The routes are TA102's (fixtures by parameter, `usefixtures` and autouse, helpers
+called, methods of objects the test makes, `self.helper()`, base-class set-up methods); the
+finding is on the test, one per test, with its shortest chain:
+`test_cache_hit → fixture redis (tests/conftest.py:12) → FakeRedis (tests/doubles.py:4)`.
+
 ## Why is this bad?
 A `FakeRedis` class written inside an integration test is a mock by another name: the test
 checks the fake, not Redis. Hand-rolled doubles are also where "no mocks" policies are quietly
@@ -17,19 +25,24 @@ worked around, because a linter that only looks for `unittest.mock` never sees t
 Library classes (`MagicMock`, `AsyncMock`, …) are TA101's business and never reported here;
 a class the module defines under such a name (`class Mock:`) is hand-rolled and is reported.
 A double imported but only passed to other code is reported where it is imported; its use
-elsewhere is not traced.
+elsewhere is not traced. A double a test module makes itself is reported where the module
+imports it, not again on the test. Across files, a double counts where a fixture or helper (or a
+constructor or method they call) instantiates it: one that is only assigned (`Redis = FakeRedis`
+in an `except ImportError:`) or handed over without a call is not followed, and TA102's
+limitations on objects apply.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Set, Tuple
+from typing import Any, Dict, Iterable, Set, Tuple
 
 import libcst as cst
 
-from testaudit.model import Finding, Severity
+from testaudit.model import FileFacts, Finding, Location, Severity
 from testaudit.names import attr_chain
 from testaudit.pytest_model import LIBRARY_DOUBLES, mock_module
 from testaudit.rule import Rule, compiled
+from testaudit.rules._reach import Chain, Tracer, routes
 
 
 @dataclass(frozen=True)
@@ -118,3 +131,24 @@ class HandRolledDouble(Rule):
     @classmethod
     def keep(cls, finding: Finding, category: str, options: Any) -> bool:
         return category in options.categories
+
+    @classmethod
+    def project_findings(cls, project: Any, options: Any, severity: Severity) -> Iterable[Finding]:
+        """Tests that get a double of another module through a fixture or helper."""
+        patterns = [compiled(p) for p in options.double_patterns]
+
+        def elsewhere(facts: FileFacts, chain: Chain) -> bool:
+            """Reached through a fixture or helper, from another module than the test's, and not
+            a class the test module imports by name (reported there, per file)."""
+            steps, (path, _, _) = chain
+            name = steps[-1].partition(" ")[0]
+            return (len(steps) > 1 and path != facts.path
+                    and not any(imp.local == name or imp.target.endswith("." + name) for imp in facts.imports))
+
+        tracer = Tracer(project, mocks=False, double=lambda c: any(p.search(c.name) for p in patterns))
+        for route in routes(project, tracer, options.categories, elsewhere):
+            chain = (route.who, *route.steps)
+            yield Finding(path=route.facts.path, code=cls.CODE, name=cls.NAME, severity=severity,
+                          message=" → ".join(chain),
+                          location=Location(route.line, route.column, route.line, route.end_column),
+                          chain=chain, stmt_line=route.line)
