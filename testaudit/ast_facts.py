@@ -262,6 +262,9 @@ class _Extractor:
             node.end_lineno or line)
         if not node.decorator_list:
             rec.signature = _signature(args)
+        defaults = [*([None] * first_default), *args.defaults, *args.kw_defaults]
+        rec.switches = tuple(p.arg for p, d in zip([*positional, *args.kwonlyargs], defaults)
+                             if type(d) is ast.Constant and (d.value is False or d.value is None))
         self.draft.functions.append(rec)
         if cls is None:
             self.draft.defined.add(node.name)
@@ -297,6 +300,8 @@ class _Extractor:
                 continue
             elif kind is ast.Try or kind is ast.If or kind is ast.With or kind is ast.AsyncWith:
                 self._guard(node)
+                if kind is ast.If and type(node.test) is ast.Name and node.test.id in rec.switches:
+                    rec.switched.append((node.test.id, node.body[0].lineno, node.body[-1].end_lineno or node.lineno))
                 if kind is ast.Try:
                     self._fallbacks(node, rec)
                 if kind is ast.With or kind is ast.AsyncWith:

@@ -132,6 +132,13 @@ class FuncRecord:
     entered: List[Tuple[str, int, bool]] = field(default_factory=list)
     # `except ImportError:` handlers: (first line, last line, absolute modules the `try:` imports)
     fallbacks: List[Tuple[int, int, Tuple[str, ...]]] = field(default_factory=list)
+    # parameters defaulting to False or None, and the bodies of `if <parameter>:` (name, first
+    # line, last line): what runs only when a caller passes the parameter
+    switches: Tuple[str, ...] = ()
+    switched: List[Tuple[str, int, int]] = field(default_factory=list)
+
+    def guard(self, line: int) -> Optional[str]:
+        return next((name for name, first, last in self.switched if first <= line <= last), None)
 
 
 @dataclass
@@ -244,12 +251,12 @@ class FactsDraft:
             if what:
                 unless = sorted({m for first, last, modules in rec.fallbacks if first <= call_line <= last
                                  for m in modules})
-                mocks.append(MockSite(what, call_line, tuple(unless)))
+                mocks.append(MockSite(what, call_line, tuple(unless), rec.guard(call_line)))
             elif resolved:
                 if not resolved.startswith(("pytest.", "pytest_asyncio.")):  # decorators, marks
-                    calls.append(CallFact(resolved, call_line, args))
+                    calls.append(CallFact(resolved, call_line, args, guard=rec.guard(call_line)))
             elif "." not in raw:
-                calls.append(CallFact(f"{local}{raw}", call_line, args))
+                calls.append(CallFact(f"{local}{raw}", call_line, args, guard=rec.guard(call_line)))
             else:
                 head, _, method = raw.partition(".")
                 if "." in method:
@@ -258,12 +265,12 @@ class FactsDraft:
                 if owner is None and head in ("self", "cls") and rec.class_name:
                     owner = f"{local}{rec.class_name}"  # the class's own (or an inherited) method
                 if owner is not None:
-                    calls.append(CallFact(f"{owner}.{method}", call_line, args, bound=True))
+                    calls.append(CallFact(f"{owner}.{method}", call_line, args, bound=True, guard=rec.guard(call_line)))
         for raw, call_line, is_async in rec.entered:  # entering a context manager runs these
             owner = target(raw)
             if owner is not None and not mock_name(owner):
                 for method in ("__aenter__", "__aexit__") if is_async else ("__enter__", "__exit__"):
-                    calls.append(CallFact(f"{owner}.{method}", call_line))
+                    calls.append(CallFact(f"{owner}.{method}", call_line, guard=rec.guard(call_line)))
         for p in rec.params:
             if p in MOCKER_FIXTURES:
                 mocks.append(MockSite(p, rec.line))
@@ -379,6 +386,8 @@ class FactsCollector(cst.BatchableCSTVisitor):
                 self.ctx.location(node).end_line)
             if not node.decorators:
                 rec.signature = _signature(params)
+            rec.switches = tuple(p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+                                 if type(p.default) is cst.Name and p.default.value in ("False", "None"))
             self.draft.functions.append(rec)
             self.current = rec
             if cls is None:
@@ -453,6 +462,9 @@ class FactsCollector(cst.BatchableCSTVisitor):
                     return
 
     def visit_If(self, node: cst.If) -> None:
+        if self.current is not None and type(node.test) is cst.Name and node.test.value in self.current.switches:
+            where = self.ctx.location(node.body)
+            self.current.switched.append((node.test.value, where.line, where.end_line))
         if is_type_checking(dotted(node.test)):
             self.draft.import_guards.append((self.ctx.line_of(node), self.ctx.location(node.body).end_line))
 

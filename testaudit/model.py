@@ -131,12 +131,13 @@ class CallFact:
     """A call (or decorator call) site inside a function: the callee resolved to a dotted name.
     ``args``: (positional arguments, keyword names) as written, None when unknown (``*a``,
     ``**k``, a decorator); ``bound``: called on an instance (``obj.method()``, ``self.m()``),
-    whose ``self`` Python passes too."""
+    whose ``self`` Python passes too; ``guard``: see :attr:`MockSite.guard`."""
 
     target: str
     line: int
     args: Optional[Tuple[int, Tuple[str, ...]]] = None
     bound: bool = False
+    guard: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,9 @@ class MockSite:
     # modules a `try:` imports whose `except ImportError:` holds this site: when the project has
     # them all, the fallback never runs (a double only for a missing driver is not a double in use)
     unless: Tuple[str, ...] = ()
+    # a parameter of the function, defaulting to False or None, whose truth the site is under
+    # (`def connect(self, mock_mode=False): if mock_mode: ...`): a call not passing it never gets here
+    guard: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,17 @@ async def expects():
     async with pytest.raises(ValueError):
         import not_guarded_either
 globals()["dynamic"] = 1
+def switched(a, mock_mode=False, real=True, *, offline=None, level=0):
+    if mock_mode: one_line(mocking.MagicMock())
+    if real:
+        not_a_switch()
+    if offline:
+        if other:
+            nested_under_offline()
+    else:
+        in_the_else()
+    if level:
+        zero_is_not_a_switch()
 '''
 
 
@@ -157,6 +168,11 @@ def test_identical_on_a_module_full_of_ordering_and_position_traps(tmp_path: Pat
     assert {"loop_name", "nested", "rest", "handle", "h1", "h2", "counter", "caught", "late_one", "late_two",
             "d", "e"} <= set(facts.defined_names)
     assert facts.dynamic_names and facts.has_getattr
+    switched = next(f for f in facts.functions if f.name == "switched")
+    assert [(c.target.rsplit(".", 1)[-1], c.guard) for c in switched.calls] == [
+        ("one_line", "mock_mode"), ("not_a_switch", None), ("nested_under_offline", "offline"), ("in_the_else", None),
+        ("zero_is_not_a_switch", None)]
+    assert [(m.what, m.guard) for m in switched.mock_sites] == [("MagicMock", "mock_mode")]
     guarded = {i.local for i in facts.imports if any(a <= i.line <= b for a, b in facts.import_guards)}
     assert {"json", "Protocol", "ü", "Ünï", "Name2", "y", "thing", "inner_types"} <= guarded
     assert {"gone", "removed_too"} <= guarded

@@ -40,6 +40,18 @@ def imports_all(facts: FileFacts, modules: Tuple[str, ...]) -> bool:
     return all(any(name == m or name.startswith(m + ".") for name in imported) for m in modules)
 
 
+def _closed(call: Optional[CallFact], fn: FunctionFact, method: bool) -> FrozenSet[str]:
+    """The parameters guarding code in ``fn`` (``if mock_mode:``, see ``MockSite.guard``) that
+    ``call`` does not pass, by keyword or position (``method``: Python passes ``self`` first).
+    None when the call's arguments or the function's signature are not known."""
+    guards = {c.guard for c in fn.calls if c.guard} | {m.guard for m in fn.mock_sites if m.guard}
+    if not guards or call is None or call.args is None or fn.signature is None:
+        return frozenset()
+    positional, keywords = call.args
+    passed = set(keywords) | set(fn.signature.positional[:positional + (1 if method else 0)])
+    return frozenset(g for g in guards if g not in passed)
+
+
 class Tracer:
     """Walks fixtures and helpers to what a rule looks for, memoised per definition: the
     functions whose body mocks (``mocks``, TA102), or the project classes ``double`` accepts,
@@ -92,25 +104,29 @@ class Tracer:
         facts, qualname = hit
         if call is not None and not self._fits(call, facts, qualname):
             return []  # the call raises TypeError before the body runs
-        key = f"helper {facts.path}::{qualname}"
+        cls = self.project.class_of(facts, qualname)
+        if cls is not None:  # instantiating a class runs its constructor, not its other methods
+            bodies = [fn for fn in facts.functions if fn.class_name == qualname and fn.name in CONSTRUCTORS]
+        else:
+            bodies = [fn for fn in facts.functions if fn.qualname == qualname and fn.kind != "fixture"]
+        closed = [_closed(call, fn, method=cls is not None or bool(call and call.bound and fn.class_name))
+                  for fn in bodies]
+        key = f"helper {facts.path}::{qualname}" + "".join(f" -{g}" for shut in closed for g in sorted(shut))
         if key in self.memo:
             return self.memo[key]
         if key in stack:
             return []
         stack = stack | {key}
         out: List[Chain] = []
-        cls = self.project.class_of(facts, qualname)
         if cls is not None and self.double is not None and self.double(cls):
             out.append(((f"{cls.name} ({facts.path}:{cls.line})",), (facts.path, cls.line, ())))
-        elif cls is not None:  # instantiating a class runs its constructor, not its other methods
+        elif cls is not None:
             label = f"helper {qualname} ({facts.path}:{cls.line})"
-            for fn in facts.functions:
-                if fn.class_name == qualname and fn.name in CONSTRUCTORS:
-                    out.extend(self._body(label, facts, fn, stack, cause_line=cls.line))
+            for fn, shut in zip(bodies, closed):
+                out.extend(self._body(label, facts, fn, stack, cause_line=cls.line, closed=shut))
         else:
-            for fn in facts.functions:
-                if fn.qualname == qualname and fn.kind != "fixture":
-                    out.extend(self._body(f"helper {qualname} ({facts.path}:{fn.line})", facts, fn, stack))
+            for fn, shut in zip(bodies, closed):
+                out.extend(self._body(f"helper {qualname} ({facts.path}:{fn.line})", facts, fn, stack, closed=shut))
         self.memo[key] = result = dedupe(out)
         return result
 
@@ -139,15 +155,19 @@ class Tracer:
         return found
 
     def _body(self, label: str, facts: FileFacts, fn: FunctionFact, stack: FrozenSet[str],
-              cause_line: Optional[int] = None) -> List[Chain]:
+              cause_line: Optional[int] = None, closed: FrozenSet[str] = frozenset()) -> List[Chain]:
+        """What ``fn``'s body reaches; not what sits under `if <parameter>:` for a ``closed``
+        parameter (the call did not pass it)."""
         out: List[Chain] = []
-        live = [site for site in fn.mock_sites if not self._dead_fallback(site.unless)] if self.mocks else []
+        live = [site for site in fn.mock_sites if not self._dead_fallback(site.unless) and site.guard not in closed] \
+            if self.mocks else []
         if live:
             site = min(live, key=lambda s: len(s.unless))  # a double made unconditionally first
             outside = tuple(m for m in site.unless if self.graph.files.module(m) is None)
             out.append(((label, site.what), (facts.path, cause_line or fn.line, outside)))
         for call in fn.calls:
-            out.extend(((label, *steps), cause) for steps, cause in self.helper(call.target, stack, call))
+            if call.guard not in closed:
+                out.extend(((label, *steps), cause) for steps, cause in self.helper(call.target, stack, call))
         return out
 
     def _fits(self, call: CallFact, facts: FileFacts, qualname: str) -> bool:

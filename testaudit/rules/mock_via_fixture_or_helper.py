@@ -23,7 +23,10 @@ Reports an integration or e2e test that reaches a test double through another fi
 Only methods actually called are followed: a class whose mock sits in a method the test never
 calls is not reported, nor is a call whose arguments cannot bind to the function's parameters
 (`client.connect(timeout=5)` of a `def connect(self)` raises TypeError before the body runs;
-decorated functions and calls unpacking `*args`/`**kwargs` are taken to bind). A double made only in an `except ImportError:` handler of a `try:` that
+decorated functions and calls unpacking `*args`/`**kwargs` are taken to bind), nor what sits
+under `if <parameter>:` when the parameter defaults to `False` or `None` and the call does not
+pass it (`def connect(self, mock_mode=False): if mock_mode: ...` called as `client.connect()`;
+passed by keyword or position, it is followed, whatever the value). A double made only in an `except ImportError:` handler of a `try:` that
 imports modules the project has — or that the test module itself imports unguarded — is never
 made, and is not reported either (a handler that also catches `Exception`, or a bare `except:`,
 runs on other failures too: it is followed).

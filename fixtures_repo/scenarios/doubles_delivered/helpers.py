@@ -1,5 +1,5 @@
 """Helpers the scenario's tests call: some hand back doubles, some real clients."""
-from scenarios.doubles_delivered.doubles import RealMailer, StubMailer
+from scenarios.doubles_delivered.doubles import FakeRedis, RealMailer, StubMailer
 
 
 def make_mailer():
@@ -12,3 +12,17 @@ def make_real_mailer():
 
 def build_environment():
     return {"mailer": make_mailer()}
+
+
+class CacheClient:
+    """Uses the real Redis unless its caller asks for the fake."""
+
+    def __init__(self, offline=False):
+        self.backend = None
+        if offline:
+            self.backend = FakeRedis()
+
+    def attach(self, use_fake=None):
+        if use_fake:
+            self.backend = FakeRedis()
+        return self.backend

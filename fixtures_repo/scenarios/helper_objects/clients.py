@@ -44,6 +44,20 @@ class DatabaseTestManager:
         return await self.pool.fetch(query)
 
 
+class QueueClient:
+    """Mocks only when its caller asks for it (`connect(mock_mode=True)`)."""
+
+    def __init__(self):
+        self.channel = None
+
+    def connect(self, timeout=30.0, mock_mode=False):
+        if mock_mode:
+            self.channel = MagicMock()
+            return True
+        self.channel = open_channel(timeout)
+        return True
+
+
 class RealRedisClient:
     """A clean helper object: its methods talk to the real service."""
 

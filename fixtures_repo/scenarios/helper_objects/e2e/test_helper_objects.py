@@ -10,7 +10,8 @@ Business Value Justification (BVJ):
 import pytest
 
 from scenarios.helper_objects.clients import (
-    DatabaseTestManager, DriverClient, OptionalDriverClient, RealRedisClient, StagingBase, WebSocketTestClient,
+    DatabaseTestManager, DriverClient, OptionalDriverClient, QueueClient, RealRedisClient, StagingBase,
+    WebSocketTestClient,
 )
 
 
@@ -31,6 +32,24 @@ async def test_query_after_connect():  # expect: TA102
 async def test_query_without_connect():
     db = DatabaseTestManager()  # its mocking methods are never called here
     assert db.pool is None
+
+
+@pytest.mark.e2e
+def test_queue_connected_for_real():
+    queue = QueueClient()
+    assert queue.connect()  # `mock_mode` not passed: the MagicMock under `if mock_mode:` is never made
+
+
+@pytest.mark.e2e
+def test_queue_in_mock_mode():  # expect: TA102
+    queue = QueueClient()
+    assert queue.connect(mock_mode=True)
+
+
+@pytest.mark.e2e
+def test_queue_mock_mode_passed_by_position():  # expect: TA102
+    queue = QueueClient()
+    assert queue.connect(5.0, True)
 
 
 @pytest.mark.e2e
