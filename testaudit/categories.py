@@ -3,7 +3,10 @@
 Decided per test (function or method), first hit wins:
 1. a marker on the function, then its class, then the module's ``pytestmark``;
 2. a category base class in the class's resolved ancestry;
-3. the nearest directory segment of the path naming a category;
+3. the path: the deepest directory that a category's ``paths`` name — a pattern without ``/``
+   matches a directory's name at any depth (``integration``), one with ``/`` a directory's path
+   from the project root (``tests/aws``, ``tests/*/live``; ``*`` may cross directories, a trailing
+   ``/**`` or ``/`` means the same); at the same depth a path pattern wins over a name;
 4. otherwise ``uncategorized``.
 A module's category is the category of most of its tests; ties go to the stricter one.
 """
@@ -13,7 +16,7 @@ import fnmatch
 from collections import Counter
 from typing import Dict, Iterable, Mapping, Optional, Sequence, Tuple
 
-from testaudit.config import UNCATEGORIZED, CategorySpec
+from testaudit.config import UNCATEGORIZED, CategorySpec, path_pattern
 
 
 class Categorizer:
@@ -30,7 +33,10 @@ class Categorizer:
             for b in spec.bases or bases.get(spec.name, ()):
                 self._bases.setdefault(b, spec.name)
         self._by_rank = sorted(self.specs, key=lambda s: -s.rank)
-        self._dirs: Dict[str, Optional[str]] = {}  # directory → category (asked once per test)
+        # (category, patterns matched against a directory's name / its root-relative path)
+        self._names = [(s.name, [q for a, q in map(path_pattern, s.paths) if not a]) for s in self._by_rank]
+        self._anchored = [(s.name, [q for a, q in map(path_pattern, s.paths) if a]) for s in self._by_rank]
+        self._dirs: Dict[str, Optional[Tuple[str, int]]] = {}  # directory → (category, depth of the match)
 
     def strictest(self, names: Iterable[str]) -> Optional[str]:
         best = None
@@ -49,16 +55,38 @@ class Categorizer:
         return self._bases.get(qualified)
 
     def from_path(self, rel: str) -> Optional[str]:
+        found = self._match(rel.rpartition("/")[0])
+        return found[0] if found else None
+
+    def folder(self, rel: str) -> Optional[str]:
+        """The directory of ``rel`` that decides its category by path (None: none does)."""
         directory = rel.rpartition("/")[0]
+        found = self._match(directory)
+        return "/".join(directory.split("/")[:found[1]]) if found else None
+
+    def path_names(self, rel: str, category: str) -> bool:
+        """Whether any directory of ``rel`` is named for ``category`` (``tests/e2e/integration/``
+        names both e2e and integration), not only the deepest."""
+        segments = rel.split("/")[:-1]
+        return any(name == category and any(fnmatch.fnmatchcase(seg, p) for p in patterns)
+                   for seg in segments for name, patterns in self._names) or \
+            any(name == category and any(fnmatch.fnmatchcase("/".join(segments[:i]), p) for p in patterns)
+                for i in range(1, len(segments) + 1) for name, patterns in self._anchored)
+
+    def _match(self, directory: str) -> Optional[Tuple[str, int]]:
         if directory not in self._dirs:
-            self._dirs[directory] = self._from_segments(directory.split("/") if directory else [])
+            self._dirs[directory] = self._deepest(directory.split("/") if directory else [])
         return self._dirs[directory]
 
-    def _from_segments(self, segments: Sequence[str]) -> Optional[str]:
-        for seg in reversed(segments):
-            for spec in self._by_rank:
-                if any(fnmatch.fnmatchcase(seg, p) for p in spec.paths):
-                    return spec.name
+    def _deepest(self, segments: Sequence[str]) -> Optional[Tuple[str, int]]:
+        for depth in range(len(segments), 0, -1):
+            prefix = "/".join(segments[:depth])
+            for name, patterns in self._anchored:
+                if any(fnmatch.fnmatchcase(prefix, p) for p in patterns):
+                    return name, depth
+            for name, patterns in self._names:
+                if any(fnmatch.fnmatchcase(segments[depth - 1], p) for p in patterns):
+                    return name, depth
         return None
 
     def decide(self, rel: str, function_markers: Sequence[str] = (), class_markers: Sequence[str] = (),
@@ -75,3 +103,5 @@ class Categorizer:
             return fallback
         top = max(counts.values())
         return self.strictest(c for c, n in counts.items() if n == top) or fallback
+
+

@@ -343,8 +343,7 @@ def _categories(value: Any, source: Optional[str], key: str) -> Tuple[CategorySp
             rank=rank,
             markers=_str_list(spec["markers"], source, f"{ckey}.markers", "list of marker names")
             if "markers" in spec else base.markers,
-            paths=_str_list(spec["paths"], source, f"{ckey}.paths", "list of directory names")
-            if "paths" in spec else base.paths,
+            paths=_category_paths(spec["paths"], source, f"{ckey}.paths") if "paths" in spec else base.paths,
             bases=_str_list(spec["bases"], source, f"{ckey}.bases", "list of qualified class names")
             if "bases" in spec else base.bases,
         )
@@ -356,6 +355,25 @@ def _categories(value: Any, source: Optional[str], key: str) -> Tuple[CategorySp
                                   "one category only", source, f"{key}.{spec.name}.markers")
             owner[marker] = spec.name
     return tuple(sorted(by_name.values(), key=lambda c: (-c.rank, c.name)))
+
+
+def _category_paths(value: Any, source: Optional[str], key: str) -> Tuple[str, ...]:
+    paths = _str_list(value, source, key, "list of directory names or root-relative paths")
+    for p in paths:
+        anchored, glob = path_pattern(p)
+        if not glob or glob.strip("*") == "" or (anchored and _leaves(glob)) or "\\" in p:
+            raise ConfigError(f"`{p}` names no directory of the project; expected a directory name (`integration`) or a "
+                              "path from the project root with `/` (`tests/aws`, `tests/*/live`)", source, key)
+    return paths
+
+
+def path_pattern(pattern: str) -> Tuple[bool, str]:
+    """A category's ``paths`` entry as (anchored at the project root, the glob): ``integration``
+    names a directory at any depth; ``tests/aws``, ``tests/aws/**`` and ``/aws`` a directory's
+    path from the root (a trailing ``/**`` or ``/`` means the same as none)."""
+    while pattern.endswith(("/**", "/")) and pattern.strip("/*"):
+        pattern = pattern[:-3] if pattern.endswith("/**") else pattern[:-1]
+    return "/" in pattern, pattern.lstrip("/")
 
 
 def _leaves(directory: str) -> bool:

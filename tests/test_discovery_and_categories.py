@@ -15,7 +15,8 @@ import pytest
 
 from conftest import run_project, write_project
 from testaudit.categories import Categorizer
-from testaudit.config import DEFAULT_CATEGORIES, find_project_root, load_config
+from testaudit.config import DEFAULT_CATEGORIES, CategorySpec, find_project_root, load_config
+from testaudit.errors import ConfigError
 from testaudit.discover import discover, matches_any, module_name
 
 ENV = "import os\n\n\ndef test_env():\n    assert os.environ.get('X') is None\n"
@@ -115,6 +116,52 @@ def test_categories_are_configurable_end_to_end(tmp_path: Path) -> None:
                   "[tool.testaudit.rules.TA101]\ncategories = ['smoke']\n")
     result = run_project(tmp_path, select=["TA101"])
     assert [(f.code, f.category) for f in result.findings] == [("TA101", "smoke")]
+
+
+ANCHORED = Categorizer((CategorySpec("e2e", 4, ("e2e",), ("e2e", "tests/*/live")),
+                        CategorySpec("integration", 3, ("integration",), ("integration", "tests/aws/**")),
+                        CategorySpec("unit", 1, ("unit",), ("unit",)),
+                        CategorySpec("smoke", 2, ("smoke",), ("/smoke",))), {})
+
+
+@pytest.mark.parametrize("rel,expected", [
+    ("tests/aws/test_s3.py", "integration"),  # a path from the root, and below it
+    ("tests/aws/services/lambda_/test_invoke.py", "integration"),
+    ("tests/unit/aws/test_s3.py", "unit"),  # not captured: `tests/aws` is anchored at the root
+    ("tests/aws/unit/test_s3.py", "unit"),  # the deeper directory decides
+    ("tests/awsome/test_s3.py", "uncategorized"),  # whole directories only
+    ("tests/aws.py", "uncategorized"),
+    ("tests/staging/live/test_chat.py", "e2e"),  # `*` in a path pattern
+    ("smoke/test_boot.py", "smoke"),  # `/smoke`: only at the root
+    ("tests/smoke/test_boot.py", "uncategorized"),
+])
+def test_category_paths_from_the_project_root(rel: str, expected: str) -> None:
+    assert ANCHORED.decide(rel) == expected
+
+
+def test_the_folder_that_decides_a_category_is_named_whole() -> None:
+    assert ANCHORED.folder("tests/aws/services/test_s3.py") == "tests/aws"
+    assert ANCHORED.folder("tests/aws/unit/test_s3.py") == "tests/aws/unit"
+    assert ANCHORED.folder("tests/other/test_s3.py") is None
+    assert ANCHORED.path_names("tests/aws/unit/test_s3.py", "integration")
+    assert not ANCHORED.path_names("tests/unit/aws/test_s3.py", "integration")
+
+
+def test_a_category_path_from_the_root_configured_end_to_end(tmp_path: Path) -> None:
+    code = ("from unittest.mock import MagicMock\n\n\ndef test_a():\n    assert MagicMock() is not None\n")
+    write_project(tmp_path, {"tests/aws/test_a.py": code, "tests/unit/aws/test_b.py": code},
+                  "[tool.testaudit.categories.integration]\npaths = ['integration', 'tests/aws/']\n")
+    result = run_project(tmp_path, select=["TA101"])
+    assert [(f.path, f.category) for f in result.findings] == [("tests/aws/test_a.py", "integration")]
+    assert {m.path: m.category for m in result.modules}["tests/unit/aws/test_b.py"] == "unit"
+
+
+@pytest.mark.parametrize("bad", ["../outside", "tests/../../x", "/", "**", "~/tests", "C:/tests", "tests\\\\aws"])
+def test_a_category_path_that_names_no_directory_of_the_project_is_an_error(tmp_path: Path, bad: str) -> None:
+    write_project(tmp_path, {"tests/test_a.py": "def test_a():\n    assert 1\n"},
+                  f"[tool.testaudit.categories.integration]\npaths = ['{bad}']\n")
+    with pytest.raises(ConfigError, match="names no directory of the project"):
+        load_config(tmp_path)
 
 
 def test_pytests_norecursedirs_are_not_test_code(tmp_path: Path) -> None:

@@ -50,7 +50,6 @@ compared with its markers (TA501 reports a class on another category's base).
 """
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -117,9 +116,9 @@ class MixedCategoryMarkers(ProjectRule):
             (category, hits), = found.items()
             from_path = project.categorizer.from_path(facts.path)
             if from_path is not None and from_path != category and from_path not in combinable \
-                    and not _path_names(project.categorizer, facts.path, category):
+                    and not project.categorizer.path_names(facts.path, category):
                 marker, where = hits[0]
-                folder = _category_folder(project.categorizer, facts.path)
+                folder = project.categorizer.folder(facts.path)
                 return (f"test `{fn.name}` is marked `{marker}` ({where}) but its path `{folder}/` makes it "
                         f"{from_path}; move it or fix the marker")
         return None
@@ -136,18 +135,3 @@ class MixedCategoryMarkers(ProjectRule):
         levels.append(("module pytestmark", facts.module_markers))
         return levels
 
-
-def _path_names(categorizer, rel: str, category: str) -> bool:
-    """Whether any directory segment of ``rel`` names ``category`` (``tests/e2e/integration/``
-    names both e2e and integration: an e2e marker there does not contradict the path)."""
-    patterns = [p for spec in categorizer.specs if spec.name == category for p in spec.paths]
-    return any(fnmatch.fnmatchcase(seg, p) for seg in rel.split("/")[:-1] for p in patterns)
-
-
-def _category_folder(categorizer, rel: str) -> str:
-    """The path up to the nearest directory segment that names a category."""
-    segments = rel.split("/")[:-1]
-    for i in range(len(segments), 0, -1):
-        if categorizer.from_path(segments[i - 1] + "/x") is not None:
-            return "/".join(segments[:i])
-    return "/".join(segments)
