@@ -3,7 +3,7 @@ signatures that tell a stored outcome is still valid, the whole-run record, and 
 demand for the project phase (from the cache when known, else analysed now)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 from testaudit.cache import ABSENT, PART_SIZE, Cache, Graph, RunRecord, closure_signatures, key_of, numbers_reached
@@ -82,6 +82,7 @@ class Signatures:
     sigs: Dict[str, Optional[str]]
     chains: Dict[str, List[str]]
     edges: Dict[str, Sequence[str]]
+    fingerprints: Mapping[str, Any] = field(default_factory=dict)  # of files known unchanged since read
 
 
 def run_signatures(rels: Sequence[str], tree: FileTree, store: Cache, facts_key: str,
@@ -174,7 +175,8 @@ def put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str
         number = {rel: i for i, rel in enumerate(order)}
         graph = Graph(order, [[number[c] for c in signatures.edges.get(rel, ())] for rel in order],
                       [signatures.sigs[rel] for rel in order])
-    store.put_memo(run_key, {rel: store.fingerprint(rel) for rel in order}, signatures.chains,
+    known = signatures.fingerprints
+    store.put_memo(run_key, {rel: known.get(rel) or store.fingerprint(rel) for rel in order}, signatures.chains,
                    dict(demand.probes) if demand else {}, [outcomes[rel] for rel in rels], graph)
     if graph is not None and latest is not None:
         store.put_latest_graph(latest, run_key)
@@ -280,8 +282,10 @@ def recorded_signatures(store: Cache, facts_key: str, rels: Sequence[str], tree:
                                       _chains_of(order, memo.chains), {}, memo.outcomes, memo.graph), tree)
     if found is None or found[0]:
         return None
+    restamped = set(found[1])
     return Signatures({graph.order[i]: graph.sigs[i] for i in reached}, _chains_of(order, memo.chains),
-                      {graph.order[i]: [graph.order[j] for j in graph.edges[i]] for i in reached})
+                      {graph.order[i]: [graph.order[j] for j in graph.edges[i]] for i in reached},
+                      {rel: memo.files[rel] for rel in order if rel not in restamped})
 
 
 def _chains_of(rels: Sequence[str], chains: Mapping[str, List[str]]) -> Dict[str, List[str]]:
