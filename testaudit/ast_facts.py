@@ -23,8 +23,8 @@ import warnings
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from testaudit.facts import (
-    ClassRecord, FactsDraft, FuncRecord, catches_import_errors, expects_import_error, is_type_checking,
-    only_import_errors,
+    PATCH_TAILS, ClassRecord, FactsDraft, FuncRecord, PatchArgs, catches_import_errors, expects_import_error,
+    is_type_checking, only_import_errors,
 )
 from testaudit.model import FileFacts, Signature
 from testaudit.pytest_model import is_test_function_name, requested_params
@@ -276,7 +276,7 @@ class _Extractor:
 
     def _inside(self, root: ast.AST, rec: FuncRecord) -> None:
         """Calls (and bare decorators) of the function in pre-order; its imports in source order."""
-        events: List[Tuple[Tuple[int, int, int, int], str, int, Optional[Tuple[int, Tuple[str, ...]]]]] = []
+        events: List[Tuple[Tuple[int, int, int, int], str, int, Optional[Tuple[int, Tuple[str, ...]]], PatchArgs]] = []
         bound: List[Tuple[Tuple[int, int, int, int], str, str]] = []  # as FactsCollector._bind
         entered: List[Tuple[Tuple[int, int, int, int], str, int, bool]] = []
         imports: List[Union[ast.Import, ast.ImportFrom]] = []
@@ -288,13 +288,14 @@ class _Extractor:
             if kind is ast.Call:
                 name = AST.callee(node)
                 if name:
-                    events.append((_order(node), name, node.lineno, _call_args(node)))
+                    events.append((_order(node), name, node.lineno, _call_args(node),
+                                   _patch_args(node) if name.rpartition(".")[2] in PATCH_TAILS else None))
             elif kind in _DEFS:
                 for dec in node.decorator_list:
                     if not isinstance(dec, ast.Call):
                         name = AST.dotted(dec)
                         if name:
-                            events.append((_order(dec), name, dec.lineno, None))
+                            events.append((_order(dec), name, dec.lineno, None, None))
             elif kind is ast.Import or kind is ast.ImportFrom:
                 imports.append(node)
                 continue
@@ -327,8 +328,9 @@ class _Extractor:
                 if type(value) not in skip:
                     push(value)
         events.sort(key=lambda e: e[0])
-        rec.calls.extend((name, line) for _, name, line, _ in events)
-        rec.call_args.extend(args for _, _, _, args in events)
+        rec.calls.extend((name, line) for _, name, line, _, _ in events)
+        rec.call_args.extend(args for _, _, _, args, _ in events)
+        rec.call_patches.extend(patched for _, _, _, _, patched in events)
         rec.bound.extend((var, name) for _, var, name in sorted(bound))
         rec.entered.extend((name, line, is_async) for _, name, line, is_async in sorted(entered))
         for imp in sorted(imports, key=_order):
@@ -396,6 +398,16 @@ def _call_args(node: ast.Call) -> Optional[Tuple[int, Tuple[str, ...]]]:
     if any(type(a) is ast.Starred for a in node.args) or any(k.arg is None for k in node.keywords):
         return None
     return len(node.args), tuple(k.arg for k in node.keywords if k.arg is not None)
+
+
+def _patch_args(node: ast.Call) -> PatchArgs:
+    """As facts._patch_args."""
+    positional = [a for a in node.args if type(a) is not ast.Starred]
+    if not positional:
+        return None
+    first = AST.string(positional[0])
+    return first, AST.dotted(positional[0]) if first is None else None, \
+        AST.string(positional[1]) if len(positional) > 1 else None
 
 
 def _signature(args: ast.arguments) -> Signature:

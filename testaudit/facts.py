@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from testaudit.model import CallFact, ClassFact, FileFacts, FunctionFact, MockSite, Signature
-from testaudit.names import CST, ImportTable, NamePos, callee, dotted
+from testaudit.names import CST, ImportTable, NamePos, callee, dotted, string_value
 from testaudit.pytest_model import (
     MOCKER_FIXTURES, Syntax, analyze_decorators, is_test_class_name, is_test_function_name, mock_name,
     pytestmark_values, requested_params, resolve_with_stars,
@@ -44,6 +44,35 @@ def _call_args(node: cst.Call) -> Optional[Tuple[int, Tuple[str, ...]]]:
         else:
             positional += 1
     return positional, tuple(keywords)
+
+
+PATCH_TAILS = frozenset({"patch", "object", "dict", "multiple"})  # callees whose target is recorded
+PatchArgs = Optional[Tuple[Optional[str], Optional[str], Optional[str]]]  # (string, dotted, second string)
+
+
+def _patch_args(node: cst.Call) -> PatchArgs:
+    """What a patch-like call's first two positional arguments are, as :func:`patch_target` reads them."""
+    positional = [a.value for a in node.args if a.keyword is None and not a.star]
+    if not positional:
+        return None
+    first = string_value(positional[0])
+    return first, dotted(positional[0]) if first is None else None, \
+        string_value(positional[1]) if len(positional) > 1 else None
+
+
+def patch_target(callee: str, found: PatchArgs, resolve: Callable[[str], Optional[str]]) -> Optional[str]:
+    """The dotted name a patch call replaces (TA101's ``external-targets`` are searched in it):
+    its string argument, or the object it names (resolved through imports), with the attribute
+    ``patch.object`` gets as its second argument."""
+    if found is None:
+        return None
+    text, obj, attr = found
+    if text is not None:
+        return text
+    if obj is None:
+        return None
+    resolved = resolve(obj) or obj
+    return f"{resolved}.{attr}" if callee.endswith(".object") and attr else resolved
 
 
 def _signature(params: cst.Parameters) -> Signature:
@@ -125,6 +154,7 @@ class FuncRecord:
     end_line: int
     calls: List[Tuple[str, int]] = field(default_factory=list)  # dotted callee as written, line
     call_args: List[Optional[Tuple[int, Tuple[str, ...]]]] = field(default_factory=list)  # per call, as CallFact.args
+    call_patches: List[PatchArgs] = field(default_factory=list)  # per call, see patch_target
     signature: Optional[Signature] = None  # when undecorated
     # `v = Callee(...)` and `with Callee(...) as v`, in source order: (v, dotted callee as written)
     bound: List[Tuple[str, str]] = field(default_factory=list)
@@ -245,7 +275,7 @@ class FactsDraft:
         # the class's method. The last such binding of a name holds for the whole function; an
         # assignment of anything but a call (`c = other`) is not recorded.
         instances = {var: target(raw) for var, raw in rec.bound}
-        for (raw, call_line), args in zip(rec.calls, rec.call_args):
+        for (raw, call_line), args, patched in zip(rec.calls, rec.call_args, rec.call_patches):
             resolved = resolve(raw)
             what = mock_name(resolved)
             if what:
@@ -254,7 +284,8 @@ class FactsDraft:
                 mocks.append(MockSite(what, call_line, tuple(unless), rec.guard(call_line)))
             elif resolved:
                 if not resolved.startswith(("pytest.", "pytest_asyncio.")):  # decorators, marks
-                    calls.append(CallFact(resolved, call_line, args, guard=rec.guard(call_line)))
+                    calls.append(CallFact(resolved, call_line, args, guard=rec.guard(call_line),
+                                          patches=patch_target(resolved, patched, resolve)))
             elif "." not in raw:
                 calls.append(CallFact(f"{local}{raw}", call_line, args, guard=rec.guard(call_line)))
             else:
@@ -409,6 +440,7 @@ class FactsCollector(cst.BatchableCSTVisitor):
             if name:
                 self.current.calls.append((name, self.ctx.line_of(node, visiting=True)))
                 self.current.call_args.append(_call_args(node))
+                self.current.call_patches.append(_patch_args(node) if name.rpartition(".")[2] in PATCH_TAILS else None)
 
     def visit_Decorator(self, node: cst.Decorator) -> None:
         # bare decorators (`@patch_everything`) are calls of the decorated function too
@@ -417,6 +449,7 @@ class FactsCollector(cst.BatchableCSTVisitor):
             if name:
                 self.current.calls.append((name, self.ctx.line_of(node)))
                 self.current.call_args.append(None)
+                self.current.call_patches.append(None)
 
     def visit_Comment(self, node: cst.Comment) -> None:
         if "testaudit" in node.value:

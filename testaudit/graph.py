@@ -64,6 +64,10 @@ class ProjectGraph:
             self._imports[module] = table
         return table
 
+    def project_module(self, dotted: str) -> Optional[str]:
+        """The longest project module ``dotted`` lies in (None: a name outside the project)."""
+        return self._split(dotted)[0]
+
     def _split(self, dotted: str) -> Tuple[Optional[str], str]:
         """Longest project module prefix of ``dotted`` and the rest."""
         parts = dotted.split(".")

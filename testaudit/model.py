@@ -131,13 +131,16 @@ class CallFact:
     """A call (or decorator call) site inside a function: the callee resolved to a dotted name.
     ``args``: (positional arguments, keyword names) as written, None when unknown (``*a``,
     ``**k``, a decorator); ``bound``: called on an instance (``obj.method()``, ``self.m()``),
-    whose ``self`` Python passes too; ``guard``: see :attr:`MockSite.guard`."""
+    whose ``self`` Python passes too; ``guard``: see :attr:`MockSite.guard`; ``patches``: for a
+    callee named like a patch (``….patch``, ``….object``, ``….dict``, ``….multiple``), what its
+    first arguments name (``"app.client.get"``, ``pkg.Class.attr``), when a literal does."""
 
     target: str
     line: int
     args: Optional[Tuple[int, Tuple[str, ...]]] = None
     bound: bool = False
     guard: Optional[str] = None
+    patches: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,13 @@ def switched(a, mock_mode=False, real=True, *, offline=None, level=0):
         in_the_else()
     if level:
         zero_is_not_a_switch()
+def patches():
+    a.mock.patch("app.client.get")
+    a.mock.patch.object(system, "argv")
+    a.mock.patch.object(system, f"x{1}")
+    a.patch_everything("not named like a patch")
+    a.mock.patch("a" "b", new=1)
+    a.mock.patch.dict(*everything)
 '''
 
 
@@ -173,6 +180,10 @@ def test_identical_on_a_module_full_of_ordering_and_position_traps(tmp_path: Pat
         ("one_line", "mock_mode"), ("not_a_switch", None), ("nested_under_offline", "offline"), ("in_the_else", None),
         ("zero_is_not_a_switch", None)]
     assert [(m.what, m.guard) for m in switched.mock_sites] == [("MagicMock", "mock_mode")]
+    patches = next(f for f in facts.functions if f.name == "patches")
+    assert [(c.target, c.patches) for c in patches.calls] == [
+        ("a.mock.patch", "app.client.get"), ("a.mock.patch.object", "sys.argv"), ("a.mock.patch.object", "sys"),
+        ("a.patch_everything", None), ("a.mock.patch", "ab"), ("a.mock.patch.dict", None)]
     guarded = {i.local for i in facts.imports if any(a <= i.line <= b for a, b in facts.import_guards)}
     assert {"json", "Protocol", "ü", "Ünï", "Name2", "y", "thing", "inner_types"} <= guarded
     assert {"gone", "removed_too"} <= guarded

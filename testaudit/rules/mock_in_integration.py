@@ -29,24 +29,33 @@ while patching their clients are the failure this rule makes visible.
   line) that justifies it; only matters where `unit` is on.
 - `monkeypatch`: also report `monkeypatch.setattr` / `monkeypatch.setitem` (default off).
 
+A mocking library a project module re-exports (`from awscli.testutils import mock`, where
+`testutils` does `import mock`) is followed through the project's modules: `mock.MagicMock()`
+and `@mock.patch(...)` in a test function are reported at their line, with the module they came
+through (`external-targets` apply as above; a patch whose target no literal names is reported
+in e2e tests only).
+
 ## Known limitations
 A double created in a helper module or a `conftest.py` fixture is TA102's business, not
 TA101's. Names are resolved through imports only; a mock class passed around as a value is not
-followed.
+followed. Through a re-export, only calls inside functions are seen (not module-level code), only
+under the library's own names (`mock.patch`, `MagicMock`; not a re-export renamed `patched`),
+and `unit` does not apply.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from testaudit.model import Finding
+from testaudit.model import Finding, Location, Severity
 from testaudit.names import attr_chain, dotted, string_value
-from testaudit.pytest_model import MOCKER_FIXTURES, mock_module, mock_name, resolve_with_stars
+from testaudit.pytest_model import MOCK_NAMES, MOCKER_FIXTURES, mock_module, mock_name, resolve_with_stars
 from testaudit.rule import Rule, compiled
 
 _PATCHES = frozenset({"patch", "patch.object", "patch.dict", "patch.multiple"})
+_DOUBLE_TAILS = frozenset(name.rpartition(".")[2] for name in MOCK_NAMES)  # `patch.object` → `object`
 
 
 @dataclass(frozen=True)
@@ -178,6 +187,46 @@ class MockInIntegration(Rule):
             if 0 < number <= len(lines) and any(m in lines[number - 1] for m in self.options.justification_markers):
                 return ("justified",)
         return ()
+
+    @classmethod
+    def project_findings(cls, project: Any, options: Any, severity: Severity) -> Iterable[Finding]:
+        """Doubles of a mocking library that a project module re-exports, called in test functions."""
+        graph = project.graph
+        categories = set(options.categories)
+        resolved: Dict[str, Optional[Tuple[str, str, str]]] = {}  # call target → (double, library, module)
+
+        def double(target: str) -> Optional[Tuple[str, str, str]]:
+            if target.rpartition(".")[2] not in _DOUBLE_TAILS:
+                return None  # most calls: resolving each through the project cost seconds on a large one
+            if target not in resolved:
+                module = graph.project_module(target)  # None: outside the project, judged per file
+                name = graph.resolve(target) if module is not None else None
+                what = mock_name(name)
+                resolved[target] = (what, mock_module(name) or "", module) if what and name and module else None
+            return resolved[target]
+
+        for facts in project.test_modules():
+            seen: Set[int] = set()
+            for fn in facts.functions:
+                for call in fn.calls:
+                    found = double(call.target) if call.line not in seen else None
+                    if found is None:
+                        continue
+                    what, library, module = found
+                    category = project.category_at(facts, call.line)[0]
+                    target = call.patches if what in _PATCHES else None
+                    # an allowed external patch, or one whose target no literal names (which could
+                    # be one): reported in e2e tests only
+                    allowed = what in _PATCHES and (target is None or any(
+                        compiled(p).search(target) for p in options.external_targets))
+                    if category not in categories or (allowed and category != "e2e"):
+                        continue
+                    seen.add(call.line)
+                    shown = f"{what}({target!r})" if target else f"{what}()"
+                    yield Finding(path=facts.path, code=cls.CODE, name=cls.NAME, severity=severity,
+                                  message=f"mock `{shown}` in a test that must use real services "
+                                          f"(`{library}`, re-exported by `{module}`)",
+                                  location=Location(call.line, 1, call.line, 1), stmt_line=call.line)
 
     @classmethod
     def keep(cls, finding: Finding, category: str, options: Any) -> bool:
