@@ -110,18 +110,25 @@ def rechecked(monkeypatch: pytest.MonkeyPatch) -> List[Sequence[str]]:
     return calls
 
 
+@pytest.fixture()
+def walked(monkeypatch: pytest.MonkeyPatch) -> List[Sequence[str]]:
+    """The files each run walks the closures of (``run_signatures``' starting files)."""
+    calls: List[Sequence[str]] = []
+    real = engine.run_signatures
+
+    def spy(rels, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(sorted(rels))
+        return real(rels, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "run_signatures", spy)
+    return calls
+
+
 def test_after_every_edit_the_warm_report_is_the_uncached_one_and_only_what_depends_on_it_is_rechecked(
-        tmp_path: Path, rechecked: List[Sequence[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, rechecked: List[Sequence[str]], walked: List[Sequence[str]]) -> None:
     root = _project(tmp_path)
     assert _report(root, cache=True) == _report(root, cache=False)
-    walked: List[Sequence[str]] = []
-    real_signatures = engine.run_signatures
-
-    def signatures(rels, *args, **kwargs):  # type: ignore[no-untyped-def]
-        walked.append(sorted(rels))
-        return real_signatures(rels, *args, **kwargs)
-
-    monkeypatch.setattr(engine, "run_signatures", signatures)
+    walked.clear()
     reports: Dict[str, str] = {}
     for what, edit, expected in EDITS:
         edit(root)
@@ -165,19 +172,12 @@ def test_an_edit_parses_only_the_edited_file(tmp_path: Path, monkeypatch: pytest
 
 
 def test_a_run_over_files_a_recorded_graph_holds_takes_their_signatures_from_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, walked: List[Sequence[str]]) -> None:
     # verify checks some of its files again (TA101-TA103 widened); `--select`, or a pre-commit run
     # after a full check, is the same: the closures were walked once and nothing in them changed
     root = _project(tmp_path)
     _report(root, cache=True)
-    walked: List[Sequence[str]] = []
-    real_signatures = engine.run_signatures
-
-    def signatures(rels, *args, **kwargs):  # type: ignore[no-untyped-def]
-        walked.append(sorted(rels))
-        return real_signatures(rels, *args, **kwargs)
-
-    monkeypatch.setattr(engine, "run_signatures", signatures)
+    walked.clear()
 
     def selected(rule: str, paths: Sequence[str], cache: bool) -> str:
         result = run_project(root, paths=list(paths), cache=cache, select=[rule])
