@@ -121,7 +121,10 @@ _CATEGORY_KEYS = {"markers", "paths", "bases", "rank"}
 def find_project_root(paths: Sequence[str]) -> Path:
     """SPEC §3: the nearest ancestor of the first path holding a config file or ``.git``. A
     nested configuration that only narrows rules (:mod:`testaudit.nested_config`) is passed over:
-    it belongs to the project above it, unless nothing is above it."""
+    it belongs to the project above it, unless nothing is above it. One path given as a string
+    is that path (not its first character: `"/work/project"[0]` would make `/` the root)."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [os.fspath(paths)]
     first = Path(paths[0] if paths else ".").absolute()
     start = first if first.is_dir() else first.parent
     nested: Optional[Path] = None

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_project, write_project
+from testaudit.api import load
 from testaudit.categories import Categorizer
 from testaudit.config import DEFAULT_CATEGORIES, CategorySpec, find_project_root, load_config
 from testaudit.errors import ConfigError
@@ -36,6 +37,14 @@ def test_project_root_is_nearest_marker(tmp_path: Path) -> None:
     assert find_project_root([str(sub)]) == tmp_path  # no [tool.testaudit]: not a root
     (tmp_path / "pkg" / "pyproject.toml").write_text("[tool.testaudit]\n")
     assert find_project_root([str(sub)]) == tmp_path / "pkg"
+
+
+def test_one_path_given_as_a_string_is_that_path(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "tests").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[tool.testaudit]\n", encoding="utf-8")
+    assert find_project_root(str(project / "tests")) == project == find_project_root([str(project / "tests")])
+    assert load(str(project)).root == str(project)
 
 
 def test_default_and_configured_excludes(tmp_path: Path) -> None:
