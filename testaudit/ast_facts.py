@@ -23,11 +23,11 @@ import warnings
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from testaudit.facts import (
-    PATCH_TAILS, ClassRecord, FactsDraft, FuncRecord, PatchArgs, catches_import_errors, expects_import_error,
-    is_type_checking, only_import_errors,
+    ClassRecord, FactsDraft, FuncRecord, catches_import_errors, expects_import_error, is_type_checking,
+    only_import_errors,
 )
 from testaudit.model import FileFacts, Signature
-from testaudit.pytest_model import is_test_function_name, requested_params
+from testaudit.pytest_model import PATCH_TAILS, PatchArgs, is_test_function_name, patch_args, requested_params
 from testaudit.rule import LINE_BREAK, FileContext
 from testaudit.source import code_points
 
@@ -289,7 +289,7 @@ class _Extractor:
                 name = AST.callee(node)
                 if name:
                     events.append((_order(node), name, node.lineno, _call_args(node),
-                                   _patch_args(node) if name.rpartition(".")[2] in PATCH_TAILS else None))
+                                   patch_args(node, AST) if name.rpartition(".")[2] in PATCH_TAILS else None))
             elif kind in _DEFS:
                 for dec in node.decorator_list:
                     if not isinstance(dec, ast.Call):
@@ -398,16 +398,6 @@ def _call_args(node: ast.Call) -> Optional[Tuple[int, Tuple[str, ...]]]:
     if any(type(a) is ast.Starred for a in node.args) or any(k.arg is None for k in node.keywords):
         return None
     return len(node.args), tuple(k.arg for k in node.keywords if k.arg is not None)
-
-
-def _patch_args(node: ast.Call) -> PatchArgs:
-    """As facts._patch_args."""
-    positional = [a for a in node.args if type(a) is not ast.Starred]
-    if not positional:
-        return None
-    first = AST.string(positional[0])
-    return first, AST.dotted(positional[0]) if first is None else None, \
-        AST.string(positional[1]) if len(positional) > 1 else None
 
 
 def _signature(args: ast.arguments) -> Signature:

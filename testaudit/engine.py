@@ -71,14 +71,9 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
     rules = store.rules(keys[CHECK]) if store else None
     run_key = key_of(keys[CHECK], tuple(rels))
 
-    walked = False  # a run whose signatures a recorded graph gave leaves the latest graph as it is
-
     def signatures() -> Signatures:
-        nonlocal walked
         assert store is not None
-        recorded = recorded_signatures(store, keys[FACTS], rels, tree)
-        walked = recorded is None
-        return recorded or run_signatures(rels, tree, store, keys[FACTS])
+        return recorded_signatures(store, keys[FACTS], rels, tree) or run_signatures(rels, tree, store, keys[FACTS])
 
     memo_hit = False
     delta: Optional[Delta] = None
@@ -115,7 +110,7 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
             # outcome is not stored here, only in the run record below
             store.put_outcomes(fresh.values(), lookup.sigs, keys[CHECK])
         if store is not None and not store.read_only and not memo_hit and lookup is not None:
-            _remember(store, run_key, keys[FACTS], walked, rels, outcomes, lookup, demand, delta)
+            _remember(store, run_key, keys[FACTS], rels, outcomes, lookup, demand, delta)
     finally:
         if store is not None:
             store.close()
@@ -160,7 +155,7 @@ def _quiet(changed: Changed, config: Config, select: Optional[Sequence[str]], ig
     return frozenset(quiet)
 
 
-def _remember(store: Cache, run_key: str, facts_key: str, walked: bool, rels: Sequence[str], outcomes: Dict[str, Outcome],
+def _remember(store: Cache, run_key: str, facts_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome],
               lookup: Signatures, demand: Optional[Demand], delta: Optional[Delta]) -> None:
     """Write the run record when every outcome's dependencies are known (a delta's: those of the
     files it re-checked)."""
@@ -170,7 +165,7 @@ def _remember(store: Cache, run_key: str, facts_key: str, walked: bool, rels: Se
         return
     unsigned = [rel for rel in rels if not lookup.sigs.get(rel)]
     if not unsigned:
-        put_memo(store, run_key, rels, outcomes, lookup, latest=facts_key if walked else None)
+        put_memo(store, run_key, rels, outcomes, lookup, facts_key=facts_key)
     elif unsigned and demand is not None and all(rel in demand.checked for rel in unsigned):
         put_memo(store, run_key, rels, outcomes, lookup, demand)
 

@@ -17,10 +17,10 @@ from typing import Any, Callable, Iterable, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from testaudit.model import CallFact, ClassFact, FileFacts, FunctionFact, MockSite, Signature
-from testaudit.names import CST, ImportTable, NamePos, callee, dotted, string_value
+from testaudit.names import CST, ImportTable, NamePos, callee, dotted
 from testaudit.pytest_model import (
-    MOCKER_FIXTURES, Syntax, analyze_decorators, is_test_class_name, is_test_function_name, mock_name,
-    pytestmark_values, requested_params, resolve_with_stars,
+    MOCKER_FIXTURES, PATCH_TAILS, PatchArgs, Syntax, analyze_decorators, is_test_class_name, is_test_function_name,
+    mock_name, patch_args, patch_target, pytestmark_values, requested_params, resolve_with_stars,
 )
 from testaudit.rule import FileContext
 
@@ -44,35 +44,6 @@ def _call_args(node: cst.Call) -> Optional[Tuple[int, Tuple[str, ...]]]:
         else:
             positional += 1
     return positional, tuple(keywords)
-
-
-PATCH_TAILS = frozenset({"patch", "object", "dict", "multiple"})  # callees whose target is recorded
-PatchArgs = Optional[Tuple[Optional[str], Optional[str], Optional[str]]]  # (string, dotted, second string)
-
-
-def _patch_args(node: cst.Call) -> PatchArgs:
-    """What a patch-like call's first two positional arguments are, as :func:`patch_target` reads them."""
-    positional = [a.value for a in node.args if a.keyword is None and not a.star]
-    if not positional:
-        return None
-    first = string_value(positional[0])
-    return first, dotted(positional[0]) if first is None else None, \
-        string_value(positional[1]) if len(positional) > 1 else None
-
-
-def patch_target(callee: str, found: PatchArgs, resolve: Callable[[str], Optional[str]]) -> Optional[str]:
-    """The dotted name a patch call replaces (TA101's ``external-targets`` are searched in it):
-    its string argument, or the object it names (resolved through imports), with the attribute
-    ``patch.object`` gets as its second argument."""
-    if found is None:
-        return None
-    text, obj, attr = found
-    if text is not None:
-        return text
-    if obj is None:
-        return None
-    resolved = resolve(obj) or obj
-    return f"{resolved}.{attr}" if callee.endswith(".object") and attr else resolved
 
 
 def _signature(params: cst.Parameters) -> Signature:
@@ -440,7 +411,7 @@ class FactsCollector(cst.BatchableCSTVisitor):
             if name:
                 self.current.calls.append((name, self.ctx.line_of(node, visiting=True)))
                 self.current.call_args.append(_call_args(node))
-                self.current.call_patches.append(_patch_args(node) if name.rpartition(".")[2] in PATCH_TAILS else None)
+                self.current.call_patches.append(patch_args(node, CST) if name.rpartition(".")[2] in PATCH_TAILS else None)
 
     def visit_Decorator(self, node: cst.Decorator) -> None:
         # bare decorators (`@patch_everything`) are calls of the decorated function too

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
-from testaudit.cache import ABSENT, PART_SIZE, Cache, Graph, RunRecord, closure_signatures, key_of, numbers_reached
+from testaudit.cache import ABSENT, PART_SIZE, Cache, Graph, closure_signatures, key_of, numbers_reached
 from testaudit.config import Config
 from testaudit.gc_tuning import set_aside
 from testaudit.model import CHECK, FACTS, FileFacts, Outcome
@@ -83,6 +83,7 @@ class Signatures:
     chains: Dict[str, List[str]]
     edges: Dict[str, Sequence[str]]
     fingerprints: Mapping[str, Any] = field(default_factory=dict)  # of files known unchanged since read
+    recorded: bool = False  # taken from a run record (recorded_signatures), not walked
 
 
 def run_signatures(rels: Sequence[str], tree: FileTree, store: Cache, facts_key: str,
@@ -161,14 +162,14 @@ def delta(record: Changed, quiet: FrozenSet[str] = frozenset()) -> Delta:
 
 
 def put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome],
-             signatures: Signatures, demand: Optional[Demand] = None, latest: Optional[str] = None) -> None:
+             signatures: Signatures, demand: Optional[Demand] = None, facts_key: Optional[str] = None) -> None:
     """Remember this run whole: every file its closures hold (with digests), the conftest probes,
     the graph and the outcomes; the next identical run with none of them changed loads just
     this, and one with a few changed re-checks only what reaches them. Outcomes computed from
     facts read on demand have no closure signature: for them the record holds what the project
-    phase read and every answer the file tree gave it, which is all they depend on. ``latest``
-    (a facts key, for a run that walked its closures): the record is the latest graph under it,
-    the one other runs take signatures from."""
+    phase read and every answer the file tree gave it, which is all they depend on. When its
+    signatures were walked (not taken from a record), the record becomes the latest graph under
+    ``facts_key``, the one other runs take signatures from."""
     order = sorted(set(signatures.sigs) | set(demand.read if demand else ()))
     graph = None
     if demand is None:
@@ -178,8 +179,8 @@ def put_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str
     known = signatures.fingerprints
     store.put_memo(run_key, {rel: known.get(rel) or store.fingerprint(rel) for rel in order}, signatures.chains,
                    dict(demand.probes) if demand else {}, [outcomes[rel] for rel in rels], graph)
-    if graph is not None and latest is not None:
-        store.put_latest_graph(latest, run_key)
+    if graph is not None and facts_key is not None and not signatures.recorded:
+        store.put_latest_graph(facts_key, run_key)
 
 
 def put_delta_memo(store: Cache, run_key: str, rels: Sequence[str], outcomes: Dict[str, Outcome],
@@ -227,7 +228,7 @@ def from_memo(store: Cache, run_key: str, tree: FileTree) -> Tuple[Optional[Dict
     """The outcomes of the last run with this key when nothing it depends on changed; else, when
     its record has the dependency graph and only file contents changed, what changed."""
     memo = store.memo(run_key)
-    found = _changes(store, memo, tree) if memo is not None else None
+    found = _changes(store, memo.files, memo.probes, memo.chains, tree) if memo is not None else None
     if memo is None or found is None:
         return None, None
     changed, restamped = found
@@ -245,18 +246,19 @@ def from_memo(store: Cache, run_key: str, tree: FileTree) -> Tuple[Optional[Dict
                          memo.chains, graph, memo.parts)
 
 
-def _changes(store: Cache, memo: RunRecord, tree: FileTree) -> Optional[Tuple[List[str], List[str]]]:
-    """What changed of a record's files (see :meth:`Cache.changes`); None when the record no
+def _changes(store: Cache, files: Mapping[str, Any], probes: Mapping[str, bool], chains: Mapping[str, List[str]],
+             tree: FileTree) -> Optional[Tuple[List[str], List[str]]]:
+    """What changed of a record's ``files`` (see :meth:`Cache.changes`); None when the record no
     longer holds at all (a file-tree answer or a conftest chain is not what it was)."""
-    found = store.changes(memo.files)
+    found = store.changes(files)
     if found is None:
         return None
-    for asked, answer in memo.probes.items():
+    for asked, answer in probes.items():
         kind, rel = asked[:len(FILE)], asked[len(FILE):]
         if (tree.listed(rel) if kind == FILE else tree.isdir(rel)) != answer:
             return None
     probe: Dict[str, List[str]] = {}
-    for directory, chain in memo.chains.items():
+    for directory, chain in chains.items():
         if conftest_chain(f"{directory}/x" if directory else "x", tree.isfile, probe) != chain:
             return None
     return found
@@ -278,14 +280,15 @@ def recorded_signatures(store: Cache, facts_key: str, rels: Sequence[str], tree:
         return None
     reached = sorted(numbers_reached(graph.edges, [number[rel] for rel in rels]))
     order = [graph.order[i] for i in reached]
-    found = _changes(store, RunRecord({rel: memo.files[rel] for rel in order},
-                                      _chains_of(order, memo.chains), {}, memo.outcomes, memo.graph), tree)
+    files = {rel: memo.files[rel] for rel in order}
+    chains = _chains_of(order, memo.chains)
+    found = _changes(store, files, {}, chains, tree)  # a record with a graph has no probes
     if found is None or found[0]:
         return None
     restamped = set(found[1])
-    return Signatures({graph.order[i]: graph.sigs[i] for i in reached}, _chains_of(order, memo.chains),
+    return Signatures({graph.order[i]: graph.sigs[i] for i in reached}, chains,
                       {graph.order[i]: [graph.order[j] for j in graph.edges[i]] for i in reached},
-                      {rel: memo.files[rel] for rel in order if rel not in restamped})
+                      {rel: fingerprint for rel, fingerprint in files.items() if rel not in restamped}, recorded=True)
 
 
 def _chains_of(rels: Sequence[str], chains: Mapping[str, List[str]]) -> Dict[str, List[str]]:

@@ -215,3 +215,33 @@ def requested_params(params: Iterable[Tuple[str, bool]]) -> Tuple[str, ...]:
     """Argument names pytest would resolve as fixtures, from (name, has a default) in order:
     no ``self``/``cls``, nothing with a default (``*args``/``**kwargs`` are never passed in)."""
     return tuple(name for name, has_default in params if not has_default and name not in ("self", "cls"))
+
+
+PATCH_TAILS = frozenset({"patch", "object", "dict", "multiple"})  # callees whose target is recorded
+PatchArgs = Optional[Tuple[Optional[str], Optional[str], Optional[str]]]  # (string, dotted, second string)
+
+
+def patch_args(call: Any, syntax: "Syntax") -> PatchArgs:
+    """What a patch-like call's first two arguments (as written) are, for :func:`patch_target`:
+    the first as a string or else a dotted name, the second as a string; either front end."""
+    args = syntax.call_args(call)
+    if not args:
+        return None
+    first = syntax.string(args[0][1])
+    return first, syntax.dotted(args[0][1]) if first is None else None, \
+        syntax.string(args[1][1]) if len(args) > 1 else None
+
+
+def patch_target(callee: str, found: PatchArgs, resolve: Callable[[str], Optional[str]]) -> Optional[str]:
+    """The dotted name a patch call (``callee``: ``…patch``, ``…patch.object``) replaces; TA101's
+    ``external-targets`` are searched in it: its string argument, or the object it names
+    (resolved through imports), with the attribute ``patch.object`` gets as its second argument."""
+    if found is None:
+        return None
+    text, obj, attr = found
+    if text is not None:
+        return text
+    if obj is None:
+        return None
+    resolved = resolve(obj) or obj
+    return f"{resolved}.{attr}" if callee.endswith(".object") and attr else resolved

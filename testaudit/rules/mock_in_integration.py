@@ -50,12 +50,19 @@ from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 import libcst as cst
 
 from testaudit.model import Finding, Location, Severity
-from testaudit.names import attr_chain, dotted, string_value
-from testaudit.pytest_model import MOCK_NAMES, MOCKER_FIXTURES, mock_module, mock_name, resolve_with_stars
+from testaudit.names import CST, attr_chain, dotted
+from testaudit.pytest_model import (
+    MOCK_NAMES, MOCKER_FIXTURES, mock_module, mock_name, patch_args, patch_target, resolve_with_stars,
+)
 from testaudit.rule import Rule, compiled
 
 _PATCHES = frozenset({"patch", "patch.object", "patch.dict", "patch.multiple"})
 _DOUBLE_TAILS = frozenset(name.rpartition(".")[2] for name in MOCK_NAMES)  # `patch.object` → `object`
+
+
+def _external(target: Optional[str], options: Any) -> bool:
+    """A patch of a paid or third-party API (``external-targets``): allowed in integration tests."""
+    return target is not None and target != "" and any(compiled(p).search(target) for p in options.external_targets)
 
 
 @dataclass(frozen=True)
@@ -154,7 +161,7 @@ class MockInIntegration(Rule):
                 continue
             tags = list(self._justified(stmt, self.ctx.line_of(node)))
             target = self._patch_target(node, what)
-            if target and any(compiled(p).search(target) for p in self.options.external_targets):
+            if _external(target, self.options):
                 tags.append("external")
             shown = f"{what}({target!r})" if target else f"{what}()"
             self.report(node, f"mock `{shown}` in a test that must use real services", stmt_line=stmt,
@@ -165,20 +172,7 @@ class MockInIntegration(Rule):
             self.findings = [f for f in self.findings if "import" not in f.tags]
 
     def _patch_target(self, node: cst.Call, what: str) -> Optional[str]:
-        if what not in _PATCHES or not node.args:
-            return None
-        first = node.args[0].value
-        text = string_value(first)
-        if text is not None:
-            return text
-        obj = dotted(first)
-        if obj is None:
-            return None
-        if what == "patch.object" and len(node.args) > 1:
-            attr = string_value(node.args[1].value)
-            resolved = self.ctx.imports.resolve(obj) or obj
-            return f"{resolved}.{attr}" if attr else resolved
-        return self.ctx.imports.resolve(obj) or obj
+        return patch_target(what, patch_args(node, CST), self.ctx.imports.resolve) if what in _PATCHES else None
 
     def _justified(self, *starts: int) -> Tuple[str, ...]:
         """'justified' when a justification marker sits on the line or right above it."""
@@ -217,8 +211,7 @@ class MockInIntegration(Rule):
                     target = call.patches if what in _PATCHES else None
                     # an allowed external patch, or one whose target no literal names (which could
                     # be one): reported in e2e tests only
-                    allowed = what in _PATCHES and (target is None or any(
-                        compiled(p).search(target) for p in options.external_targets))
+                    allowed = what in _PATCHES and (target is None or _external(target, options))
                     if category not in categories or (allowed and category != "e2e"):
                         continue
                     seen.add(call.line)
