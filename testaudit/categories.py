@@ -1,7 +1,9 @@
 """Test categories (SPEC §3): markers, then category base classes, then the path.
 
 Decided per test (function or method), first hit wins:
-1. a marker on the function, then its class, then the module's ``pytestmark``;
+1. a marker on the function, then its class, then the module's ``pytestmark`` — a category's
+   ``markers`` (``@pytest.mark.integration``) or its ``decorators`` (``@requires_aws``, recorded
+   in the facts as the label ``@<dotted name>``, matched by its whole name or its tail);
 2. a category base class in the class's resolved ancestry;
 3. the path: the deepest directory that a category's ``paths`` name — a pattern without ``/``
    matches a directory's name at any depth (``integration``), one with ``/`` a directory's path
@@ -24,10 +26,13 @@ class Categorizer:
         self.specs = tuple(specs)
         self.rank: Dict[str, int] = {s.name: s.rank for s in specs}
         self.rank[UNCATEGORIZED] = -1
-        self._marker: Dict[str, str] = {}
+        self._marker: Dict[str, Optional[str]] = {}  # marker name or decorator label → category
+        self._decorators: Dict[str, str] = {}  # configured decorator name → category
         for spec in sorted(specs, key=lambda s: s.rank):  # stricter wins a shared marker
             for m in spec.markers:
                 self._marker[m] = spec.name
+            for d in spec.decorators:
+                self._decorators[d] = spec.name
         self._bases: Dict[str, str] = {}
         for spec in specs:
             for b in spec.bases or bases.get(spec.name, ()):
@@ -45,8 +50,19 @@ class Categorizer:
                 best = n
         return best
 
+    def marker_category(self, marker: str) -> Optional[str]:
+        """The category a marker name or a decorator label (``@tests.live.requires_aws``) names."""
+        if marker in self._marker:
+            return self._marker[marker]
+        found = None
+        if marker.startswith("@"):
+            name = marker[1:]
+            found = next((c for d, c in self._decorators.items() if name == d or name.endswith("." + d)), None)
+        self._marker[marker] = found
+        return found
+
     def from_markers(self, markers: Iterable[str]) -> Optional[str]:
-        return self.strictest(self._marker[m] for m in markers if m in self._marker)
+        return self.strictest(c for c in map(self.marker_category, markers) if c)
 
     def from_bases(self, ancestors: Iterable[str]) -> Optional[str]:
         return self.strictest(self._bases[a] for a in ancestors if a in self._bases)

@@ -29,7 +29,9 @@ else:  # pragma: no cover - exercised on old Pythons only
 class CategorySpec:
     """A test category and what maps to it. ``rank``: strictness for ties (higher = stricter).
 
-    ``bases`` empty means: the category's ``required`` bases of TA501.
+    ``bases`` empty means: the category's ``required`` bases of TA501. ``decorators``: names of
+    decorators other than pytest marks (``requires_aws``, ``tests.live.requires_aws``) that say a
+    test belongs to the category, matched against the decorator's dotted name or its tail.
     """
 
     name: str
@@ -37,6 +39,7 @@ class CategorySpec:
     markers: Tuple[str, ...]
     paths: Tuple[str, ...]
     bases: Tuple[str, ...] = ()
+    decorators: Tuple[str, ...] = ()
 
 
 DEFAULT_CATEGORIES: Tuple[CategorySpec, ...] = (
@@ -111,11 +114,12 @@ _TOP_KEYS: Dict[str, Tuple[str, str]] = {
     "max-file-size": ("max_file_size", "positive integer (bytes)"),
     "max-file-seconds": ("max_file_seconds", "positive integer (CPU seconds per file)"),
     "max-file-memory": ("max_file_memory", "positive integer (bytes per file)"),
-    "categories": ("categories", "table of category -> {markers, paths, bases, rank}"),
+    "categories": ("categories", "table of category -> {markers, decorators, paths, bases, rank}"),
     "rules": ("rule_options", "table of rule code or name -> options table"),
     "verify": ("verify", "table of phrase list -> list of regular expressions"),
 }
-_CATEGORY_KEYS = {"markers", "paths", "bases", "rank"}
+_CATEGORY_KEYS = {"markers", "decorators", "paths", "bases", "rank"}
+_DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\Z")
 
 
 def find_project_root(paths: Sequence[str]) -> Path:
@@ -349,15 +353,30 @@ def _categories(value: Any, source: Optional[str], key: str) -> Tuple[CategorySp
             paths=_category_paths(spec["paths"], source, f"{ckey}.paths") if "paths" in spec else base.paths,
             bases=_str_list(spec["bases"], source, f"{ckey}.bases", "list of qualified class names")
             if "bases" in spec else base.bases,
+            decorators=_decorators(spec["decorators"], source, f"{ckey}.decorators")
+            if "decorators" in spec else base.decorators,
         )
-    owner: Dict[str, str] = {}
-    for spec in sorted(by_name.values(), key=lambda c: (c.name in value, c.name)):  # configured ones last
-        for marker in spec.markers:
-            if marker in owner:
-                raise ConfigError(f"marker `{marker}` also belongs to category `{owner[marker]}`; a marker can name "
-                                  "one category only", source, f"{key}.{spec.name}.markers")
-            owner[marker] = spec.name
+    for what, field_of in (("marker", lambda c: c.markers), ("decorator", lambda c: c.decorators)):
+        owner: Dict[str, str] = {}
+        for spec in sorted(by_name.values(), key=lambda c: (c.name in value, c.name)):  # configured ones last
+            for name in field_of(spec):
+                if name in owner:
+                    raise ConfigError(f"{what} `{name}` also belongs to category `{owner[name]}`; a {what} can name "
+                                      "one category only", source, f"{key}.{spec.name}.{what}s")
+                owner[name] = spec.name
     return tuple(sorted(by_name.values(), key=lambda c: (-c.rank, c.name)))
+
+
+def _decorators(value: Any, source: Optional[str], key: str) -> Tuple[str, ...]:
+    names = _str_list(value, source, key, "list of decorator names")
+    for name in names:
+        bare = name.lstrip("@")
+        if bare.startswith("pytest.mark."):
+            raise ConfigError(f"`{name}` is a pytest marker; put `{bare[len('pytest.mark.'):]}` in `markers`", source, key)
+        if not _DOTTED.match(bare):
+            raise ConfigError(f"`{name}` is not a decorator name; expected a name or dotted name "
+                              "(`requires_aws`, `tests.support.live`)", source, key)
+    return tuple(n.lstrip("@") for n in names)
 
 
 def _category_paths(value: Any, source: Optional[str], key: str) -> Tuple[str, ...]:

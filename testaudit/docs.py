@@ -186,6 +186,8 @@ def effective_config_toml(config: Config, for_path: Optional[str] = None) -> str
     for cat in config.categories:
         lines += ["", f"[categories.{cat.name}]", f"rank = {cat.rank}",
                   f"markers = {_toml_value(list(cat.markers))}", f"paths = {_toml_value(list(cat.paths))}"]
+        if cat.decorators:
+            lines.append(f"decorators = {_toml_value(list(cat.decorators))}")
         if cat.bases:
             lines.append(f"bases = {_toml_value(list(cat.bases))}")
     supplied = {}

@@ -156,8 +156,25 @@ def parametrize_cases(args: List[Tuple[Optional[str], Any]], syntax: Syntax) -> 
     return len(items) if items is not None else 0
 
 
+# decorators that say nothing about what a test is (not recorded as labels)
+_PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod", "property", "abc.abstractmethod",
+                               "functools.wraps", "functools.lru_cache", "functools.cache"})
+
+
+def decorator_label(expr: Any, resolve: Resolver, syntax: Syntax) -> Optional[str]:
+    """A decorator that is not pytest's nor a mocking library's, as a label of what it decorates:
+    ``@requires_aws`` or ``@live(region="x")`` → ``@<its dotted name, resolved through imports>``.
+    Categories may map such decorators (their ``decorators`` key); they are kept beside the
+    marker names, told apart by the ``@`` no marker name has."""
+    q = _qualify(syntax.callee(expr), resolve)
+    if not q or q.startswith(("pytest.", "pytest_asyncio.")) or q in _PLAIN_DECORATORS or mock_name(q):
+        return None
+    return "@" + q
+
+
 def analyze_decorators(decorators: Sequence[Any], resolve: Resolver, syntax: Syntax) -> DecoratorInfo:
-    """What a function's or class's decorator expressions (without the ``@``) tell pytest."""
+    """What a function's or class's decorator expressions (without the ``@``) tell pytest.
+    ``markers`` holds marker names and, as ``@name``, other decorators (:func:`decorator_label`)."""
     if not decorators:  # most functions
         return _UNDECORATED
     markers: List[str] = []
@@ -180,6 +197,9 @@ def analyze_decorators(decorators: Sequence[Any], resolve: Resolver, syntax: Syn
             continue
         mark = marker_name(expr, resolve, syntax)
         if mark is None:
+            label = decorator_label(expr, resolve, syntax)
+            if label:
+                markers.append(label)
             continue
         if mark == "usefixtures" and args is not None:
             usefixtures.extend(_string_args(args, syntax))
@@ -202,6 +222,9 @@ def pytestmark_values(value: Any, resolve: Resolver, syntax: Syntax) -> Tuple[Li
     for expr in elements:
         mark = marker_name(expr, resolve, syntax)
         if mark is None:
+            label = decorator_label(expr, resolve, syntax)  # `pytestmark = [requires_aws]`
+            if label:
+                markers.append(label)
             continue
         args = syntax.call_args(expr)
         if mark == "usefixtures" and args is not None:

@@ -173,6 +173,59 @@ def test_a_category_path_that_names_no_directory_of_the_project_is_an_error(tmp_
         load_config(tmp_path)
 
 
+def test_decorators_other_than_marks_name_a_category_end_to_end(tmp_path: Path) -> None:
+    """A project's own decorator (`@requires_aws`, a `pytestmark` of it, a dotted use) says
+    integration when the category lists it; an unlisted decorator and a plain test say nothing."""
+    mocked = "    client = mock.MagicMock()\n    assert client\n"
+    write_project(tmp_path, {
+        "tests/__init__.py": "", "tests/support/__init__.py": "",
+        "tests/support/live.py": ("import pytest\nrequires_aws = pytest.mark.skipif(False, reason='x')\n\n\n"
+                                  "def traced(f):\n    return f\n"),
+        "tests/test_s3.py": ("from unittest import mock\nfrom tests.support.live import requires_aws, traced\n\n\n"
+                             f"@requires_aws\ndef test_put():\n{mocked}\n\n"
+                             f"@traced\ndef test_get():\n{mocked}\n\n"
+                             f"class TestBucket:\n    @requires_aws()\n    def test_list(self):\n    {mocked.replace(chr(10) + '    ', chr(10) + '        ')}"),
+        "tests/test_sqs.py": ("from unittest import mock\nfrom tests.support import live\n\n"
+                              f"pytestmark = [live.requires_aws]\n\n\ndef test_send():\n{mocked}"),
+    }, "[tool.testaudit.categories.integration]\ndecorators = ['requires_aws']\n")
+    result = run_project(tmp_path, select=["TA101"])
+    assert sorted((f.path, f.line) for f in result.findings) == [
+        ("tests/test_s3.py", 7), ("tests/test_s3.py", 20), ("tests/test_sqs.py", 8)]
+    categories = {m.path: m.category for m in result.modules}
+    assert categories == {"tests/test_s3.py": "integration", "tests/test_sqs.py": "integration"}
+
+
+def test_a_decorator_in_the_wrong_categorys_directory_is_a_mixed_marker(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/unit/test_a.py": ("from tests_support import live_only\n\n\n"
+                                                      "@live_only\ndef test_a():\n    assert 1\n")},
+                  "[tool.testaudit.categories.e2e]\ndecorators = ['tests_support.live_only']\n")
+    result = run_project(tmp_path, select=["TA804"])
+    assert [f.message for f in result.findings] == [
+        "test `test_a` is marked `@tests_support.live_only` (function) but its path `tests/unit/` makes it unit; "
+        "move it or fix the marker"]
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("['pytest.mark.live']", "is a pytest marker; put `live` in `markers`"),
+    ("['requires aws']", "is not a decorator name"),
+    ("['']", "is not a decorator name"),
+    ("3", "expected list of decorator names, got integer"),
+])
+def test_category_decorators_are_validated(tmp_path: Path, bad: str, message: str) -> None:
+    write_project(tmp_path, {"tests/test_a.py": "def test_a():\n    assert 1\n"},
+                  f"[tool.testaudit.categories.integration]\ndecorators = {bad}\n")
+    with pytest.raises(ConfigError, match=message):
+        load_config(tmp_path)
+
+
+def test_a_decorator_can_name_one_category_only(tmp_path: Path) -> None:
+    write_project(tmp_path, {"tests/test_a.py": "def test_a():\n    assert 1\n"},
+                  "[tool.testaudit.categories.integration]\ndecorators = ['live']\n"
+                  "[tool.testaudit.categories.e2e]\ndecorators = ['live']\n")
+    with pytest.raises(ConfigError, match="decorator `live` also belongs to category"):
+        load_config(tmp_path)
+
+
 def test_pytests_norecursedirs_are_not_test_code(tmp_path: Path) -> None:
     """Directories pytest never collects from (its `norecursedirs`, by name or by path) are not
     walked; a file named on the command line is still checked, unless --force-exclude."""

@@ -39,14 +39,17 @@ the two is wrong.
   and `tests/mission_critical/` holds tests of every kind). An empty list makes every pair of
   categories a conflict.
 
-Categories, their markers and their directories come from the top-level `categories` table.
+Categories, their markers, decorators (a project's own `@requires_aws`, listed in a category's
+`decorators`, counts as a marker of that category) and their directories come from the top-level
+`categories` table.
 
 ## Known limitations
 Markers are read statically: a marker added by a `conftest.py` hook
 (`pytest_collection_modifyitems`), by a fixture (`request.applymarker`), or through a variable
-(`mark = pytest.mark.unit`, `@mark`) is not seen, nor one applied through `pytest.param(...,
-marks=...)` to a single parameter set. Categories that base classes give a test are not
-compared with its markers (TA501 reports a class on another category's base).
+(`mark = pytest.mark.unit`, `@mark`) is not seen unless a category lists the variable in
+`decorators`, nor one applied through `pytest.param(..., marks=...)` to a single parameter set.
+Categories that base classes give a test are not compared with its markers (TA501 reports a
+class on another category's base).
 """
 from __future__ import annotations
 
@@ -84,27 +87,23 @@ class MixedCategoryMarkers(ProjectRule):
     )
 
     def check(self, project) -> Iterable[Finding]:
-        categorizer = project.categorizer
-        marker_category: Dict[str, str] = {m: spec.name for spec in sorted(categorizer.specs, key=lambda s: s.rank)
-                                           for m in spec.markers}
         for facts in project.test_modules():
             if not facts.parsed:
                 continue
             for fn in facts.tests():
-                message = self._judge(project, facts, fn, marker_category)
+                message = self._judge(project, facts, fn)
                 if message:
                     yield Finding(
                         path=facts.path, code=self.CODE, name=self.NAME, severity=self.severity, message=message,
                         location=Location(fn.line, fn.column, fn.line, fn.end_column), stmt_line=fn.start_line,
                     )
 
-    def _judge(self, project, facts: FileFacts, fn: FunctionFact,
-               marker_category: Dict[str, str]) -> Optional[str]:
+    def _judge(self, project, facts: FileFacts, fn: FunctionFact) -> Optional[str]:
         found: Dict[str, List[Tuple[str, str]]] = {}  # category -> [(marker, where)]
         combinable = set(self.options.combinable)
         for where, markers in self._levels(project, facts, fn):
             for marker in markers:
-                category = marker_category.get(marker)
+                category = project.categorizer.marker_category(marker)
                 if category is not None and category not in combinable and (marker, where) not in found.get(category, []):
                     found.setdefault(category, []).append((marker, where))
         if len(found) >= 2:
