@@ -8,6 +8,7 @@ from testaudit.config import Config, find_project_root, load_config
 from testaudit.model import FileFacts, RunResult, TrendPoint
 
 if TYPE_CHECKING:
+    from testaudit.init_config import Proposal
     from testaudit.verify.run import VerifyResult
 
 
@@ -46,6 +47,15 @@ def check_paths(paths: Sequence[str], config: Optional[Config] = None, *, select
         config = load(paths)
     return engine.run([str(Path(p)) for p in paths], config, select=select, ignore=ignore, jobs=jobs,
                       progress=progress, cache=cache)
+
+
+def propose_config(directory: str = ".", *, jobs: Optional[int] = None, cache: bool = True,
+                   progress: Optional[Callable[[str, int, int], None]] = None) -> "Proposal":
+    """``testaudit init``: a starting configuration fitted to the project holding ``directory``
+    (see :mod:`testaudit.init_config`); :func:`testaudit.init_config.write` writes it."""
+    from testaudit.init_config import propose
+
+    return propose(str(find_project_root([directory])), jobs=jobs, cache=cache, progress=progress)
 
 
 def files(paths: Sequence[str], config: Optional[Config] = None) -> Tuple[Tuple[str, bool], ...]:

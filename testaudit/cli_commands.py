@@ -1,5 +1,5 @@
 """The commands besides ``check``: ``verify``, ``baseline``, ``trend``, ``rule``, ``rules``,
-``config`` and ``badge``, each flags → api → output, registered on the group by
+``config``, ``badge`` and ``init``, each flags → api → output, registered on the group by
 :mod:`testaudit.cli`. Heavy modules are imported inside the commands."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Optional, Tuple
 import click
 
 from testaudit.cli_support import (
-    config_option, jobs_option, run_options, verbose_option,
+    config_option, jobs_option, no_cache_option, run_options, verbose_option,
     _baseline_path, _fail, _guard, _paths_or_default, _progress_display, _split, _write_baseline,
 )
 
@@ -256,4 +256,38 @@ def _score_from_json(path: str) -> float:
     return float(value)
 
 
-COMMANDS = (verify, baseline_command, trend, rule, rules, show_config, badge)
+@click.command("init")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
+@click.option("--stdout", "to_stdout", is_flag=True,
+              help="Print the configuration instead of writing it (also when the project already has one).")
+@jobs_option
+@no_cache_option
+@verbose_option
+def init(directory: Optional[str], to_stdout: bool, jobs: Optional[int], no_cache: bool, verbose: bool) -> None:
+    """Write a starting configuration fitted to the project at DIRECTORY (default: the project
+    root found from the current directory): appended to pyproject.toml as [tool.testaudit], else
+    a new testaudit.toml. It checks the project with the defaults first, keeps the reference
+    policy's rules on only where the project already follows them, maps the category names it
+    finds, and starts fail-under at today's score. A project that already has a configuration is
+    left alone (--stdout prints the proposal)."""
+    from testaudit import api
+    from testaudit.init_config import write
+
+    def run() -> int:
+        with _progress_display(enabled=True) as progress:
+            proposal = api.propose_config(directory or ".", jobs=jobs, cache=not no_cache, progress=progress)
+        if to_stdout:
+            click.echo(proposal.text, nl=False)
+            return 0
+        write(proposal)
+        where = f"{proposal.target} [tool.testaudit]" if proposal.pyproject else proposal.target
+        complying, modules = proposal.survey.score
+        click.echo(f"testaudit: wrote {where}: {complying:,} of {modules:,} test modules comply under it. Run "
+                   "`testaudit check`; `testaudit baseline` records today's findings so CI fails only on new ones",
+                   err=True)
+        return 0
+
+    sys.exit(_guard(run, verbose))
+
+
+COMMANDS = (verify, baseline_command, trend, rule, rules, show_config, badge, init)

@@ -26,7 +26,7 @@ def _kind(cls: Type[RuleBase]) -> str:
     return "per file"
 
 
-def _toml_value(value: Any) -> str:
+def toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -34,9 +34,9 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value)
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{_key(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
     return json.dumps(str(value))
 
 
@@ -65,7 +65,7 @@ def render_rule(cls: Type[RuleBase]) -> str:
               "| option | type | default |", "| --- | --- | --- |"]
     defaults = _defaults(cls)
     for key, _, tstr in fields:
-        default = _toml_value(defaults[key]).replace("|", "\\|")  # a Markdown table cell
+        default = toml_value(defaults[key]).replace("|", "\\|")  # a Markdown table cell
         parts.append(f"| `{key}` | {tstr} | `{default}` |")
     parts.append(f"| `severity` | \"error\" or \"warning\" | `\"{cls.SEVERITY.value}\"` |")
     parts.append("")
@@ -169,7 +169,7 @@ def effective_config_toml(config: Config, for_path: Optional[str] = None) -> str
     top.update({"max-file-size": config.max_file_size, "max-file-seconds": config.max_file_seconds,
                 "max-file-memory": config.max_file_memory})
     for key, value in top.items():
-        lines.append(f"{key} = {_toml_value(value)}" + (f"  # from {origins[key]}" if key in origins else ""))
+        lines.append(f"{key} = {toml_value(value)}" + (f"  # from {origins[key]}" if key in origins else ""))
     lines += [f"# {key}: {why}" for key, why in unset.items() if key not in top]
     if for_path:
         applied = ", ".join(n.source for n in nested) or "none"
@@ -177,19 +177,19 @@ def effective_config_toml(config: Config, for_path: Optional[str] = None) -> str
         for n in nested:
             for glob, codes in n.per_file_ignores:
                 lines.append(f"# per-file-ignores from {n.source} (globs below {n.directory}/): "
-                             f"{_key(glob)} = {_toml_value(list(codes))}")
+                             f"{_key(glob)} = {toml_value(list(codes))}")
     lines += ["", "[fail-under-category]"]
     lines += [f"{_key(name)} = {float(value)!r}" for name, value in config.fail_under_category]
     lines += ["", "[per-file-ignores]"]
     for glob, codes in config.per_file_ignores:
-        lines.append(f"{_key(glob)} = {_toml_value(list(codes))}")
+        lines.append(f"{_key(glob)} = {toml_value(list(codes))}")
     for cat in config.categories:
         lines += ["", f"[categories.{cat.name}]", f"rank = {cat.rank}",
-                  f"markers = {_toml_value(list(cat.markers))}", f"paths = {_toml_value(list(cat.paths))}"]
+                  f"markers = {toml_value(list(cat.markers))}", f"paths = {toml_value(list(cat.paths))}"]
         if cat.decorators:
-            lines.append(f"decorators = {_toml_value(list(cat.decorators))}")
+            lines.append(f"decorators = {toml_value(list(cat.decorators))}")
         if cat.bases:
-            lines.append(f"bases = {_toml_value(list(cat.bases))}")
+            lines.append(f"bases = {toml_value(list(cat.bases))}")
     supplied = {}
     for key, table in config.rule_options.items():
         cls = rule_by_key(key)
@@ -199,11 +199,11 @@ def effective_config_toml(config: Config, for_path: Optional[str] = None) -> str
         options, severity = parse_options(cls, supplied.get(cls.CODE, {}), config.source, f"rules.{cls.CODE}")
         lines += ["", f"[rules.{cls.CODE}]  # {cls.NAME}", f"severity = \"{severity.value}\""]
         for key, fld, _ in option_fields(cls):
-            lines.append(f"{key} = {_toml_value(getattr(options, fld.name))}")
+            lines.append(f"{key} = {toml_value(getattr(options, fld.name))}")
     lines += ["", "[verify]  # the phrase lists `testaudit verify` reads claims with"]
     phrases = phrases_from(config.verify, config.source)
     for key, attr in keys().items():
-        lines.append(f"{key} = {_toml_value(list(getattr(phrases, attr)))}")
+        lines.append(f"{key} = {toml_value(list(getattr(phrases, attr)))}")
     return "\n".join(lines) + "\n"
 
 

@@ -159,6 +159,8 @@ def parametrize_cases(args: List[Tuple[Optional[str], Any]], syntax: Syntax) -> 
 # decorators that say nothing about what a test is (not recorded as labels)
 _PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod", "property", "abc.abstractmethod",
                                "functools.wraps", "functools.lru_cache", "functools.cache"})
+# a decorator reached through these (re-exported by a project module) is the library's, not the project's
+_LIBRARY_SEGMENTS = frozenset({"mock", "unittest"})
 
 
 def decorator_label(expr: Any, resolve: Resolver, syntax: Syntax) -> Optional[str]:
@@ -168,6 +170,8 @@ def decorator_label(expr: Any, resolve: Resolver, syntax: Syntax) -> Optional[st
     marker names, told apart by the ``@`` no marker name has."""
     q = _qualify(syntax.callee(expr), resolve)
     if not q or q.startswith(("pytest.", "pytest_asyncio.")) or q in _PLAIN_DECORATORS or mock_name(q):
+        return None
+    if _LIBRARY_SEGMENTS.intersection(q.split(".")):  # `awscli.testutils.mock.patch`, `…unittest.skipIf`
         return None
     return "@" + q
 

@@ -47,7 +47,7 @@ def sentinel_of(root: Path) -> Path:
 
 @pytest.mark.parametrize("args", [
     ["check"], ["check", "--format", "json"], ["check", "--fix", "--unsafe-fixes"], ["check", "--diff"],
-    ["baseline"], ["badge", "-o", "-"], ["check", "tests/integration/test_hostile.py"],
+    ["baseline"], ["badge", "-o", "-"], ["check", "tests/integration/test_hostile.py"], ["init", "--stdout"],
 ])
 def test_no_command_runs_the_audited_code(tmp_path: Path, args: List[str]) -> None:
     root = hostile(tmp_path)
