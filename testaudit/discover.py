@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, FrozenSet, List, Optional, Pattern, Sequence, Set, Tuple
+from typing import AbstractSet, Callable, FrozenSet, List, Optional, Pattern, Sequence, Set, Tuple
 
 from testaudit.config import Config, relpath
 from testaudit.errors import TestauditError
@@ -47,6 +47,7 @@ class Discovery:
     # configuration file: nested configurations are looked for there without another stat
     walked: FrozenSet[str] = frozenset()
     config_dirs: FrozenSet[str] = frozenset()
+    under_test: int = 0  # modules of the code under test left out of a walk of the root (below)
 
 
 def matches_any(rel: str, patterns: Sequence[str], is_dir: bool = False) -> bool:
@@ -104,8 +105,9 @@ def _is_venv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def discover(paths: Sequence[str], config: Config) -> Discovery:
-    """Resolve command-line ``paths`` into the sorted list of Python files to check."""
+def discover(paths: Sequence[str], config: Config, whole: bool = False) -> Discovery:
+    """Resolve command-line ``paths`` into the sorted list of Python files to check; walking the
+    project root, the code under test is left out (:func:`in_test_tree`) unless ``whole``."""
     root = config.root
     excludes = DEFAULT_EXCLUDES + config.all_excludes
     ignored = _git_ignored(root) if config.respect_gitignore else None
@@ -130,6 +132,8 @@ def discover(paths: Sequence[str], config: Config) -> Discovery:
                 return True
         return False
 
+    root_walked = False
+    named_dirs: List[str] = []  # directories named below the root: everything in them is checked
     for raw in paths or ["."]:
         absolute = os.path.abspath(raw)
         if not os.path.lexists(absolute):
@@ -149,10 +153,45 @@ def discover(paths: Sequence[str], config: Config) -> Discovery:
         if not os.path.isdir(absolute):  # a FIFO, socket, device or dangling symlink: never opened
             warnings.append(Warning_(rel, "not a regular file or directory, skipped"))
             continue
+        if rel == ".":
+            root_walked = True
+        else:
+            named_dirs.append(rel + "/")
         _walk(absolute, root, real_root, excluded, found, warnings, walked, config_dirs)
     files = tuple(sorted(found.values(), key=lambda f: f.rel))
+    under_test = 0
+    if root_walked and not whole:
+        holders = test_dirs(files, config)
+        kept = tuple(f for f in files
+                     if f.explicit or f.rel.startswith(tuple(named_dirs)) or in_test_tree(f.rel, holders))
+        files, under_test = kept, len(files) - len(kept)
     return Discovery(files=files, warnings=tuple(warnings), walked=frozenset(walked),
-                     config_dirs=frozenset(config_dirs))
+                     config_dirs=frozenset(config_dirs), under_test=under_test)
+
+
+# a directory named for tests: `tests`, `test`, `testing`, `test_framework`, `testutils`, `unit_tests`,
+# `e2e-tests` (not `latest` or `contest`)
+_TEST_DIR = re.compile(r"^test|[_\-.]tests?(?:$|[_\-.])", re.I)
+
+
+def test_dirs(files: Sequence[SourceFile], config: Config) -> FrozenSet[str]:
+    """The directories holding a test module or a conftest directly ("" for the root)."""
+    return frozenset(f.rel.rpartition("/")[0] for f in files
+                     if f.rel.rsplit("/", 1)[-1] == "conftest.py" or is_test_file(f.rel, config))
+
+
+def in_test_tree(rel: str, holders: AbstractSet[str]) -> bool:
+    """Whether ``rel``, found by walking the whole project, is test code: a file in one of the
+    ``holders`` (:func:`test_dirs`), or below one that is not the root, or named for tests
+    (``testutils.py``), or below a directory named for tests (``tests/``, ``test_framework/``). The rest is the code under test: the
+    project phase still reads what the tests reach of it, but a check of the project root does
+    not report on it (a relative import in ``httpx/_client.py`` is not a test-suite finding)."""
+    directory, _, name = rel.rpartition("/")
+    if directory in holders or _TEST_DIR.search(name[:-3] if name.endswith(".py") else name):  # testutils.py
+        return True
+    parts = directory.split("/") if directory else []
+    return any("/".join(parts[:i]) in holders or _TEST_DIR.search(parts[i - 1])
+               for i in range(1, len(parts) + 1))
 
 
 def _norecurse_match(rel: str, pattern: str) -> bool:

@@ -226,6 +226,37 @@ def test_a_decorator_can_name_one_category_only(tmp_path: Path) -> None:
         load_config(tmp_path)
 
 
+def test_a_check_of_the_project_root_leaves_out_the_code_under_test(tmp_path: Path) -> None:
+    """Walking the whole project, the application's own modules are not test code: a relative
+    import there is not reported, while test helpers (in a directory that holds tests or is named
+    for tests, or a `testutils.py`) still are. Named explicitly, any directory is checked."""
+    relative = "from . import sibling\n"
+    root = write_project(tmp_path, {
+        "app/__init__.py": "", "app/sibling.py": "", "app/client.py": relative,
+        "app/latest/__init__.py": relative,  # `latest` is not a test directory
+        "tests/__init__.py": "", "tests/helpers.py": relative, "tests/data/loader.py": relative,
+        "test_framework/__init__.py": "", "test_framework/base.py": relative,
+        "testutils.py": "from .app import client\n",
+        "tests/test_client.py": "from app.client import sibling\n\n\ndef test_a():\n    assert sibling is not None\n",
+    })
+    result = run_project(root, select=["TA201"])
+    assert sorted(f.path for f in result.findings) == [
+        "test_framework/base.py", "tests/data/loader.py", "tests/helpers.py", "testutils.py"]
+    assert "app/client.py" not in result.paths and "tests/test_client.py" in result.paths
+    named = run_project(root, ["app"], select=["TA201"])
+    assert sorted(f.path for f in named.findings) == ["app/client.py", "app/latest/__init__.py"]
+    from testaudit.api import files
+
+    assert "app/client.py" not in [rel for rel, _ in files([str(root)], load_config(root))]
+
+
+def test_tests_beside_the_code_make_their_directory_test_code(tmp_path: Path) -> None:
+    """A flat layout (tests next to the modules they test) keeps that directory's modules."""
+    root = write_project(tmp_path, {"pkg/__init__.py": "", "pkg/util.py": "from . import x\n",
+                                    "pkg/test_util.py": "def test_a():\n    assert 1 + 1 == 2\n"})
+    assert [f.path for f in run_project(root, select=["TA201"]).findings] == ["pkg/util.py"]
+
+
 def test_pytests_norecursedirs_are_not_test_code(tmp_path: Path) -> None:
     """Directories pytest never collects from (its `norecursedirs`, by name or by path) are not
     walked; a file named on the command line is still checked, unless --force-exclude."""

@@ -199,12 +199,12 @@ def test_cli_writes_the_report(tmp_path: Path) -> None:
 def test_a_directory_without_test_modules_has_no_score(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", {
         "tests/integration/test_hostile.py": HOSTILE_MODULE,
-        "helpers/env.py": "import os\n\nHOME = os.environ['HOME']\n",
+        "testing/env.py": "import os\n\nHOME = os.environ['HOME']\n",
     })
     result = run_project(root)
     html = render(result)
     summary = json.loads(get_reporter("json")().render(result))["summary"]
     rows = {r[0]: r for r in parse(html).rows["data-dir"].values()}
-    assert rows["helpers/"][1:] == ["\u2013", "0", "0", "1"]
+    assert rows["testing/"][1:] == ["\u2013", "0", "0", "1"]
     assert set(summary["directories"]) == {"tests"}
     assert float(rows["tests/"][1]) == summary["directories"]["tests"]["score"]

@@ -23,6 +23,7 @@ BVJ = ('"""Doc.\n\nBusiness Value Justification (BVJ):\n- Segment: Free\n- Busin
        '- Value Impact: x\n- Strategic Impact: y\n"""\n')
 CHECKED = ["tests/integration/test_a.py", "tests/unit/test_b.py", "tests/e2e/test_c.py"]
 HEAVY = [f"helpers/heavy/m{i}.py" for i in range(10)]
+EVERY_DIR = ["helpers", "pkg", "stars", "test_framework", "tests"]
 
 PROJECT: Dict[str, str] = {
     # base classes re-exported by a package, one of whose setups mocks
@@ -114,7 +115,7 @@ def test_a_few_files_give_what_a_full_run_gives_for_them(project: Path, monkeypa
     lazy = [of(run_project(project, [path]), [path]) for path in CHECKED]
     together = of(run_project(project, CHECKED), CHECKED)
     eager(monkeypatch)
-    full = run_project(project)
+    full = run_project(project, EVERY_DIR)
     assert lazy == [of(full, [path]) for path in CHECKED]
     assert together == of(full, CHECKED) == of(run_project(project, CHECKED), CHECKED)
 
@@ -173,7 +174,8 @@ def test_after_a_full_run_a_few_files_come_from_their_closure_signatures(project
                                                                         up_front: bool) -> None:
     if up_front:
         eager(monkeypatch)
-    full = run_project(project, cache=True)  # every file checked: every closure is known
+    # every file checked (directories named, so the project's own packages too): every closure is known
+    full = run_project(project, EVERY_DIR, cache=True)
     assert set(CHECKED) <= set(stored_outcomes(project))
     monkeypatch.setattr(engine, "LAZY_MAX_FILES", engine.SMALL_RUN)
     analysed.clear()

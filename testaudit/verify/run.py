@@ -63,7 +63,7 @@ def verify_text(text: str, report_name: str, config: Config, *, junit: Optional[
     report = read_report(text)
     mentions = file_mentions(report, phrases)
     claims = extract_claims(report, phrases)
-    index = FileIndex(f.rel for f in discover([config.root], config).files)
+    index = FileIndex(f.rel for f in discover([config.root], config, whole=True).files)  # any file a report names
     resolutions = {m: index.resolve(m.path, m.hint) for m in mentions}
     named = sorted({p for r in resolutions.values() for p in r.paths})
     measures = measure(named, config, cache=cache, mocks=any(c.kind == "no-mocks" for c in claims), jobs=jobs)
