@@ -230,6 +230,8 @@ class _Extractor:
                 self.draft.defined.add(target.id)
             if target.id == "pytestmark":
                 self.draft.pytestmark(node.value, cls, self.ctx.imports, AST)
+            elif target.id == "__test__" and cls is not None and isinstance(node.value, ast.Constant):
+                cls.opted_out = node.value.value is False
 
     def _class(self, node: ast.ClassDef) -> None:
         outer = self.classes[-1] if self.classes else None

@@ -42,7 +42,7 @@ DIR = ".testaudit_cache"
 ABSENT = "?"  # prefixes a dependency on a file that did not exist (tree.Reach.absent)
 RACY_NS = 2_000_000_000  # stats of a file modified this recently are not recorded (mtime granularity)
 DB = "cache.sqlite3"
-SCHEMA = "13"
+SCHEMA = "14"
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS stats (rel TEXT PRIMARY KEY, size INTEGER, stamp TEXT, digest TEXT)",

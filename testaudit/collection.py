@@ -240,7 +240,7 @@ def collected_tests(facts: FileFacts, python_classes: Sequence[str], python_func
             out[f.name] = CollectedTest(f"{facts.path}::{f.name}", f, None, f.cases)
     methods_of = _methods_by_class(facts)
     for cls in facts.classes:
-        if cls.qualname != cls.name:  # nested classes: not followed
+        if cls.qualname != cls.name or cls.opted_out:  # nested classes: not followed; `__test__ = False`
             continue
         chain = list(ancestry(cls)) if ancestry is not None else []
         unittest = any(base in UNITTEST_BASES for c in (cls, *(a for a, _ in chain)) for base in c.bases)

@@ -156,6 +156,7 @@ class ClassRecord:
     markers: List[str] = field(default_factory=list)  # from `pytestmark = …` in the class body
     usefixtures: List[str] = field(default_factory=list)
     has_tests: bool = False
+    opted_out: bool = False  # `__test__ = False` in the class body
 
 
 @dataclass
@@ -198,7 +199,7 @@ class FactsDraft:
                 start_line=cls.start_line, column=cls.column, end_column=cls.end_column,
                 markers=tuple(info.markers) + tuple(cls.markers),
                 usefixtures=tuple(info.usefixtures) + tuple(cls.usefixtures),
-                is_test_class=is_test and ctx.is_test_module,
+                is_test_class=is_test and ctx.is_test_module and not cls.opted_out, opted_out=cls.opted_out,
             ))
         functions = [self._function_fact(rec, ctx, resolve, syntax) for rec in self.functions]
         return FileFacts(
@@ -508,6 +509,8 @@ class FactsCollector(cst.BatchableCSTVisitor):
             if name == "pytestmark":
                 self.draft.pytestmark(node.value, self.class_stack[-1] if self.class_stack else None,
                                       self.ctx.imports, CST)
+            elif name == "__test__" and self.class_stack and type(node.value) is cst.Name:
+                self.class_stack[-1].opted_out = node.value.value == "False"
 
     def _bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
         """``v = Callee(...)`` inside a function: ``v`` holds what ``Callee`` made."""

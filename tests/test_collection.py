@@ -182,6 +182,13 @@ class TestWithNew:  # pytest refuses a `__new__` constructor too
         assert self
 
 
+class TestInterface:  # `__test__ = False`: a D-Bus service double, whose methods are not tests
+    __test__ = False
+
+    def test_signal(self, value):
+        return value
+
+
 class Legacy(unittest.TestCase):
     def test_old(self):
         self.assertTrue(True)

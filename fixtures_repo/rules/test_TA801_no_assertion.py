@@ -361,3 +361,41 @@ class RunRecord:
 
 def test_expectation_stored_in_a_record(runner):  # expect: TA801
     runner.results.append(RunRecord("smoke", expected_to_fail=False))
+
+
+async def test_logs_through_the_fixtures_checker(logs_tester):
+    # the fixture returns a function that asserts on what it is given
+    await logs_tester("/addons/ssh/logs", "ssh")
+
+
+def test_fixture_called_with_nothing_to_check(make_user):  # expect: TA801
+    make_user()
+
+
+class CommandTests(SSotBaseTestCase):
+    def test_rejected_location(self):
+        # `run_cmd` comes from a base in another module: 255 is the exit code it checks
+        self.run_cmd(["deploy", "--bucket", "x"], 255)
+
+    def test_accepted_location(self):  # expect: TA801
+        self.run_cmd(["deploy", "--bucket", "x"])
+
+
+class TestDbusInterface:
+    """A D-Bus service double: `__test__ = False` tells pytest its `test` method is not a test."""
+
+    __test__ = False
+
+    def test(self, value):
+        return value
+
+
+class DeployerTests(SSotBaseTestCase):
+    def test_execute_changeset(self):
+        # the stubbed client compares the request with the expected parameters
+        self.stub_client.add_response("execute_change_set", {}, {"ChangeSetName": "cs"})
+        with self.stub_client:
+            self.deployer.execute_changeset("cs", "stack")
+
+    def test_metrics_only(self):  # expect: TA801
+        self.record_metric("deployments", 2)

@@ -68,6 +68,17 @@ def _constructs_itself(node: cst.ClassDef) -> bool:
     return any(type(stmt) is cst.FunctionDef and stmt.name.value in ("__init__", "__new__") for stmt in body)
 
 
+def _opts_out(node: cst.ClassDef) -> bool:
+    """Whether a class body sets ``__test__ = False`` (pytest then skips the class)."""
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        for small in getattr(stmt, "body", ()) if type(stmt) is cst.SimpleStatementLine else ():
+            if type(small) is cst.Assign and type(small.value) is cst.Name and small.value.value == "False" and \
+                    any(type(t.target) is cst.Name and t.target.value == "__test__" for t in small.targets):
+                return True
+    return False
+
+
 class ScopedRule(Rule):
     """A per-file rule that knows, at every node, the scope it lies in (:attr:`scope`)."""
 
@@ -90,6 +101,8 @@ class ScopedRule(Rule):
         named = not in_function and self.ctx.is_test_module and _TEST_BASE.search(node.name.value) is not None
         if (collected or named) and _constructs_itself(node) and not any(b.endswith("TestCase") for b in bases):
             collected = named = False  # pytest refuses a class with its own `__init__` (not a unittest one)
+        if (collected or named) and _opts_out(node):
+            collected = named = False  # `__test__ = False`: neither pytest nor unittest collects it
         if collected or named:
             self.test_classes.add(name)
         self.class_stack.append(ClassScope(name, collected or named, in_function, bases, collected))

@@ -14,7 +14,13 @@ none of:
   `pytest.deprecated_call` (as a context manager or a call), `pytest.fail` or `self.fail`;
 - a call with an expectation for the callee to check: a keyword argument named `expected…` or
   `expect…` (`run_cmd(cmd, expected_rc=1)`, `check_output(args, expected="ok")`), unless the
-  callee is a class (`Result(expected_to_fail=True)` builds data);
+  callee is a class (`Result(expected_to_fail=True)` builds data); or a `self.` method this
+  module does not define, inherited from a base class defined elsewhere, given the test's own
+  value first and then an integer literal (`self.run_cmd(cmd, 255)`: the exit code it checks;
+  not `self.record_metric("calls", 2)`, data throughout);
+- a call of one of the test's own fixtures with arguments, its result thrown away
+  (`await logs_tester("/addons/ssh/logs")`: a fixture that returns a checking function; a
+  factory's result is kept, `token = make_token(user)`, and does not count);
 - a call matching one of the `assertion-helpers` or `extend-assertion-helpers` regexes.
 
 Such a check inside a `try:` whose `except` swallows its failure — a bare `except:`, or one
@@ -27,8 +33,10 @@ True`, `assert 1`, `assert "text"`, `assert (x, "msg")` (a non-empty tuple), `as
 them. Beside a real check (`if ok: assert True` / `else: assert False, …`, a marker in an
 `except` branch of a `try:` that asserts) such an assertion changes nothing and is not reported.
 
-Not reported: tests marked `@pytest.mark.skip` / `@unittest.skip`, `@pytest.mark.xfail(raises=…)`
-(the expected exception is the assertion), `@abstractmethod`s, and tests whose body starts, at
+Not reported: methods of a class whose body sets `__test__ = False` (pytest does not collect
+it: a D-Bus service double with a method named `test`), tests marked `@pytest.mark.skip` /
+`@unittest.skip`, `@pytest.mark.xfail(raises=…)` (the expected exception is the assertion),
+`@abstractmethod`s, and tests whose body starts, at
 its top level, by skipping (`pytest.skip(…)`, `pytest.xfail(…)`, `self.skipTest(…)`): the report
 shows them as skipped, which is honest. Methods named `test*` of classes that are not test
 classes — neither named like one (`Test*`, `*Tests`, `*Test`, `*TestCase`) nor derived from a
@@ -55,8 +63,10 @@ Severity error: a test that cannot fail is not a test, and the policy counts tes
   checking function name them), `expect` (`expect(page).to_have_title(…)`,
   `self.expect_exception(…)`), pytester's line matchers on any receiver
   (`result.stdout.fnmatch_lines(…)`, `re_match_lines`, `no_fnmatch_line`, `no_re_match_line`),
-  `match`/`verify` on a snapshot or approvals object (`snapshot.match(…)`), and botocore's
-  `Stubber` (it fails on an unexpected call).
+  `match`/`verify` on a snapshot or approvals object (`snapshot.match(…)`), botocore's
+  `Stubber` (it fails on an unexpected call) and `add_response`/`add_client_error` on any
+  receiver (a stubbed botocore client compares the request with `expected_params`; pytest-httpx
+  fails a test that leaves a registered response unrequested).
 - `extend-assertion-helpers`: more regexes, added to `assertion-helpers` (setting
   `assertion-helpers` replaces the defaults).
 
@@ -90,7 +100,7 @@ class Options:
     assertion_helpers: Tuple[str, ...] = field(
         default=(r"^(self\.|cls\.)?_?(verify|validate|check)(_|$)", r"(^|\.)_?expect(_|$)",
                  r"(^|\.)(no_)?(fnmatch|re_match)_lines?$", r"(^|\.)(snapshot|snap|approvals?)\.(match|verify)",
-                 r"(^|\.)Stubber$"),
+                 r"(^|\.)Stubber$", r"(^|\.)add_(response|client_error)$"),
         metadata={"regex": True})
     extend_assertion_helpers: Tuple[str, ...] = field(default=(), metadata={"regex": True})
 
@@ -105,10 +115,32 @@ class _Body:
     exempt: bool = False
     returns_value: bool = False  # `return <value>` in its own body (not a nested function's)
     calls: List[str] = field(default_factory=list)
+    # `self.helper(…)` calls handed a literal (`self.run_cmd(cmd, 255)`): an expectation, when the
+    # helper is inherited from a base this module does not define
+    expecting: List[str] = field(default_factory=list)
 
 
 _SWALLOWS = ("Exception", "BaseException", "AssertionError")
 _EXPECTATION = re.compile(r"_?expect(ed)?(_|$)")
+
+
+_LITERALS = (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+
+
+def _expectation_after_subject(call: cst.Call) -> bool:
+    """``self.run_cmd(cmd, 255)``: the test's own value first, then an integer literal — the
+    outcome the helper is to check (not ``self.record_metric("name", 2)``: data throughout)."""
+    positional = [a.value for a in call.args if a.keyword is None and not a.star]
+    if len(positional) < 2 or isinstance(positional[0], _LITERALS):
+        return False
+    return any(isinstance(v, cst.Integer) or (isinstance(v, cst.UnaryOperation) and isinstance(v.expression, cst.Integer))
+               for v in positional[1:])
+
+
+def _params(node: cst.FunctionDef) -> Set[str]:
+    """The names a test requests (its fixtures), ``self``/``cls`` aside."""
+    params = node.params
+    return {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)} - {"self", "cls"}
 
 
 def _swallows(handler: cst.ExceptHandler) -> bool:
@@ -220,6 +252,7 @@ class MissingAssertion(ScopedRule):
         # an assert, raise or assertion call in them cannot fail the test
         self.swallowing: Set[int] = set()
         self.swallowed = 0
+        self.discarded: Set[int] = set()  # calls whose result is thrown away (expression statements)
 
     def enter_class(self, cls: ClassScope) -> None:
         if not cls.in_function:
@@ -316,10 +349,20 @@ class MissingAssertion(ScopedRule):
                 and any(arg.keyword is not None and _EXPECTATION.match(arg.keyword.value) for arg in node.args)):
             body.asserts = True  # `run_cmd(cmd, expected_rc=1)`: the callee checks what it was given
             return
+        if id(node) in self.discarded and node.args and name and body.scope.is_test and name in _params(body.scope.node):
+            body.asserts = True  # `await logs_tester("/path")`: a fixture's checking function, given values
+            return
+        if name and name.startswith("self.") and name.count(".") == 1 and _expectation_after_subject(node):
+            body.expecting.append(name)
         for arg in node.args:  # a helper passed as a callback (`run(check)`, `gather(self.verify())`)
             ref = dotted(arg.value)
             if ref:
                 body.calls.append(ref)
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        value = node.value.expression if isinstance(node.value, cst.Await) else node.value
+        if isinstance(value, cst.Call):
+            self.discarded.add(id(value))  # called for what it does, not for a result
 
     # -- verdict -------------------------------------------------------------------------------
     def finish(self) -> None:
@@ -354,6 +397,9 @@ class MissingAssertion(ScopedRule):
                     body.asserts = True
                     known[id(start)] = True
                     return True
+                if name in body.expecting and self._inherited(name, body.scope.class_name):
+                    known[id(start)] = True
+                    return True
                 target = self._local(name, body.scope.class_name)
                 if target is not None and id(target) not in seen:
                     seen.add(id(target))
@@ -367,6 +413,23 @@ class MissingAssertion(ScopedRule):
         if (self.ctx.imports.resolve(name) or name) in _RAISES:
             return True
         return self.helpers is not None and self.helpers.search(name) is not None
+
+    def _inherited(self, name: str, class_name: Optional[str]) -> bool:
+        """Whether ``self.method`` is not defined in this module for ``class_name`` while the class
+        has a base from elsewhere: a helper this per-file rule cannot read, given an expectation."""
+        if class_name is None or self._local(name, class_name) is not None:
+            return False
+        seen, todo = set(), [class_name]
+        while todo:
+            cls = self.classes.get(todo.pop())
+            if cls is None or cls.name in seen:
+                continue
+            seen.add(cls.name)
+            for base in cls.bases:
+                if base not in self.classes:
+                    return True
+                todo.append(base)
+        return False
 
     def _local(self, name: str, class_name: Optional[str]) -> Optional[_Body]:
         """The same-module function a called name means, if any."""
