@@ -84,3 +84,25 @@ def test_saves_and_restores_itself():
         assert read_env("MODE")
     finally:
         os.environ.update(saved)  # expect: TA301
+
+
+def test_environment_replaced_by_monkeypatch(monkeypatch):
+    # replaced for the test and restored after it, like monkeypatch.setenv
+    monkeypatch.setattr("os.environ", {"SETTINGS": "missing.cfg"})
+    assert read_env("SETTINGS") == "missing.cfg"
+    monkeypatch.setattr(os, "environ", {})
+    assert read_env("SETTINGS") is None
+
+
+def test_keys_restored_by_monkeypatch(monkeypatch):
+    for key in ("FOO", "BAR"):
+        monkeypatch._setitem.append((os.environ, key, pytest.MonkeyPatch.notset))
+    assert "FOO" not in os.environ  # expect: TA301
+
+
+@pytest.fixture
+def clean_flask_env(monkeypatch):
+    records = ((os.environ, "APP", monkeypatch.notset), (os.environ, "DEBUG", monkeypatch.notset))
+    monkeypatch._setitem.extend(records)
+    yield
+    os.environ["APP"] = "leaked"  # expect: TA301

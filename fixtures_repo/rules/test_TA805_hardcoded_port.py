@@ -10,6 +10,7 @@ import socket
 from urllib.parse import urlparse
 
 from yarl import URL
+from app.config import AppPortConflict, CoreHTTPConfig, connect_db
 
 from rules.helpers import make_user
 
@@ -93,3 +94,17 @@ def test_request_beside_an_unused_transport_helper(client):
     def spare(app):
         return app
     assert client.get("http://127.0.0.1:8005/echo").status_code == 200  # expect: TA805
+
+
+def test_http_config_read_back(core_api):
+    # the expected value is built, not connected to
+    assert core_api.http_config() == CoreHTTPConfig(ssl=False, port=80)
+
+
+def test_install_reports_a_port_conflict(installer, docker):
+    docker.run.side_effect = AppPortConflict(name="ssh", port=2222)
+    assert installer.install("ssh") is False
+
+
+def test_connection_compared_with_a_pool(pool):
+    assert connect_db(host="db", port=5433) == pool.first()  # expect: TA805

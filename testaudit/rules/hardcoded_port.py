@@ -15,7 +15,9 @@ function that builds an in-memory transport (option `mock-transports`: `httpx.Mo
 `ASGITransport`, `WSGITransport` — requests through it open no socket), literals a test compares against (`assert url == "http://localhost:8000/cb"`,
 `self.assertIn("redis://localhost:6379", dsn)`, `url.startswith("http://localhost:5434")`:
 expected values, not addresses the test uses),
-elements of list, tuple, set and dict literals (tables of inputs for a parser, a sanitizer or a
+`port=` keywords of an object built as such an expected value (`assert config ==
+CoreHTTPConfig(port=80)`; a function called there, `connect(port=5432) == conn`, still connects) or of an exception (`PortConflict(app, port=2222)` as a mock's
+`side_effect`), elements of list, tuple, set and dict literals (tables of inputs for a parser, a sanitizer or a
 configuration check), text that does not start with the address (`"Local: http://localhost:3000"`, a log message) or
 spans several lines (a script, a template), ports listed in `allow-ports`, port `0` (the operating system picks a free port),
 a port that is not a literal (`port=free_port`, `f"http://localhost:{port}"`), local addresses
@@ -119,6 +121,9 @@ class HardcodedPort(Rule):
         # per open function: where its findings start, and whether it builds an in-memory transport
         self.functions: List[List[Any]] = []
         self.expected_depth = 0
+        # open calls that make data, not a connection: an expected value (`== Config(port=80)`)
+        # or an exception (`PortConflict(port=2222)`); their `port=` keywords are not reported
+        self.data_calls: List[cst.Call] = []
 
     # -- docstrings (a string statement) are prose, not addresses --------------------------
     def visit_Expr(self, node: cst.Expr) -> None:
@@ -136,6 +141,8 @@ class HardcodedPort(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if (id(node) in self.expected and name[:1].isupper()) or _EXCEPTION.search(name):
+            self.data_calls.append(node)  # a value built to compare with (`== Config(port=80)`), an error
         # self.assertEqual(url, "http://…"), assertIn("redis://…", dsn), url.startswith("http://…")
         if name.startswith("assert") or name in _COMPARING_METHODS:
             self.expected.update(id(arg.value) for arg in node.args)
@@ -144,6 +151,10 @@ class HardcodedPort(Rule):
             self.parser_args.update(id(arg) for arg in node.args)
         elif name in self.options.mock_transports and self.functions:
             self.functions[-1][1] = True  # `Client(transport=MockTransport(app))`: no socket is opened
+
+    def leave_Call(self, node: cst.Call) -> None:
+        if self.data_calls and self.data_calls[-1] is node:
+            self.data_calls.pop()
 
     # -- a function that builds an in-memory transport sends its URLs to no port -------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -201,7 +212,7 @@ class HardcodedPort(Rule):
     # -- port=<literal> ----------------------------------------------------------------------
     def visit_Arg(self, node: cst.Arg) -> None:
         if (not self.active or node.keyword is None or not self.keyword.fullmatch(node.keyword.value)
-                or id(node) in self.parser_args):
+                or id(node) in self.parser_args or self.data_calls):
             return
         port = _literal_port(node.value)
         if port is not None and not self._allowed(port):
@@ -213,6 +224,7 @@ class HardcodedPort(Rule):
 
 
 _COMPARING_METHODS = frozenset({"startswith", "endswith"})  # their argument is compared against, not used
+_EXCEPTION = re.compile(r"(Error|Exception|Conflict|Warning)$")  # a class named like an exception
 
 
 def _alone(text: str, match: "re.Match[str]") -> bool:

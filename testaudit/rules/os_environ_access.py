@@ -12,7 +12,10 @@ Not reported: a fixture that saves the environment and puts it back — `saved =
 os.environ.copy()` (or `dict(os.environ)`) and `os.environ.update(saved)` in the same
 `@pytest.fixture`, the autouse isolation fixture many suites have: it is the isolation this rule
 asks for (a test or `setUp` doing the same is still reported: the accessor is the policy's way);
-`monkeypatch.setitem` / `delitem` on `os.environ` (see `monkeypatch`).
+`monkeypatch.setitem` / `delitem` on `os.environ` (see `monkeypatch`); `monkeypatch.setattr`
+replacing it (`("os.environ", {})`, `(os, "environ", {})`); and monkeypatch's own restore records
+(`monkeypatch._setitem.append((os.environ, key, notset))`, a tuple `(os.environ, key,
+monkeypatch.notset)`): each is undone after the test like `setenv`.
 
 ## Why is this bad?
 Tests that read and write the real environment leak state into each other and into the code
@@ -58,6 +61,8 @@ from testaudit.rules._bvj import string_statement
 # it back (`os.environ.update(saved)`) is an isolation fixture: the mechanism this rule asks for
 _SAVES = frozenset({"os.environ.copy"})
 _COPIES = frozenset({"dict", "copy.copy", "copy.deepcopy"})
+_MONKEYPATCH = frozenset({"monkeypatch", "mp"})  # the fixture, and `mp = pytest.MonkeyPatch()`
+_MONKEYPATCH_SETATTR = frozenset(f"{m}.setattr" for m in _MONKEYPATCH)
 _BARE = frozenset({"environ", "environb", "getenv", "putenv", "unsetenv", "getenvb"})
 ENV_NAMES = ("os.environ", "os.environb", "os.getenv", "os.putenv", "os.unsetenv", "os.getenvb")
 
@@ -197,6 +202,8 @@ class OsEnvironAccess(Rule):
                 self.import_sites[local.value] = (alias, self.ctx.stmt_line(), f"os.{dotted(alias.name)}")
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        if id(node) in self.sanctioned:
+            return
         if self.active and ("os." in node.value or "\\" in node.value):  # no escape: the value is in the text
             value = string_value(node)
             if value and env_target(value):
@@ -217,6 +224,13 @@ class OsEnvironAccess(Rule):
         if self.functions and name and (self.ctx.imports.resolve(name) or name) == "os.environ.update":
             if len(node.args) == 1 and dotted(node.args[0].value) in self.saved.get(self.functions[-1], ()):
                 self.restores.add(self.functions[-1])  # `os.environ.update(saved)`: put back what was saved
+        if name in _MONKEYPATCH_SETATTR and node.args:
+            # `monkeypatch.setattr("os.environ", {})`, `(os, "environ", {})`: replaced for the test, restored after
+            self.sanctioned.update(id(a.value) for a in node.args[:2])
+        if self.active and (name or "").rpartition("._setitem.")[0] in _MONKEYPATCH:
+            # `monkeypatch._setitem.append((os.environ, key, notset))`: a restore record of monkeypatch's own
+            self.sanctioned.update(id(e.value) for a in node.args if isinstance(a.value, cst.Tuple)
+                                   for e in a.value.elements)
         if name in ("monkeypatch.setitem", "monkeypatch.delitem") and node.args:
             # monkeypatch.setenv spelt out: restored after the test like setenv, judged like it
             self.sanctioned.add(id(node.args[0].value))
@@ -224,6 +238,11 @@ class OsEnvironAccess(Rule):
                 self.report(node, self._message(name))
         elif self.options.monkeypatch and name in ("monkeypatch.setenv", "monkeypatch.delenv"):
             self.report(node, self._message(name))
+
+    def visit_Tuple(self, node: cst.Tuple) -> None:
+        # `(os.environ, "FLASK_APP", monkeypatch.notset)`: the record monkeypatch restores a key from
+        if self.active and len(node.elements) == 3 and (dotted(node.elements[2].value) or "").endswith("notset"):
+            self.sanctioned.add(id(node.elements[0].value))
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if self.active:
