@@ -108,3 +108,12 @@ def test_install_reports_a_port_conflict(installer, docker):
 
 def test_connection_compared_with_a_pool(pool):
     assert connect_db(host="db", port=5433) == pool.first()  # expect: TA805
+
+
+def test_request_through_the_apps_test_client(app):
+    client = app.test_client()  # in-process: the base URL opens no socket
+    assert client.get("/", "http://127.0.0.1:3000/").status_code == 204
+
+
+def test_request_beside_a_test_client_elsewhere(client):
+    assert client.get("http://127.0.0.1:3001/").status_code == 204  # expect: TA805

@@ -52,7 +52,10 @@ test that cannot work.
 - `mock-transports`: names of in-memory transports (matched by the called name's last part); a
   function that calls one — or holds a nested function that does — sends its URLs to no port,
   and its URL literals are not reported (its `port=` keywords still are). Default:
-  `MockTransport`, `ASGITransport`, `WSGITransport`.
+  `MockTransport`, `ASGITransport`, `WSGITransport`, and `test_client` (Flask's and Werkzeug's
+  in-process client, `app.test_client()`: `client.get("/", "http://127.0.0.1:3000/")` names a
+  base URL and opens no socket). Not Starlette's `TestClient`: projects name their real HTTP
+  clients that too.
 
 ## Known limitations
 Only literals are seen: a port assigned to a module constant (`PORT = 8000`) and used later is
@@ -81,7 +84,7 @@ class Options:
     hosts: Tuple[str, ...] = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")
     keywords: str = field(default=r"(\w+_)?port", metadata={"regex": True})
     parsers: Tuple[str, ...] = ("URL", "urlparse", "urlsplit", "urljoin", "make_url", "parse_url", "furl")
-    mock_transports: Tuple[str, ...] = ("MockTransport", "ASGITransport", "WSGITransport")
+    mock_transports: Tuple[str, ...] = ("MockTransport", "ASGITransport", "WSGITransport", "test_client")
 
 
 def _address_pattern(hosts: Tuple[str, ...]) -> "re.Pattern[str]":
