@@ -294,6 +294,8 @@ def propose(root: str, *, jobs: Optional[int] = None, cache: bool = True,
 def write(proposal: Proposal) -> None:
     """Write the proposal; a project that already has a configuration is left alone, and
     ``pyproject.toml`` is only appended to when the result still parses."""
+    import os
+
     from testaudit.atomic import write_text_atomic
     from testaudit.config import tomllib
     from testaudit.errors import ConfigError
@@ -303,6 +305,10 @@ def write(proposal: Proposal) -> None:
                           "fresh proposal to compare with it", proposal.configured)
     text = proposal.text
     if proposal.pyproject:
+        if os.path.islink(proposal.target) or not os.path.isfile(proposal.target):
+            # a link may lead out of the project (or to a device): not read, not replaced
+            raise ConfigError("not a regular file of the project; `testaudit init --stdout` prints the section to "
+                              "add by hand", proposal.target)
         with open(proposal.target, encoding="utf-8") as fh:
             current = fh.read()
         text = current + ("" if current.endswith("\n") or not current else "\n") + "\n" + proposal.text

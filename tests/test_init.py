@@ -132,3 +132,13 @@ def test_init_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     again = CliRunner().invoke(main, ["init", "--jobs", "1"])
     assert again.exit_code == 2 and "already has a testaudit configuration" in again.output
     assert CliRunner().invoke(main, ["init", "--stdout", "--jobs", "1"]).exit_code == 0
+
+
+def test_a_linked_pyproject_is_neither_read_nor_replaced(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.toml"
+    outside.write_text(PYTEST, encoding="utf-8")
+    root = project(tmp_path / "p", {"tests/test_a.py": "def test_a(x):\n    assert x == 1\n"}, pyproject=None)
+    (root / "pyproject.toml").symlink_to(outside)
+    with pytest.raises(ConfigError, match="not a regular file"):
+        write(propose_config(str(root), jobs=1))
+    assert (root / "pyproject.toml").is_symlink() and outside.read_text(encoding="utf-8") == PYTEST

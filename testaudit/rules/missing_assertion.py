@@ -349,7 +349,8 @@ class MissingAssertion(ScopedRule):
                 and any(arg.keyword is not None and _EXPECTATION.match(arg.keyword.value) for arg in node.args)):
             body.asserts = True  # `run_cmd(cmd, expected_rc=1)`: the callee checks what it was given
             return
-        if id(node) in self.discarded and node.args and name and body.scope.is_test and name in _params(body.scope.node):
+        if (id(node) in self.discarded and node.args and name and "." not in name and body.scope.is_test
+                and name in _params(body.scope.node)):
             body.asserts = True  # `await logs_tester("/path")`: a fixture's checking function, given values
             return
         if name and name.startswith("self.") and name.count(".") == 1 and _expectation_after_subject(node):
