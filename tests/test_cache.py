@@ -500,6 +500,8 @@ def test_creating_a_module_a_test_could_not_import_invalidates_its_outcome(tmp_p
     """The cache kept "cannot import" after the module was created (and never showed the TA501
     the import newly caused): a module that did not exist is part of its importer's closure."""
     files = {"tests/__init__.py": "", "tests/integration/__init__.py": "", "app/__init__.py": "",
+             # an approved base exists, so TA501 has somewhere to send the class
+             "test_framework/ssot/base_test_case.py": "class SSotBaseTestCase:\n    pass\n",
              "tests/integration/test_a.py": (
                  '"""x\n\nBVJ: a | b | c\n"""\nimport pytest\n\nfrom app.bases import LegacyCase\n\n\n'
                  "@pytest.mark.integration\nclass TestA(LegacyCase):\n    def test_a(self):\n"

@@ -19,6 +19,8 @@ from testaudit.errors import ConfigError
 from testaudit.registry import all_rules, option_fields
 from testaudit.score import overall
 
+# the approved base the reference policy accepts: TA501 asks a class to move to a base the project has
+SSOT = {"test_framework/ssot/base_test_case.py": "class SSotBaseTestCase:\n    pass\n"}
 MOCK_UNIT = "from unittest.mock import MagicMock\n\n\ndef test_a():\n    assert MagicMock() is not None\n"
 
 # (code, option key, TOML value, files, lines reported with defaults, lines reported with the option)
@@ -55,16 +57,16 @@ CASES = [
      {"tests/integration/test_a.py": "from plugin import Base\n\n\nclass TestA(Base):\n"
                                      "    def test_a(self):\n        assert 1\n"}, [], [4]),
     ("TA501", "forbidden", "['fw.Legacy']",
-     {"fw.py": "class Legacy:\n    pass\n",
+     {"fw.py": "class Legacy:\n    pass\n", **SSOT,
       "tests/test_a.py": "from fw import Legacy\n\n\nclass TestA(Legacy):\n    def test_a(self):\n        assert 1\n"},
      [], [4]),
     ("TA501", "accepted", "['fw.Any']",
-     {"fw.py": "class Any:\n    pass\n",
+     {"fw.py": "class Any:\n    pass\n", **SSOT,
       "tests/integration/test_a.py": "import unittest\nfrom fw import Any\n\n\n"
                                      "class TestA(Any, unittest.TestCase):\n    def test_a(self):\n        assert 1\n"},
      [5], []),
     ("TA501", "required", "{ integration = ['fw.Base'] }",
-     {"fw.py": "import unittest\n\n\nclass Base(unittest.TestCase):\n    pass\n",
+     {"fw.py": "import unittest\n\n\nclass Base(unittest.TestCase):\n    pass\n", **SSOT,
       "tests/integration/test_a.py": "from fw import Base\n\n\nclass TestA(Base):\n    def test_a(self):\n        assert 1\n"},
      [4], []),
     ("TA804", "paths", "false",
@@ -73,6 +75,8 @@ CASES = [
     ("TA804", "combinable", "[]",
      {"tests/test_a.py": "import pytest\n\n\n@pytest.mark.e2e\n@pytest.mark.mission_critical\ndef test_a():\n"
                          "    assert 1\n"}, [], [6]),
+    ("TA805", "skip-categories", "[]",
+     {"tests/unit/test_a.py": "def test_a(get):\n    assert get('http://localhost:8000/x')\n"}, [], [2]),
     ("TA805", "allow-ports", "[8000]",
      {"tests/test_a.py": "def test_a(get):\n    assert get('http://localhost:8000/x')\n"}, [2], []),
     ("TA805", "hosts", "['db.internal']",
@@ -156,3 +160,12 @@ def test_a_configured_weight_is_refused_naming_the_key(tmp_path: Path) -> None:
         run_project(tmp_path)
     assert info.value.key == "tool.testaudit.rules.os-environ-access.weight"
     assert "rule weights were removed" in info.value.message and "severity" in info.value.message
+
+
+def test_a_forbidden_base_is_reported_only_where_an_approved_one_exists(tmp_path: Path) -> None:
+    """`unittest.TestCase` in a project without any approved base (ansible's and localstack's
+    unit suites): there is nothing to move to, so nothing is reported; with the base, it is."""
+    test = {"tests/unit/test_a.py": "import unittest\n\n\nclass TestA(unittest.TestCase):\n"
+                                    "    def test_a(self):\n        self.assertTrue(1)\n"}
+    assert _lines(tmp_path / "without", "TA501", test, "") == []
+    assert _lines(tmp_path / "with", "TA501", {**test, **SSOT}, "") == [4]

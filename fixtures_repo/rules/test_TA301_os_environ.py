@@ -106,3 +106,26 @@ def clean_flask_env(monkeypatch):
     monkeypatch._setitem.extend(records)
     yield
     os.environ["APP"] = "leaked"  # expect: TA301
+
+
+@pytest.fixture
+def patched_environ(request):
+    # sets one variable and puts the previous value back: an isolation fixture
+    previous = os.environ.get("SETTINGS_MODULE")
+    os.environ["SETTINGS_MODULE"] = request.param
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SETTINGS_MODULE", None)
+        else:
+            os.environ["SETTINGS_MODULE"] = previous
+
+
+@pytest.fixture
+def leaky_environ():
+    os.environ["SETTINGS_MODULE"] = "proj.settings"  # expect: TA301
+    try:
+        yield
+    finally:
+        print("done")

@@ -399,3 +399,13 @@ class DeployerTests(SSotBaseTestCase):
 
     def test_metrics_only(self):  # expect: TA801
         self.record_metric("deployments", 2)
+
+
+def test_report_lines_in_any_order(pytester):
+    result = pytester.runpytest("-rw")
+    result.stdout.fnmatch_lines_random(["*UserWarning*", "*1 passed*"])
+
+
+def test_state_machine_recorded(sfn_snapshot, run_state_machine):
+    # a fixture wrapping `snapshot` (with its own transformers): `.match` compares with the recording
+    sfn_snapshot.match("execution", run_state_machine("hello"))

@@ -164,3 +164,15 @@ def test_breaks_only_out_of_an_inner_loop(job):
                 break
         time.sleep(1)  # expect: TA803
     assert job.finished
+
+
+def test_timer_fires_within_two_seconds(timer):
+    fired = [False]
+    timer.call_after(0.3, lambda: fired.__setitem__(0, True))
+    waited = 0.0
+    while not fired[0]:
+        if waited >= 2.0:
+            raise TimeoutError("the timer never fired")
+        time.sleep(0.1)  # a poll with a deadline: the loop raises when it runs out
+        waited += 0.1
+    assert fired[0]

@@ -49,6 +49,10 @@ test that cannot work.
   test connects to (`URL("ws://localhost:8000/ws?token=t")` handed to the code under test as a
   request's URL); matched by the called name's last part. Default: `URL`, `urlparse`,
   `urlsplit`, `urljoin`, `make_url`, `parse_url`, `furl`.
+- `skip-categories`: test categories whose findings are not reported (default `unit`: a unit
+  test opens no socket, so an address in it is data — a configuration value parsed, a URL a
+  constructor takes apart, an argument a mocked client is checked against; on celery @ 5dc781f0b
+  all 13 findings in `t/unit` were such). `[]` reports every category.
 - `mock-transports`: names of in-memory transports (matched by the called name's last part); a
   function that calls one — or holds a nested function that does — sends its URLs to no port,
   and its URL literals are not reported (its `port=` keywords still are). Default:
@@ -73,7 +77,7 @@ from typing import Any, List, Optional, Tuple
 
 import libcst as cst
 
-from testaudit.model import Severity
+from testaudit.model import Finding, Severity
 from testaudit.names import string_value
 from testaudit.rule import Rule, compiled
 
@@ -85,6 +89,7 @@ class Options:
     keywords: str = field(default=r"(\w+_)?port", metadata={"regex": True})
     parsers: Tuple[str, ...] = ("URL", "urlparse", "urlsplit", "urljoin", "make_url", "parse_url", "furl")
     mock_transports: Tuple[str, ...] = ("MockTransport", "ASGITransport", "WSGITransport", "test_client")
+    skip_categories: Tuple[str, ...] = ("unit",)
 
 
 def _address_pattern(hosts: Tuple[str, ...]) -> "re.Pattern[str]":
@@ -100,6 +105,7 @@ class HardcodedPort(Rule):
     MESSAGE = "hard-coded port in a test; take the address from configuration or a fixture"
     SEVERITY = Severity.WARNING
     FILES = "all"
+    KEEP_OPTIONS = ("skip_categories",)
     Options = Options
     INVALID = (
         "import httpx\n\n\ndef test_health():\n"
@@ -221,6 +227,10 @@ class HardcodedPort(Rule):
         if port is not None and not self._allowed(port):
             self.report(node, f"hard-coded port `{node.keyword.value}={port}`; take the port from configuration "
                               "or a fixture, or bind port 0")
+
+    @classmethod
+    def keep(cls, finding: Finding, category: str, options: Any) -> bool:
+        return category not in options.skip_categories
 
     def _allowed(self, port: int) -> bool:
         return port == 0 or port > 65535 or port in self.options.allow_ports

@@ -62,8 +62,10 @@ Severity error: a test that cannot fail is not a test, and the policy counts tes
   functions and `self.` methods (also `verify_*` …, as approval tests and fixtures that return a
   checking function name them), `expect` (`expect(page).to_have_title(…)`,
   `self.expect_exception(…)`), pytester's line matchers on any receiver
-  (`result.stdout.fnmatch_lines(…)`, `re_match_lines`, `no_fnmatch_line`, `no_re_match_line`),
-  `match`/`verify` on a snapshot or approvals object (`snapshot.match(…)`), botocore's
+  (`result.stdout.fnmatch_lines(…)`, `re_match_lines`, `no_fnmatch_line`, `no_re_match_line`,
+  `fnmatch_lines_random`, `re_match_lines_random`),
+  `match`/`verify` on a snapshot or approvals object (`snapshot.match(…)`, also a fixture
+  wrapping one, `sfn_snapshot.match(…)`), botocore's
   `Stubber` (it fails on an unexpected call) and `add_response`/`add_client_error` on any
   receiver (a stubbed botocore client compares the request with `expected_params`; pytest-httpx
   fails a test that leaves a registered response unrequested).
@@ -99,7 +101,7 @@ _ABSTRACT = frozenset({"abc.abstractmethod", "abstractmethod"})
 class Options:
     assertion_helpers: Tuple[str, ...] = field(
         default=(r"^(self\.|cls\.)?_?(verify|validate|check)(_|$)", r"(^|\.)_?expect(_|$)",
-                 r"(^|\.)(no_)?(fnmatch|re_match)_lines?$", r"(^|\.)(snapshot|snap|approvals?)\.(match|verify)",
+                 r"(^|\.)(no_)?(fnmatch|re_match)_lines?(_random)?$", r"(^|\.)(\w+_)?(snapshot|snap|approvals?)\.(match|verify)",
                  r"(^|\.)Stubber$", r"(^|\.)add_(response|client_error)$"),
         metadata={"regex": True})
     extend_assertion_helpers: Tuple[str, ...] = field(default=(), metadata={"regex": True})

@@ -10,8 +10,10 @@ used.
 
 Not reported: a fixture that saves the environment and puts it back — `saved =
 os.environ.copy()` (or `dict(os.environ)`) and `os.environ.update(saved)` in the same
-`@pytest.fixture`, the autouse isolation fixture many suites have: it is the isolation this rule
-asks for (a test or `setUp` doing the same is still reported: the accessor is the policy's way);
+`@pytest.fixture`, or one that sets variables and puts them back in the `finally:` of a
+`try: yield` (`prev = os.environ.get(k)` … `finally: os.environ[k] = prev`), the isolation
+fixtures many suites have: it is the isolation this rule asks for (a test or `setUp` doing the
+same is still reported: the accessor is the policy's way);
 `monkeypatch.setitem` / `delitem` on `os.environ` (see `monkeypatch`); `monkeypatch.setattr`
 replacing it (`("os.environ", {})`, `(os, "environ", {})`); and monkeypatch's own restore records
 (`monkeypatch._setitem.append((os.environ, key, notset))`, a tuple `(os.environ, key,
@@ -187,6 +189,14 @@ class OsEnvironAccess(Rule):
         if called in _SAVES or (called in _COPIES and args == ["os.environ"]):
             names = {dotted(t.target) for t in node.targets} - {None}
             self.saved.setdefault(self.functions[-1], set()).update(n for n in names if n)
+
+    def visit_Finally(self, node: cst.Finally) -> None:
+        # `try: yield / finally: os.environ[k] = prev` (or `.pop(k)`) in a fixture: it puts back what
+        # it changed, the isolation this rule asks for
+        if self.active and self.functions and self.functions[-1] in self.fixtures:
+            where = self.ctx.location(node)
+            if any(env in line for line in self.ctx.lines[where.line - 1:where.end_line] for env in ("environ", "putenv")):
+                self.restores.add(self.functions[-1])
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.functions.pop()

@@ -10,7 +10,7 @@ Not reported: `sleep(0)` (a plain yield to the event loop), a delay held in a va
 computed from one (a backoff), a sleep in a polling loop — the wait this rule asks for: a
 `while` whose condition reads a clock or a deadline (`while time.monotonic() < deadline:`,
 `while not done and time.time() - start < timeout:`), or any loop that leaves on a condition
-(`if job.done: break` / `return`) — and sleeps in other functions: a helper is not a test, and
+(`if job.done: break` / `return`, `if waited >= 2.0: raise TimeoutError(…)`) — and sleeps in other functions: a helper is not a test, and
 whether its sleep is a synchronisation depends on its callers; a function or lambda nested in a
 test is most often a simulated slow operation handed to the code under test
 (`async def slow(): await asyncio.sleep(0.1)`, `initializer=lambda: time.sleep(0.1)`), not the
@@ -191,6 +191,10 @@ class SleepInTest(ScopedRule):
     def visit_Break(self, node: cst.Break) -> None:
         if self.loops and self.conditional > self.loops[-1][1]:
             self.loops[-1][0] = True  # `if job.done: break`: the innermost loop waits for a condition
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        if self.loops and self.conditional > self.loops[-1][1]:
+            self.loops[-1][0] = True  # `if waited >= 2.0: raise TimeoutError`: a poll with a deadline
 
     def visit_Return(self, node: cst.Return) -> None:
         for loop in self.loops:  # `if done: return` leaves every loop of its own function

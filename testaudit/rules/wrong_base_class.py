@@ -6,7 +6,9 @@ by qualified name, against the approved base classes of its category. Reported:
 
 - a class whose only test-framework base is forbidden (`unittest.TestCase`,
   `unittest.IsolatedAsyncioTestCase`, `test_framework.base.BaseTestCase` by default) — a
-  forbidden base mixed with an approved one passes;
+  forbidden base mixed with an approved one passes, and so does every class of a project that
+  has none of the bases approved for its category (ansible's and localstack's `unittest` suites
+  have no `SSotBaseTestCase` to move to);
 - a class with a test-framework base (`unittest.*`) but none approved for its category, where
   the category requires one (by default integration and e2e), once its whole ancestry is
   resolved;
@@ -80,6 +82,9 @@ class WrongBaseClass(ProjectRule):
     APPLIES = "classes"
     Options = Options
     INVALID = (
+        "# file: test_framework/base_integration_test.py\n"
+        "class BaseIntegrationTest:\n"
+        "    pass\n"
         "# file: tests/integration/test_orders.py\n"
         "import unittest\n\n"
         "class TestOrders(unittest.TestCase):\n"
@@ -144,6 +149,8 @@ class WrongBaseClass(ProjectRule):
             return None
         use = self._approved_names(category)
         forbidden = [a for a in ancestors if a in opts.forbidden]
+        if forbidden and not self._in_project(project, category):
+            return None  # the project has none of the bases the message would ask for: nothing to move to
         if forbidden:
             via = "" if forbidden[0] in cls.bases else f" (via `{self._direct_base(project, facts, cls, forbidden[0])}`)"
             return f"test class `{cls.name}` has only a forbidden test base `{forbidden[0]}`{via}; use {use}"
@@ -171,6 +178,11 @@ class WrongBaseClass(ProjectRule):
             if resolved and (resolved == target or target in graph.ancestry(resolved).ancestors):
                 return resolved
         return cls.bases[0] if cls.bases else target
+
+    def _in_project(self, project, category: str) -> bool:
+        """Whether one of the bases approved for ``category`` is a class of the project."""
+        names = tuple(self.options.required.get(category, ())) + tuple(self.options.accepted)
+        return any(project.graph.class_fact(n) is not None for n in names)
 
     def _approved_names(self, category: str) -> str:
         names: List[str] = list(self.options.required.get(category, ())) + list(self.options.accepted)
