@@ -409,3 +409,12 @@ def test_report_lines_in_any_order(pytester):
 def test_state_machine_recorded(sfn_snapshot, run_state_machine):
     # a fixture wrapping `snapshot` (with its own transformers): `.match` compares with the recording
     sfn_snapshot.match("execution", run_state_machine("hello"))
+
+
+def test_execution_recorded_by_a_helper(sfn_snapshot, client, record_execution):
+    # the helper (another module's) calls `sfn_snapshot.match(...)` on what the execution returned
+    record_execution(client, sfn_snapshot, definition={"StartAt": "Pass"})
+
+
+def test_snapshot_taken_but_not_compared(client, snapshot_dir):  # expect: TA801
+    client.save(snapshot_dir)

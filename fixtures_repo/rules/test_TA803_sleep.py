@@ -176,3 +176,10 @@ def test_timer_fires_within_two_seconds(timer):
         time.sleep(0.1)  # a poll with a deadline: the loop raises when it runs out
         waited += 0.1
     assert fired[0]
+
+
+def test_operations_with_pauses(client):
+    for path in ("/users", "/users/suspend"):
+        if client.get(path).status_code != 200:
+            raise AssertionError(f"{path} failed")  # a failure: the loop does not poll
+        time.sleep(1)  # expect: TA803

@@ -18,6 +18,8 @@ none of:
   module does not define, inherited from a base class defined elsewhere, given the test's own
   value first and then an integer literal (`self.run_cmd(cmd, 255)`: the exit code it checks;
   not `self.record_metric("calls", 2)`, data throughout);
+- a call handed a snapshot fixture (`snapshot`, `sfn_snapshot`: `record_execution(client,
+  sfn_snapshot, definition)`), which the helper matches against the recording;
 - a call of one of the test's own fixtures with arguments, its result thrown away
   (`await logs_tester("/addons/ssh/logs")`: a fixture that returns a checking function; a
   factory's result is kept, `token = make_token(user)`, and does not count);
@@ -124,6 +126,7 @@ class _Body:
 
 _SWALLOWS = ("Exception", "BaseException", "AssertionError")
 _EXPECTATION = re.compile(r"_?expect(ed)?(_|$)")
+_SNAPSHOT = re.compile(r"(\w+_)?(snapshot|snap)")  # a snapshot fixture (`snapshot`, `sfn_snapshot`)
 
 
 _LITERALS = (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
@@ -354,6 +357,9 @@ class MissingAssertion(ScopedRule):
         if (id(node) in self.discarded and node.args and name and "." not in name and body.scope.is_test
                 and name in _params(body.scope.node)):
             body.asserts = True  # `await logs_tester("/path")`: a fixture's checking function, given values
+            return
+        if any(isinstance(arg.value, cst.Name) and _SNAPSHOT.fullmatch(arg.value.value) for arg in node.args):
+            body.asserts = True  # `record_execution(client, sfn_snapshot, …)`: the helper matches the recording
             return
         if name and name.startswith("self.") and name.count(".") == 1 and _expectation_after_subject(node):
             body.expecting.append(name)

@@ -10,7 +10,8 @@ Not reported: `sleep(0)` (a plain yield to the event loop), a delay held in a va
 computed from one (a backoff), a sleep in a polling loop — the wait this rule asks for: a
 `while` whose condition reads a clock or a deadline (`while time.monotonic() < deadline:`,
 `while not done and time.time() - start < timeout:`), or any loop that leaves on a condition
-(`if job.done: break` / `return`, `if waited >= 2.0: raise TimeoutError(…)`) — and sleeps in other functions: a helper is not a test, and
+(`if job.done: break` / `return`, or a raise that gives up waiting: `if waited >= 2.0: raise
+TimeoutError(…)`, `raise Exception("timed out")`) — and sleeps in other functions: a helper is not a test, and
 whether its sleep is a synchronisation depends on its callers; a function or lambda nested in a
 test is most often a simulated slow operation handed to the code under test
 (`async def slow(): await asyncio.sleep(0.1)`, `initializer=lambda: time.sleep(0.1)`), not the
@@ -100,6 +101,8 @@ def _delay(node: cst.Call) -> Optional[cst.BaseExpression]:
     return positional[0].value if positional else None
 
 
+# what a loop raises when it gives up waiting: `TimeoutError`, "timed out", "deadline"
+_TIMEOUT = re.compile(r"time[ds]?[ _-]?out|deadline", re.IGNORECASE)
 # a loop condition that reads a clock or a deadline: the loop is bounded in time, so it polls
 _CLOCK = re.compile(r"\b(time|monotonic|perf_counter|deadline|timeout|until|expir\w*|elapsed|end_time|"
                     r"time_left|remaining)\b", re.I)
@@ -193,8 +196,12 @@ class SleepInTest(ScopedRule):
             self.loops[-1][0] = True  # `if job.done: break`: the innermost loop waits for a condition
 
     def visit_Raise(self, node: cst.Raise) -> None:
-        if self.loops and self.conditional > self.loops[-1][1]:
-            self.loops[-1][0] = True  # `if waited >= 2.0: raise TimeoutError`: a poll with a deadline
+        # `if waited >= 2.0: raise TimeoutError(…)`: a poll with a deadline (not any raise: a loop
+        # that raises AssertionError on a bad response between fixed sleeps is not polling)
+        if self.active and self.loops and self.conditional > self.loops[-1][1]:
+            where = self.ctx.location(node)
+            if _TIMEOUT.search(" ".join(self.ctx.lines[where.line - 1:where.end_line])):
+                self.loops[-1][0] = True
 
     def visit_Return(self, node: cst.Return) -> None:
         for loop in self.loops:  # `if done: return` leaves every loop of its own function
