@@ -157,6 +157,9 @@ def _last_comment(lines: Sequence[TextLine], start: int, stop: int) -> int:
     return k
 
 
+_PLACEHOLDER = frozenset({"..."})  # the body of a planned test: no code was disabled
+
+
 def find_commented_tests(lines: Sequence[TextLine], function_patterns: Sequence[str],
                          class_patterns: Sequence[str] = ("Test*",)) -> List[CommentedTest]:
     """Every commented-out test in a file, in line order.
@@ -244,6 +247,10 @@ def find_commented_tests(lines: Sequence[TextLine], function_patterns: Sequence[
             if not lines[k].comment:
                 break
             end = k
+        body = range(d.index + 1, end + 1)
+        if body and not lines[d.index].marker and all(lines[k].rest.strip() in _PLACEHOLDER and not lines[k].marker
+                                                      for k in body):
+            continue  # `# def test_planned(self):` / `#     ...`: a test still to write, nothing disabled
         found.append(CommentedTest(d.name, "function", starts[d.index] + 1, end + 1))
     return found
 

@@ -34,6 +34,11 @@ wait, skip it with a reason (`@pytest.mark.skip(reason=…)`) so the runner repo
 
 Test function names follow the top-level `python-functions` setting (default `test*`).
 
+Not reported: a commented `def test_…` whose body is only `...` (without a disable marker) — a
+placeholder naming a test still to write (`# def test_updating_conditions(self):` /
+`#     ...`), not a disabled one. A `pass` body is reported: tools that disable tests line by
+line leave exactly that.
+
 ## Known limitations
 Prose that mentions a test is not reported: the remainder must start with `def`, `async def`,
 `class` or a decorator, and the name must be followed by `(` (or `:` for a class) — so
