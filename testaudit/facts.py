@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from testaudit.model import CallFact, ClassFact, FileFacts, FunctionFact, MockSite, Signature
-from testaudit.names import CST, ImportTable, NamePos, callee, dotted
+from testaudit.names import CST, ImportTable, NamePos, callee, dotted, named_params
 from testaudit.pytest_model import (
     MOCKER_FIXTURES, PATCH_TAILS, PatchArgs, Syntax, analyze_decorators, is_test_class_name, is_test_function_name,
     mock_name, patch_args, patch_target, pytestmark_values, requested_params, resolve_with_stars,
@@ -383,13 +383,12 @@ class FactsCollector(cst.BatchableCSTVisitor):
             rec = FuncRecord(
                 name, f"{cls.qualname}.{name}" if cls else name, cls.qualname if cls else None,
                 [d.decorator for d in node.decorators],
-                requested_params((p.name.value, p.default is not None)
-                                 for p in (*params.posonly_params, *params.params, *params.kwonly_params)),
+                requested_params((p.name.value, p.default is not None) for p in named_params(params)),
                 name_loc.line, name_loc.column, name_loc.end_column, self._start_line(node),
                 self.ctx.location(node).end_line)
             if not node.decorators:
                 rec.signature = _signature(params)
-            rec.switches = tuple(p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+            rec.switches = tuple(p.name.value for p in named_params(params)
                                  if type(p.default) is cst.Name and p.default.value in ("False", "None"))
             self.draft.functions.append(rec)
             self.current = rec

@@ -88,7 +88,7 @@ def survey(config: Config, paths: Sequence[str], *, jobs: Optional[int] = None, 
     marker_tests: Counter = Counter()
     dirs = set()
     accessor, constructors = _conventions(config)
-    has_accessor = constructs_ids = False
+    constructs_ids = False
     with project_view(config, cache=cache) as project:
         has_accessor = project.files.has_module(accessor.rpartition(".")[0])
         for m in first.modules:

@@ -30,6 +30,11 @@ def dotted(node: cst.BaseExpression) -> Optional[str]:
     return None
 
 
+def named_params(params: cst.Parameters) -> Tuple[cst.Param, ...]:
+    """A function's parameters that have a name of their own (no ``*args``/``**kwargs``), in order."""
+    return (*params.posonly_params, *params.params, *params.kwonly_params)
+
+
 def callee(node: cst.BaseExpression) -> Optional[str]:
     """The dotted name of what a decorator or call invokes (``@pytest.fixture(...)`` → pytest.fixture)."""
     if type(node) is cst.Call:

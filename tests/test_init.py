@@ -142,3 +142,12 @@ def test_a_linked_pyproject_is_neither_read_nor_replaced(tmp_path: Path) -> None
     with pytest.raises(ConfigError, match="not a regular file"):
         write(propose_config(str(root), jobs=1))
     assert (root / "pyproject.toml").is_symlink() and outside.read_text(encoding="utf-8") == PYTEST
+
+
+def test_the_text_holds_exactly_the_choices_the_second_check_ran_with(tmp_path: Path) -> None:
+    """The TOML is written with comments by `render`, the second check's configuration comes from
+    `_raw`: they must not drift apart."""
+    from testaudit.init_config import _raw
+
+    proposal = propose_config(str(project(tmp_path, SUITE)), jobs=1)
+    assert tomllib.loads(proposal.text)["tool"]["testaudit"] == _raw(proposal.survey)

@@ -89,7 +89,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from testaudit.names import dotted
+from testaudit.names import dotted, named_params
 from testaudit.rule import compiled
 from testaudit.rules._scopes import ClassScope, Scope, ScopedRule
 
@@ -144,8 +144,7 @@ def _expectation_after_subject(call: cst.Call) -> bool:
 
 def _params(node: cst.FunctionDef) -> Set[str]:
     """The names a test requests (its fixtures), ``self``/``cls`` aside."""
-    params = node.params
-    return {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)} - {"self", "cls"}
+    return {p.name.value for p in named_params(node.params)} - {"self", "cls"}
 
 
 def _swallows(handler: cst.ExceptHandler) -> bool:

@@ -50,7 +50,7 @@ from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 import libcst as cst
 
 from testaudit.model import Finding, Location, Severity
-from testaudit.names import CST, attr_chain, dotted
+from testaudit.names import CST, attr_chain, dotted, named_params
 from testaudit.pytest_model import (
     MOCK_NAMES, MOCKER_FIXTURES, mock_module, mock_name, patch_args, patch_target, resolve_with_stars,
 )
@@ -144,7 +144,7 @@ class MockInIntegration(Rule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if not self.active:
             return
-        for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+        for param in named_params(node.params):
             if param.name.value in MOCKER_FIXTURES:
                 first = self.ctx.line_of(node.decorators[0]) if node.decorators else self.ctx.line_of(node)
                 self.report(param.name, f"pytest-mock fixture `{param.name.value}` requested",
