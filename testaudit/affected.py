@@ -28,7 +28,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from testaudit.config import Config
-from testaudit.discover import discover, is_test_file, module_name
+from testaudit.discover import DOTTED_STRING, discover, is_test_file, module_name
 from testaudit.model import FINDING_ORDER, Finding, RunResult
 from testaudit.source import read_regular
 
@@ -167,7 +167,6 @@ def _not_yet(rel: str, config: Config, reached: Set[str], conftest_dirs: Set[str
 
 _FROM = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.M)
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.M)
-_DOTTED_STRING = re.compile(r"[\"']([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)[\"']")
 
 
 def imported(text: str, module: str, is_package: bool, is_conftest: bool = False) -> Set[str]:
@@ -192,7 +191,7 @@ def imported(text: str, module: str, is_package: bool, is_conftest: bool = False
             if words and words[0] != "*":
                 out.add(f"{base}.{words[0]}" if base else words[0])
     if is_conftest:
-        out.update(_DOTTED_STRING.findall(text))
+        out.update(DOTTED_STRING.findall(text))
     return out
 
 

@@ -42,7 +42,7 @@ DIR = ".testaudit_cache"
 ABSENT = "?"  # prefixes a dependency on a file that did not exist (tree.Reach.absent)
 RACY_NS = 2_000_000_000  # stats of a file modified this recently are not recorded (mtime granularity)
 DB = "cache.sqlite3"
-SCHEMA = "14"
+SCHEMA = "15"
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS stats (rel TEXT PRIMARY KEY, size INTEGER, stamp TEXT, digest TEXT)",
@@ -774,7 +774,7 @@ def _storable(key: object) -> bool:
 # (``rows``): ``json.loads`` reads a string at memory speed, where it built the same numbers one
 # by one (a corpus run record, 8.9 MB with node ids written whole, loads in ~25 ms; the old 7.5 MB
 # one took ~100 ms, most of it for those numbers and for a UCS-4 copy, see encode()). ``heads`` holds
-# each outcome's path, number of findings, summary, suppression count and warnings, in order;
+# each outcome's path, number of findings, summary, suppression count, warnings and imported names;
 # ``hashes`` each finding's source hash; ``fixes`` the few fixes, by finding number.
 class _Values:
     """The shared-values table an encoding fills: value → index, first come first numbered."""
@@ -815,7 +815,8 @@ def encode_outcomes(outcomes: Iterable[Outcome]) -> List[Any]:
             hashes.append(f.source_hash)
         module = None if o.module is None else [ref(o.module.category), ref(o.module.applicable),
                                                 ref(o.module.failing), ref(o.module.errors), o.module.parsed]
-        heads.append([o.path, len(o.findings), module, o.suppressed, [[w.path, w.message] for w in o.warnings]])
+        heads.append([o.path, len(o.findings), module, o.suppressed, [[w.path, w.message] for w in o.warnings],
+                      [ref(name) for name in o.imports]])
     return [ref.table(), heads, base64.b64encode(rows).decode("ascii"), hashes, fixes]
 
 
@@ -837,7 +838,7 @@ def decode_outcomes(value: List[Any]) -> List[Outcome]:
     new, Finding, Location, Summary, set_ = object.__new__, model.Finding, model.Location, model.ModuleSummary, _set
     number = 0
     outcomes: List[Outcome] = []
-    for path, count, module, suppressed, warnings in heads:
+    for path, count, module, suppressed, warnings, imports in heads:
         findings: List[model.Finding] = []
         append = findings.append
         for (code, name, severity, message, line, column, end_line, end_column, category, node_id, chain, stmt_line,
@@ -861,6 +862,7 @@ def decode_outcomes(value: List[Any]) -> List[Outcome]:
         outcome = new(Outcome)
         set_(outcome, "__dict__", {"path": path, "findings": tuple(findings), "module": summary,
                                    "suppressed": suppressed,
-                                   "warnings": tuple([Warning_(p, m) for p, m in warnings]) if warnings else ()})
+                                   "warnings": tuple([Warning_(p, m) for p, m in warnings]) if warnings else (),
+                                   "imports": tuple([values[i] for i in imports])})
         outcomes.append(outcome)
     return outcomes

@@ -66,6 +66,7 @@ class Config:
     extend_exclude: Tuple[str, ...] = ()
     respect_gitignore: bool = True
     force_exclude: bool = False
+    report_unreached: bool = False  # report on support modules under the paths that no test reaches
     test_files: Tuple[str, ...] = DEFAULT_TEST_FILES
     python_classes: Tuple[str, ...] = ("Test*",)
     python_functions: Tuple[str, ...] = ("test*",)
@@ -102,6 +103,7 @@ _TOP_KEYS: Dict[str, Tuple[str, str]] = {
     "extend-exclude": ("extend_exclude", "list of glob patterns"),
     "respect-gitignore": ("respect_gitignore", "boolean"),
     "force-exclude": ("force_exclude", "boolean"),
+    "report-unreached": ("report_unreached", "boolean"),
     "test-files": ("test_files", "list of glob patterns"),
     "python-classes": ("python_classes", "list of glob patterns"),
     "python-functions": ("python_functions", "list of glob patterns"),
@@ -241,7 +243,7 @@ def parse_config(raw: Mapping[str, Any], root: str, source: Optional[str] = None
             outside = [d for d in values[attr] if attr == "src" and _leaves(d)]
             if outside:
                 raise ConfigError(f"expected directories inside the project root, got {outside[0]!r}", source, full)
-        elif attr in {"respect_gitignore", "force_exclude"}:
+        elif attr in {"respect_gitignore", "force_exclude", "report_unreached"}:
             if not isinstance(value, bool):
                 raise ConfigError(f"expected {expected}, got {_tname(value)}", source, full)
             values[attr] = value

@@ -14,12 +14,12 @@ import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import AbstractSet, Callable, FrozenSet, List, Optional, Pattern, Sequence, Set, Tuple
+from typing import AbstractSet, Callable, Dict, FrozenSet, List, Mapping, Optional, Pattern, Sequence, Set, Tuple
 
 from testaudit.config import Config, relpath
 from testaudit.errors import TestauditError
 from testaudit.gitcmd import run_git
-from testaudit.model import Warning_
+from testaudit.model import FileFacts, Warning_
 
 DEFAULT_EXCLUDES: Tuple[str, ...] = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
@@ -192,6 +192,106 @@ def in_test_tree(rel: str, holders: AbstractSet[str]) -> bool:
     parts = directory.split("/") if directory else []
     return any("/".join(parts[:i]) in holders or _TEST_DIR.search(parts[i - 1])
                for i in range(1, len(parts) + 1))
+
+
+def support_candidates(files: Sequence[SourceFile], config: Config, paths: Sequence[str]) -> Tuple[str, ...]:
+    """The files found by walking a directory of ``paths`` that holds tests, and that are neither
+    test modules nor conftests: test code only when a test reaches them (:func:`reached_support`).
+    A file named on the command line is always checked, and so is every file of a directory
+    holding no test module or conftest (``testaudit check test_framework/``: its helpers)."""
+    if config.report_unreached:
+        return ()
+    dirs = [relpath(os.path.abspath(p), config.root) for p in paths or ["."]]
+    dirs = ["" if d == "." else d + "/" for d, p in zip(dirs, paths or ["."]) if os.path.isdir(p)]
+    tests = [f.rel for f in files if f.rel.rsplit("/", 1)[-1] == "conftest.py" or is_test_file(f.rel, config)]
+    holding = tuple(d for d in dirs if any(rel.startswith(d) for rel in tests))
+    if not holding:
+        return ()
+    kept = set(tests)
+    return tuple(f.rel for f in files if not f.explicit and f.rel not in kept and f.rel.startswith(holding))
+
+
+# a dotted module name in quotes: what a conftest's ``pytest_plugins = ["tests.fixtures.db"]`` loads
+DOTTED_STRING = re.compile(r"[\"']([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)[\"']")
+
+
+UNKNOWN_IMPORTS = ("*",)  # a file that did not parse (or killed its worker) may import anything
+
+
+def imported_names(facts: FileFacts, lines: Sequence[str] = ()) -> Tuple[str, ...]:
+    """The absolute dotted names ``facts`` import (modules and imported names) or subclass, and,
+    given a conftest's ``lines``, the plugin modules its ``pytest_plugins`` names."""
+    if not facts.parsed:
+        return UNKNOWN_IMPORTS
+    names = {name for imp in facts.imports for name in (imp.module, imp.target) if name}
+    names.update(b for cls in facts.classes for b in cls.bases if b and not b.startswith("?"))
+    text = "".join(lines)
+    if "pytest_plugins" in text:
+        names.update(DOTTED_STRING.findall(text[text.index("pytest_plugins"):]))
+    return tuple(sorted(names))
+
+
+def reached_support(candidates: Sequence[str], imports: Mapping[str, Sequence[str]],
+                    src_roots: Sequence[str]) -> FrozenSet[str]:
+    """The ``candidates`` (:func:`support_candidates`) that the other checked files reach: imported
+    by one of them (``imports``: each checked file's imported dotted names, see
+    :attr:`Outcome.imports`), directly or through candidates reached before, or the package
+    ``__init__.py`` of a file reached. A candidate is known by its name under the ``src`` roots
+    and, when the first directory above it without ``__init__.py`` is a test's or conftest's too,
+    by its name counted from there (pytest's default import mode puts that directory on
+    ``sys.path``: ``from helpers import x`` beside the tests; not a ``sys.path.insert``). A file
+    that did not parse reaches the modules in its directory and below. The rest — Lambda handler sources deployed by the tests, scripts, the tool a suite
+    tests — is not test code. Names only: no file is opened."""
+    pending = set(candidates)
+    if not pending:
+        return frozenset()
+    packages = {rel[:-len("/__init__.py")] for rel in imports if rel.endswith("/__init__.py")}
+    on_path = {_basedir(rel, packages)[0] for rel in imports if rel not in pending}  # pytest's sys.path entries
+    by_name: Dict[str, List[str]] = {}
+    for rel in candidates:
+        basedir, name = _basedir(rel, packages)
+        for known in {module_name(rel, src_roots), name if basedir in on_path else ""}:
+            if known:
+                by_name.setdefault(known, []).append(rel)
+    reached: Set[str] = set()
+    seen: Set[str] = set()
+    todo = [rel for rel in imports if rel not in pending]
+    while todo:
+        rel = todo.pop()
+        found = [f"{d}/__init__.py" for d in _parents(rel)]
+        if imports.get(rel) == UNKNOWN_IMPORTS:  # what it imports is unknown: the modules beside and below it
+            directory = rel.rpartition("/")[0]
+            found.extend(c for c in pending if c.startswith(directory + "/" if directory else ""))
+        for name in imports.get(rel, ()):
+            parts = name.split(".")
+            for i in range(1, len(parts) + 1):
+                prefix = ".".join(parts[:i])
+                if prefix not in seen:
+                    seen.add(prefix)
+                    found.extend(by_name.get(prefix, ()))
+        for hit in found:
+            if hit in pending and hit not in reached:
+                reached.add(hit)
+                todo.append(hit)
+    return frozenset(reached)
+
+
+def _parents(rel: str) -> List[str]:
+    parts = rel.split("/")[:-1]
+    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+
+
+def _basedir(rel: str, packages: AbstractSet[str]) -> Tuple[str, str]:
+    """The first directory above ``rel`` that is not a package (pytest's basedir, which its
+    default import mode puts on ``sys.path`` for a test module or conftest there), and ``rel``'s
+    dotted name counted from it."""
+    parts = rel[:-3].split("/") if rel.endswith(".py") else rel.split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    start = len(parts) - 1  # the module's own name; its package directories before it
+    while start > 0 and "/".join(parts[:start]) in packages:
+        start -= 1
+    return "/".join(parts[:start]), ".".join(parts[start:])
 
 
 def _norecurse_match(rel: str, pattern: str) -> bool:

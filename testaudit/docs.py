@@ -138,7 +138,8 @@ def effective_config_toml(config: Config, for_path: Optional[str] = None) -> str
     top = {
         "select": list(config.select or ("ALL",)), "ignore": list(config.ignore),
         "exclude": list(config.exclude), "extend-exclude": list(config.extend_exclude),
-        "respect-gitignore": config.respect_gitignore, "test-files": list(config.test_files),
+        "respect-gitignore": config.respect_gitignore,
+        "report-unreached": config.report_unreached, "test-files": list(config.test_files),
         "python-classes": list(config.python_classes), "python-functions": list(config.python_functions),
         "src": list(config.src),
     }

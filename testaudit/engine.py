@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterator, List, Map
 
 from testaudit.cache import ABSENT, Cache, key_of
 from testaudit.config import Config
-from testaudit.discover import Discovery, SourceFile, discover
+from testaudit.discover import Discovery, SourceFile, discover, reached_support, support_candidates
 from testaudit.gc_tuning import collector_tuned, set_aside
 from testaudit.plan import (
     Changed, Delta, Demand, Loader, Signatures, cache_keys, delta as plan_delta, from_memo, put_delta_memo, put_memo,
@@ -114,7 +114,7 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
     finally:
         if store is not None:
             store.close()
-    return _assemble(config, rels, outcomes, rules, warnings)
+    return _assemble(config, rels, outcomes, rules, warnings, support_candidates(files, config, paths))
 
 
 QUIET_MAX = 20  # changed files whose facts are compared with their old ones; past that, all count
@@ -217,7 +217,16 @@ def _with_nested(config: Config, found: Discovery, warnings: List[Warning_]) -> 
 
 
 def _assemble(config: Config, rels: Sequence[str], outcomes: Dict[str, Outcome], rules: Tuple[RuleInfo, ...],
-              warnings: List[Warning_]) -> RunResult:
+              warnings: List[Warning_], candidates: Sequence[str] = ()) -> RunResult:
+    """The run's result; the support modules among ``candidates`` that no test reaches are left
+    out (decided here, from every outcome's imports, so a cached outcome never holds it)."""
+    unreached: Tuple[str, ...] = ()
+    if candidates:
+        reached = reached_support(candidates, {rel: outcomes[rel].imports for rel in rels}, config.src)
+        if len(reached) < len(candidates):
+            unreached = tuple(sorted(set(candidates) - reached))
+            dropped = set(unreached)
+            rels = [rel for rel in rels if rel not in dropped]
     findings: List[Finding] = []
     modules: List[ModuleSummary] = []
     suppressed = 0
@@ -236,7 +245,7 @@ def _assemble(config: Config, rels: Sequence[str], outcomes: Dict[str, Outcome],
     return RunResult(
         root=config.root, findings=tuple(findings), modules=tuple(modules), files_checked=len(rels),
         warnings=tuple(sorted(set(warnings), key=lambda w: (w.path, w.message))),
-        suppressed=suppressed, rules=rules, paths=tuple(rels),
+        suppressed=suppressed, rules=rules, paths=tuple(rels), unreached=unreached,
     )
 
 

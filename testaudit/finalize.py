@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, AbstractSet, Callable, Dict, List, Mapping, Sequence, Set
 
 from testaudit.baseline import finding_hash
+from testaudit.discover import imported_names
 from testaudit.config import Config
 from testaudit.model import (
     FINDING_ORDER, FileResult, Finding, ModuleSummary, Outcome, Severity, Warning_, evolve,
@@ -62,7 +63,8 @@ def finalize(project: "Project", ruleset: "RuleSet", config: Config, results: Se
                                  failing=tuple(c for c in module.failing if c in here))
             module = _failing(module, kept)
         outcomes[path] = Outcome(path, tuple(kept), module, len(split.suppressed),
-                                 (Warning_(path, res.error),) if res.error else ())
+                                 (Warning_(path, res.error),) if res.error else (),
+                                 imported_names(res.facts, lines_of(path) if res.facts.is_conftest else ()))
     return outcomes
 
 

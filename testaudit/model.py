@@ -317,6 +317,9 @@ class Outcome:
     module: Optional[ModuleSummary] = None
     suppressed: int = 0
     warnings: Tuple[Warning_, ...] = ()
+    # the dotted names the file imports or subclasses: which support modules the tests reach
+    # (:func:`testaudit.discover.reached_support`) is decided from these at every run
+    imports: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -404,6 +407,7 @@ class RunResult:
     delta: Optional[ScoreDelta] = None
     fixed: int = 0  # fixes applied by --fix before the findings were collected
     trend: Tuple[TrendPoint, ...] = ()  # ``check --trend N``: the score at earlier commits, oldest first
+    unreached: Tuple[str, ...] = ()  # support modules under the paths that no test reaches: not reported
 
     @property
     def codes(self) -> Tuple[str, ...]:

@@ -38,7 +38,8 @@ ALLOWED: Dict[str, Set[str]] = {
                        "testaudit.project_files", "testaudit.tree", "testaudit.workers",
                        "testaudit.registry", "testaudit.rule"},  # which rule options key an analysis
     "testaudit.project_phase": {"testaudit.model", "testaudit.project", "testaudit.registry"},
-    "testaudit.finalize": {"testaudit.baseline", "testaudit.config", "testaudit.model", "testaudit.nested_config",
+    "testaudit.finalize": {"testaudit.baseline", "testaudit.config", "testaudit.discover", "testaudit.model",
+                           "testaudit.nested_config",
                            "testaudit.project", "testaudit.project_phase", "testaudit.registry", "testaudit.suppress"},
     "testaudit.nested_config": {"testaudit.errors"},  # data and narrowing; config.py reads the files
     "testaudit.workers": {"testaudit.analyze", "testaudit.atomic", "testaudit.budget", "testaudit.config",

@@ -116,6 +116,7 @@ def test_nonexistent_path_exits_2_with_one_line(tmp_path: Path) -> None:
     ("[tool.testaudit.rules.TA501]\nrequired = ['x']", "tool.testaudit.rules.TA501.required", "expected a table"),
     ("max-file-size = 'big'", "tool.testaudit.max-file-size", "expected positive integer (bytes)"),
     ("jobs = 0", "tool.testaudit.jobs", "expected positive integer"),
+    ("report-unreached = 'yes'", "tool.testaudit.report-unreached", "expected boolean"),
     # conflicting options
     ("select = ['TA1']\nignore = ['TA1']", "tool.testaudit.ignore", "`TA1` is both selected and ignored"),
     ("[tool.testaudit.rules.TA101]\nunit = true\n[tool.testaudit.rules.mock-in-integration]\nunit = false",

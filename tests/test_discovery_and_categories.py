@@ -237,7 +237,9 @@ def test_a_check_of_the_project_root_leaves_out_the_code_under_test(tmp_path: Pa
         "tests/__init__.py": "", "tests/helpers.py": relative, "tests/data/loader.py": relative,
         "test_framework/__init__.py": "", "test_framework/base.py": relative,
         "testutils.py": "from .app import client\n",
-        "tests/test_client.py": "from app.client import sibling\n\n\ndef test_a():\n    assert sibling is not None\n",
+        "tests/test_client.py": "from app.client import sibling\nfrom tests import helpers\nimport tests.data.loader\n"
+                                "import test_framework.base\nimport testutils\n\n\n"
+                                "def test_a():\n    assert sibling is not None\n",
     })
     result = run_project(root, select=["TA201"])
     assert sorted(f.path for f in result.findings) == [
@@ -253,7 +255,8 @@ def test_a_check_of_the_project_root_leaves_out_the_code_under_test(tmp_path: Pa
 def test_tests_beside_the_code_make_their_directory_test_code(tmp_path: Path) -> None:
     """A flat layout (tests next to the modules they test) keeps that directory's modules."""
     root = write_project(tmp_path, {"pkg/__init__.py": "", "pkg/util.py": "from . import x\n",
-                                    "pkg/test_util.py": "def test_a():\n    assert 1 + 1 == 2\n"})
+                                    "pkg/test_util.py": "from pkg import util\n\n\n"
+                                                        "def test_a():\n    assert util\n"})
     assert [f.path for f in run_project(root, select=["TA201"]).findings] == ["pkg/util.py"]
 
 
@@ -271,3 +274,92 @@ def test_pytests_norecursedirs_are_not_test_code(tmp_path: Path) -> None:
     named = str(root / "tests/data/test_sample.py")
     assert [rel for rel, _ in files([named], config)] == ["tests/data/test_sample.py"]
     assert files([named], config.with_overrides(force_exclude=True)) == ()
+
+
+ENV_READ = "import os\n\nVALUE = os.environ['HOME']\n"
+
+
+def _support_project(tmp_path: Path, pyproject: str = "") -> Path:
+    """Tests reaching helpers every way pytest loads them, beside modules no test reaches."""
+    return write_project(tmp_path, {
+        "tests/__init__.py": "", "tests/helpers/__init__.py": "",
+        "tests/helpers/db.py": "from tests.helpers import env\n" + ENV_READ,  # imported by a test
+        "tests/helpers/env.py": ENV_READ,  # imported by that helper only
+        "tests/plugins/__init__.py": "", "tests/plugins/seed.py": ENV_READ,  # a conftest's pytest_plugins
+        "tests/conftest.py": 'pytest_plugins = ["tests.plugins.seed"]\n',
+        "tests/test_db.py": "from tests.helpers.db import VALUE\n\n\ndef test_db():\n    assert VALUE\n",
+        "tests/lambda_/functions/handler.py": ENV_READ,  # source the tests deploy, never import
+        "tests/lambda_/test_lambda.py": "def test_deploy():\n    assert open('functions/handler.py')\n",
+        "tests/run_all.py": ENV_READ,  # a script beside the suite
+        # a test directory without __init__.py: pytest puts it on sys.path, `import util` finds it
+        "flat/util.py": ENV_READ, "flat/test_flat.py": "from util import VALUE\n\n\ndef test_f():\n    assert VALUE\n",
+        "flat/orphan.py": ENV_READ,
+        # a test module that does not parse may import anything beside it
+        "tests/broken/test_broken.py": "def test_b(:\n", "tests/broken/helper.py": ENV_READ,
+    }, pyproject)
+
+
+def test_support_modules_no_test_reaches_are_not_reported(tmp_path: Path) -> None:
+    """A module under the paths that is neither a test module nor a conftest is test code when a
+    test or conftest reaches it — imported directly, through another helper, as a
+    `pytest_plugins` module, or from a test directory pytest puts on `sys.path`; the rest
+    (sources the tests deploy, scripts) is left out and listed, unless named or configured. What a
+    test module that does not parse imports is unknown: the modules beside it stay."""
+    root = _support_project(tmp_path)
+    reached = ["flat/util.py", "tests/broken/helper.py", "tests/helpers/db.py", "tests/helpers/env.py",
+               "tests/plugins/seed.py"]
+    unreached = ["flat/orphan.py", "tests/lambda_/functions/handler.py", "tests/run_all.py"]
+    result = run_project(root, ["tests", "flat"], select=["TA301"])
+    assert sorted({f.path for f in result.findings}) == reached
+    assert list(result.unreached) == unreached
+    assert not set(unreached) & set(result.paths) and "tests/helpers/__init__.py" in result.paths
+    named = run_project(root, ["tests", "flat/orphan.py"], select=["TA301"])
+    assert "flat/orphan.py" in {f.path for f in named.findings}
+    alone = run_project(root, ["tests/lambda_/functions"], select=["TA301"])  # no test there: its modules
+    assert [f.path for f in alone.findings] == ["tests/lambda_/functions/handler.py"]
+    every = run_project(_support_project(tmp_path / "all", "report-unreached = true\n"), ["tests", "flat"],
+                        select=["TA301"])
+    assert sorted({f.path for f in every.findings}) == sorted(reached + unreached) and every.unreached == ()
+
+
+def test_whether_a_support_module_is_reached_follows_edits_under_the_cache(tmp_path: Path) -> None:
+    """Reach is decided at every run from each file's recorded imports, not cached with the
+    helper's outcome: a test that starts importing a helper makes it reported on the next warm
+    run, and the warm run answers as a run without the cache does."""
+    root = _support_project(tmp_path)
+    first = run_project(root, ["tests"], select=["TA301"], cache=True)
+    assert "tests/run_all.py" in first.unreached
+    (root / "tests/test_db.py").write_text("import tests.run_all\nfrom tests.helpers.db import VALUE\n\n\n"
+                                           "def test_db():\n    assert VALUE\n", encoding="utf-8")
+    warm = run_project(root, ["tests"], select=["TA301"], cache=True)
+    cold = run_project(root, ["tests"], select=["TA301"])
+    assert "tests/run_all.py" in {f.path for f in warm.findings} and "tests/run_all.py" not in warm.unreached
+    assert (warm.findings, warm.unreached, warm.paths) == (cold.findings, cold.unreached, cold.paths)
+
+
+@pytest.mark.parametrize("rel, packages, basedir, name", [
+    ("tests/helpers/db.py", {"tests/helpers"}, "tests", "helpers.db"),
+    ("tests/helpers/db.py", {"tests", "tests/helpers"}, "", "tests.helpers.db"),
+    ("tests/helpers/__init__.py", {"tests/helpers"}, "tests", "helpers"),
+    ("flat/util.py", set(), "flat", "util"),
+])
+def test_the_name_pytest_gives_a_module_beside_the_tests(rel: str, packages: set, basedir: str, name: str) -> None:
+    """Counted from the first directory above it that is not a package (pytest's basedir)."""
+    from testaudit.discover import _basedir
+
+    assert _basedir(rel, packages) == (basedir, name)
+
+
+def test_a_module_importable_only_through_a_sys_path_insert_is_not_reached(tmp_path: Path) -> None:
+    """`test/lib/tool/` is on `sys.path` only because a conftest inserts it: pytest itself puts
+    the directories of tests and conftests there, so `import tool.core` names no module of the
+    suite (the tool a suite tests is not its test code), while a helper beside the tests is."""
+    root = write_project(tmp_path, {
+        "test/lib/tool/__init__.py": "", "test/lib/tool/core.py": ENV_READ,
+        "test/units/conftest.py": "import sys\n\nsys.path.insert(0, 'test/lib')\n",
+        "test/units/helper.py": ENV_READ,
+        "test/units/test_tool.py": "import helper\nimport tool.core\n\n\ndef test_t():\n    assert tool.core\n",
+    })
+    result = run_project(root, ["test"], select=["TA301"])
+    assert [f.path for f in result.findings] == ["test/units/helper.py"]
+    assert "test/lib/tool/core.py" in result.unreached

@@ -432,7 +432,7 @@ def test_innermost_span_index_equals_the_plain_scan() -> None:
 
 
 def test_file_names_with_spaces_and_non_ascii(tmp_path: Path) -> None:
-    names = ["tests/test with spaces.py", "tests/test_café_ünïcode.py", "tests/dïr ëctory/test_日本.py"]
+    names = ["tests/test_with spaces.py", "tests/test_café_ünïcode.py", "tests/dïr ëctory/test_日本.py"]
     root = write_project(tmp_path, {n: BVJ + ENV_TEST for n in names})
     result = run_project(root)
     assert sorted(f.path for f in result.findings) == sorted(names)

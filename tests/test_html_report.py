@@ -201,7 +201,7 @@ def test_a_directory_without_test_modules_has_no_score(tmp_path: Path) -> None:
         "tests/integration/test_hostile.py": HOSTILE_MODULE,
         "testing/env.py": "import os\n\nHOME = os.environ['HOME']\n",
     })
-    result = run_project(root)
+    result = run_project(root, ["tests", "testing"])  # `testing/` holds no test: named, its modules are checked
     html = render(result)
     summary = json.loads(get_reporter("json")().render(result))["summary"]
     rows = {r[0]: r for r in parse(html).rows["data-dir"].values()}

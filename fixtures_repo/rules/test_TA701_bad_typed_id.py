@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from rules import id_defaults  # the support module's IDs are checked too
 from rules.helpers import make_user
 from shared.types import core_types
 from shared.types.core_types import UserID, ensure_user_id

@@ -56,6 +56,7 @@ def summary_dict(result: RunResult, gates: Sequence[Gate] = ()) -> Dict[str, Any
                          "compliance": round(r.compliance * 100, 1), "would_comply_if_fixed": r.blocking}
     return {
         "files_checked": result.files_checked,
+        "unreached": list(result.unreached),
         **score_dict(s.overall),
         "findings": len(result.findings),
         "suppressed": result.suppressed,

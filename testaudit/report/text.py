@@ -213,6 +213,10 @@ class TextReporter(Reporter):
         extra: List[str] = [f"{result.files_checked} file{'s' if result.files_checked != 1 else ''} checked"]
         if result.suppressed:
             extra.append(f"{result.suppressed} suppressed")
+        if result.unreached:
+            n = len(result.unreached)
+            extra.append(f"{n} module{'s' if n != 1 else ''} no test imports left out (`report-unreached = true` "
+                         "checks them)")
         console.print(Text(f"{line}{' ' if line.endswith('!') else '; '}{', '.join(extra)}."))
         for note in status_notes(result):
             console.print(Text(visible(note[0].upper() + note[1:] + ".")))

@@ -18,6 +18,7 @@ from scenarios.imports.shop import __path__ as shop_path, __name__ as shop_name 
 from scenarios.imports.shop.models import __file__ as models_file
 from scenarios.imports.shop.models import __path__ as models_path  # expect: TA202
 from scenarios.imports.shop.lazy import anything_at_all
+from checkout_helpers import make_order  # beside this module: pytest puts the directory on sys.path
 from scenarios.imports.shop.models import (
     CURRENCY, DEFAULT_LIMIT, FEES, LAST_STATUS, LIMIT, RATE, REGISTRY, Order, PriceTable, dumps,
 )
