@@ -20,7 +20,14 @@ Not reported:
 - a `try` whose body only raises (`try: raise ValueError("dummy") / except: pass`): the
   exception is made on purpose, to set up exception state; nothing in it can hide a failure;
 - counting: a `try` that counts its successes (`ok += 1`), so the failures it swallows are
-  counted by their absence (and usually asserted on as a rate);
+  counted by their absence (and usually asserted on as a rate), or that ends by recording its
+  success in a flag (`exists = True`: a probe whose failure is the flag's absence);
+- waiting: a `try` that only waits (`waiter.wait(…)`, `wait_for…(…)`, `thread.join()`), for a
+  state the test goes on to check, and any `try` inside a nested function the test hands to a
+  retrying call (`retry(_wait_for_deleted, retries=10)`, `poll(check)`, `wait_until(ready)`)
+  catches a specific exception: there it is the check's answer (`NotFound`: deleted), while an
+  assertion failure still makes the retry try again (a broad handler there is still reported:
+  it would swallow the assertion too, and the retry would never retry);
 - timeouts (`…TimeoutError`, `…Timeout`, `queue.Empty`) skipping an assertion about a message
   that may legitimately not come;
 - handlers for the `allowed-exceptions` only (by default `CancelledError`, awaiting a task the
@@ -95,6 +102,8 @@ _BROAD = frozenset({"Exception", "BaseException"})
 _CLEANUP = re.compile(r"(?i)^_?(a?close|cleanup|clean_up|disconnect|shutdown|stop|cancel|terminate|kill|unlink|"
                       r"remove|rmtree|rmdir|delete|drop|teardown|tear_down|quit|release|dispose|destroy)")
 _POLL_ERRORS = re.compile(r"(TimeoutError|Timeout|Empty)$")
+_WAITS = re.compile(r"(?i)^(wait|wait_for\w*|wait_until\w*|join)$")  # `waiter.wait(…)`, `thread.join()`
+_RETRIES = re.compile(r"(?i)^_?(retry\w*|retrying|poll\w*|wait\w*|eventually|until\w*)$")
 
 
 def _statements(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
@@ -127,11 +136,12 @@ def _expects_failure(node: cst.Try, resolve: Callable[[str], str]) -> bool:
     return node.orelse is not None and any(_is_failure(s, resolve) for s in _statements(node.orelse.body))
 
 
-def _cleanup_only(block: cst.BaseSuite) -> bool:
-    """Every statement of the `try` is a cleanup call (`conn.close()`, `await client.disconnect()`)."""
+def _cleanup_only(block: cst.BaseSuite, names: "re.Pattern[str]" = _CLEANUP) -> bool:
+    """Every statement of the `try` is a cleanup call (`conn.close()`, `await client.disconnect()`),
+    or a call of what ``names`` matches."""
     for stmt in _statements(block):
         if isinstance(stmt, cst.If) and stmt.orelse is None:  # `if hasattr(x, "close"): x.close()`
-            if not _cleanup_only(stmt.body):
+            if not _cleanup_only(stmt.body, names):
                 return False
             continue
         smalls = stmt.body if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else None
@@ -145,9 +155,37 @@ def _cleanup_only(block: cst.BaseSuite) -> bool:
                 return False
             func = value.func  # `conn.close()`, `await ws["socket"].close()`, `cleanup(x)`
             last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-            if not _CLEANUP.match(last):
+            if not names.match(last):
                 return False
     return True
+
+
+def _records(block: cst.BaseSuite) -> bool:
+    """`try: client.get_function(name); exists = True`: the body ends by recording in a flag that
+    it succeeded, so a failure is recorded by the flag's absence — a probe, not a hidden failure."""
+    statements = _statements(block)
+    last = statements[-1] if statements else None
+    if not isinstance(last, cst.SimpleStatementLine) or len(last.body) != 1 or not isinstance(last.body[0], cst.Assign):
+        return False
+    assign = last.body[0]
+    return (isinstance(assign.value, cst.Name) and assign.value.value in ("True", "False")
+            and all(isinstance(t.target, cst.Name) for t in assign.targets))
+
+
+def _retried(scope: cst.FunctionDef, name: str) -> bool:
+    """Whether the test hands its nested function ``name`` to a retrying call
+    (`retry(_wait_for_deleted, retries=10)`, `wait_until(ready)`, `poll(check)`)."""
+    found = []
+
+    class Calls(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            func = node.func
+            last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            if _RETRIES.match(last) and any(isinstance(a.value, cst.Name) and a.value.value == name for a in node.args):
+                found.append(node)
+
+    scope.visit(Calls())
+    return bool(found)
 
 
 def _raises_only(block: cst.BaseSuite) -> bool:
@@ -220,6 +258,24 @@ class SwallowedException(ScopedRule):
         "    except asyncio.CancelledError:\n"
         "        pass\n"
         "    assert worker.stopped\n",
+        "from localstack.utils.sync import retry\n\n"
+        "def test_link_is_deleted(client, link_id):\n"
+        "    client.delete_link(link_id)\n\n"
+        "    def _deleted():\n"
+        "        try:\n"
+        "            assert client.get_link(link_id)['status'] == 'DELETED'\n"
+        "        except client.exceptions.NotFoundException:\n"
+        "            pass\n\n"
+        "    retry(_deleted, retries=10, sleep=1)\n",
+        "def test_function_is_redeployed(client, code):\n"
+        "    exists = False\n"
+        "    try:\n"
+        "        client.get_function('orders')\n"
+        "        exists = True\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "    client.deploy('orders', code, update=exists)\n"
+        "    assert client.invoke('orders').ok\n",
         "try:\n"
         "    import ujson as json\n"
         "except ImportError:\n"
@@ -235,6 +291,7 @@ class SwallowedException(ScopedRule):
         # open `try` statements of the current test: [node, checked, body still being visited,
         # an assertion seen in its body]
         self.tries: List[List[object]] = []
+        self.predicates: List[cst.FunctionDef] = []  # nested functions the test retries, innermost last
 
     def enter_scope(self, scope: Scope) -> None:
         self.finally_depth = 0
@@ -245,11 +302,24 @@ class SwallowedException(ScopedRule):
     def leave_Finally(self, node: cst.Finally) -> None:
         self.finally_depth -= 1
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        super().visit_FunctionDef(node)
+        # a predicate the test retries: the exceptions it swallows are its answer ("not yet")
+        if (self.active and self.func_depth > 1 and self.scope is not None and self.scope.is_test
+                and _retried(self.scope.node, node.name.value)):
+            self.predicates.append(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self.predicates and self.predicates[-1] is node:
+            self.predicates.pop()
+        super().leave_FunctionDef(node)
+
     def visit_Try(self, node: cst.Try) -> None:
         if not self.active or self.scope is None or not self.scope.is_test:
             return
-        checked = not (self.finally_depth or _expects_failure(node, self._resolve) or _cleanup_only(node.body)
-                       or _counts(node.body) or _raises_only(node.body))
+        checked = not (self.finally_depth or _expects_failure(node, self._resolve)
+                       or _cleanup_only(node.body) or _cleanup_only(node.body, _WAITS) or _counts(node.body)
+                       or _records(node.body) or _raises_only(node.body))
         self.tries.append([node, checked, True, False])
 
     def leave_Try(self, node: cst.Try) -> None:
@@ -282,6 +352,8 @@ class SwallowedException(ScopedRule):
         entry[2] = False  # the body is done: what follows is handlers, else and finally
         word = _discards(node)
         if not entry[1] or word is None or self._allowed(node.type):
+            return
+        if self.predicates and not _broad(node.type):  # a specific "not yet" of a retried check
             return
         # a specific exception: reported when it skips an assertion of the `try` (a timeout
         # skipping the check of a message that may not come is waiting, not hiding), or always
