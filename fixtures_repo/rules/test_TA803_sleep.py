@@ -183,3 +183,36 @@ def test_operations_with_pauses(client):
         if client.get(path).status_code != 200:
             raise AssertionError(f"{path} failed")  # a failure: the loop does not poll
         time.sleep(1)  # expect: TA803
+
+
+def test_message_visible_again_after_its_visibility_timeout(sqs):
+    queue = sqs.create_queue(Attributes={"VisibilityTimeout": "1"})
+    sqs.send_message(queue, "order-1")
+    sqs.receive_message(queue)
+    time.sleep(2)  # outlasts the lifetime the test set: the expiry is what it checks
+    assert sqs.receive_message(queue)["Body"] == "order-1"
+
+
+def test_session_expires(auth):
+    session_ttl = 1
+    token = auth.login("alice", ttl=session_ttl)
+    time.sleep(1.5)  # waits the session out
+    assert not auth.is_valid(token)
+
+
+def test_job_with_a_timeout_still_guesses(queue):
+    job = queue.submit("report", timeout=5)
+    time.sleep(5)  # expect: TA803
+    assert job.done
+
+
+def test_sleep_far_beyond_the_lifetime(cache):
+    cache.set("k", 1, ttl=1)
+    time.sleep(30)  # expect: TA803
+    assert cache.get("k") is None
+
+
+def test_queue_with_a_long_visibility_timeout_still_guesses(sqs):
+    sqs.create_queue(Attributes={"VisibilityTimeout": "60"})
+    time.sleep(60)  # expect: TA803
+    assert sqs.processed

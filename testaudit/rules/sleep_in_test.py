@@ -6,7 +6,11 @@ Reports fixed delays in tests and fixtures: a call of `time.sleep`, `asyncio.sle
 literals such as `2 * 60`) above `max-seconds`, in the body of a test, a fixture or an
 xunit-style `setup`/`teardown` method.
 
-Not reported: `sleep(0)` (a plain yield to the event loop), a delay held in a variable or
+Not reported: `sleep(0)` (a plain yield to the event loop), a sleep that outlasts by a little
+(up to twice plus 2 s) a short lifetime (at most 10 s) its test or fixture set before it — a keyword, dictionary key or
+variable named for one, `VisibilityTimeout=1`, `{"TTL": "2"}`, `token_expiry_seconds = 1`,
+`max_time_elapsed = 1.0` (not a `timeout`, which is how long to wait) — since the elapsed time is
+then what the test checks, a delay held in a variable or
 computed from one (a backoff), a sleep in a polling loop — the wait this rule asks for: a
 `while` whose condition reads a clock or a deadline (`while time.monotonic() < deadline:`,
 `while not done and time.time() - start < timeout:`), or any loop that leaves on a condition
@@ -108,6 +112,30 @@ _CLOCK = re.compile(r"\b(time|monotonic|perf_counter|deadline|timeout|until|expi
                     r"time_left|remaining)\b", re.I)
 
 
+SHORT_LIFETIME = 10.0  # seconds: a test sets a lifetime this short to wait it out (a 60 s queue setting is not that)
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_LIFETIME_WORDS = frozenset({"ttl", "expiry", "expires", "expire", "expiration", "lifetime", "retention", "lease",
+                             "cooldown"})
+_LIFETIME_PAIRS = frozenset({("visibility", "timeout"), ("time", "elapsed"), ("max", "age"), ("to", "live")})
+
+
+def is_lifetime(name: str) -> bool:
+    """A name for how long something lasts before it expires: `VisibilityTimeout`, `ttl`,
+    `token_expiry_seconds`, `max_time_elapsed`, `max_age` (not `timeout`: how long to wait)."""
+    words = [w.lower() for w in _WORD.findall(name)]
+    return any(w in _LIFETIME_WORDS for w in words) or any(p in _LIFETIME_PAIRS for p in zip(words, words[1:]))
+
+
+def _duration(node: cst.BaseExpression) -> Optional[float]:
+    """A number constant, or a string holding one (`{"VisibilityTimeout": "1"}`)."""
+    if isinstance(node, cst.SimpleString):
+        try:
+            return float(node.evaluated_value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+    return constant_seconds(node)
+
+
 def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
 
@@ -142,6 +170,12 @@ class SleepInTest(ScopedRule):
         "    await asyncio.sleep(0)\n"
         "    assert worker.started\n",
         "import time\n\n"
+        "def test_message_visible_again(sqs):\n"
+        "    queue = sqs.create_queue(Attributes={'VisibilityTimeout': '1'})\n"
+        "    sqs.receive_message(queue)\n"
+        "    time.sleep(2)  # the expiry is what the test checks\n"
+        "    assert sqs.receive_message(queue)\n",
+        "import time\n\n"
         "def retry(fn, attempts=3):\n"
         "    for _ in range(attempts):\n"
         "        if fn():\n"
@@ -153,12 +187,34 @@ class SleepInTest(ScopedRule):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.active = "sleep" in self.ctx.source
-        self.calls: List[Tuple[cst.Call, str, float, int]] = []
+        self.calls: List[Tuple[cst.Call, str, float, int, cst.FunctionDef]] = []  # … and the scope
         self.lambdas = 0  # lambdas open around the node: code handed to something, not the test waiting
         # per open loop: [polls, `if`/`try` blocks open at its start, function depth, first sleep
         # recorded in it]; a loop that polls drops the sleeps inside it when it closes
         self.loops: List[List[Any]] = []
         self.conditional = 0  # `if` and `try` blocks open around the node
+        # lifetimes the scope sets before a sleep (`VisibilityTimeout=1`, `ttl = 2`): waiting one
+        # out is the test's input, not a guess at how long something takes
+        self.lifetimes: List[Tuple[cst.FunctionDef, int, float]] = []
+
+    def _lifetime(self, name: str, value: cst.BaseExpression) -> None:
+        if self.active and self.scope is not None and is_lifetime(name):
+            seconds = _duration(value)
+            if seconds is not None and seconds > 0:
+                self.lifetimes.append((self.scope.node, self.ctx.stmt_line(), seconds))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._lifetime(node.keyword.value, node.value)
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        if isinstance(node.key, cst.SimpleString) and isinstance(node.key.evaluated_value, str):
+            self._lifetime(node.key.evaluated_value, node.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self._lifetime(target.target.value, node.value)
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         self.lambdas += 1
@@ -226,11 +282,17 @@ class SleepInTest(ScopedRule):
         delay = _delay(node)
         seconds = constant_seconds(delay) if delay is not None else None
         if name and seconds is not None and seconds > self.options.max_seconds:
-            self.calls.append((node, name, seconds, self.ctx.stmt_line()))
+            self.calls.append((node, name, seconds, self.ctx.stmt_line(), self.scope.node))
+
+    def _outlasts_lifetime(self, scope: cst.FunctionDef, stmt: int, seconds: float) -> bool:
+        """The sleep outlasts, by a little, a lifetime its scope set before it (`VisibilityTimeout=1`
+        … `time.sleep(2)`): the elapsed time is what the test checks."""
+        return any(node is scope and line <= stmt and lifetime <= seconds <= 2 * lifetime + 2
+                   for node, line, lifetime in self.lifetimes if lifetime <= SHORT_LIFETIME)
 
     def finish(self) -> None:
-        for node, name, seconds, stmt in self.calls:
+        for node, name, seconds, stmt, scope in self.calls:
             what = resolve_with_stars(self.ctx.imports, name)
-            if what in SLEEPS:
+            if what in SLEEPS and not self._outlasts_lifetime(scope, stmt, seconds):
                 self.report(node, f"`{name}({_number(seconds)})` in a test: wait for the condition, "
                                   f"not a fixed delay", stmt_line=stmt)
