@@ -77,6 +77,9 @@ CASES = [
                          "    assert 1\n"}, [], [6]),
     ("TA805", "skip-categories", "[]",
      {"tests/unit/test_a.py": "def test_a(get):\n    assert get('http://localhost:8000/x')\n"}, [], [2]),
+    ("TA805", "data-names", "'frontend'",  # the team's own name for an origin; the default's `origin` is then a target
+     {"tests/test_a.py": "def test_a(get):\n    frontend = 'http://localhost:3000'\n"
+                         "    origin = 'http://localhost:3001'\n    assert get('/', frontend, origin)\n"}, [2], [3]),
     ("TA805", "allow-ports", "[8000]",
      {"tests/test_a.py": "def test_a(get):\n    assert get('http://localhost:8000/x')\n"}, [2], []),
     ("TA805", "hosts", "['db.internal']",

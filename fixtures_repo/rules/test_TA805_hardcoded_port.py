@@ -117,3 +117,20 @@ def test_request_through_the_apps_test_client(app):
 
 def test_request_beside_a_test_client_elsewhere(client):
     assert client.get("http://127.0.0.1:3001/").status_code == 204  # expect: TA805
+
+
+def test_cors_allows_the_frontend_origin(bucket_client):
+    origin = "https://localhost:4200"  # the page's origin: a header value, nothing connects to it
+    response = bucket_client.options("/bucket/key", headers={"Origin": origin})
+    assert response.headers["Access-Control-Allow-Origin"] == origin
+
+
+def test_url_building_with_a_server_name(app):
+    app.config.update(SERVER_NAME="localhost:80")  # a name for building URLs
+    assert app.url_for("index")
+
+
+def test_origin_checked_against_a_live_backend(session):
+    frontend_origin = "http://localhost:3000"
+    backend = "http://localhost:8000/api"  # expect: TA805
+    assert session.get(backend, headers={"Origin": frontend_origin}).ok

@@ -15,6 +15,8 @@ function that builds an in-memory transport (option `mock-transports`: `httpx.Mo
 `ASGITransport`, `WSGITransport` — requests through it open no socket), literals a test compares against (`assert url == "http://localhost:8000/cb"`,
 `self.assertIn("redis://localhost:6379", dsn)`, `url.startswith("http://localhost:5434")`:
 expected values, not addresses the test uses),
+URLs given to a keyword or variable named as data (option `data-names`: `origin = "https://localhost:4200"`,
+`Request(raw_path="http://localhost:4566/")`, `SERVER_NAME="localhost:80"`),
 `port=` keywords of an object built as such an expected value (`assert config ==
 CoreHTTPConfig(port=80)`; a function called there, `connect(port=5432) == conn`, still connects) or of an exception (`PortConflict(app, port=2222)` as a mock's
 `side_effect`), elements of list, tuple, set and dict literals (tables of inputs for a parser, a sanitizer or a
@@ -53,6 +55,11 @@ test that cannot work.
   test opens no socket, so an address in it is data — a configuration value parsed, a URL a
   constructor takes apart, an argument a mocked client is checked against; on celery @ 5dc781f0b
   all 13 findings in `t/unit` were such). `[]` reports every category.
+- `data-names`: a regex the whole name of a keyword or an assigned variable must match for the
+  URL given to it to be data (case-insensitive; default `(\\w+_)?(origins?|referr?er|raw_path|server_name|redirect_uri)`):
+  a browser page's `Origin` in a CORS test, the raw request line of an in-memory request,
+  Flask's `SERVER_NAME` for URL building, an OAuth `redirect_uri` registered with a provider —
+  nothing connects to them.
 - `mock-transports`: names of in-memory transports (matched by the called name's last part); a
   function that calls one — or holds a nested function that does — sends its URLs to no port,
   and its URL literals are not reported (its `port=` keywords still are). Default:
@@ -90,6 +97,8 @@ class Options:
     parsers: Tuple[str, ...] = ("URL", "urlparse", "urlsplit", "urljoin", "make_url", "parse_url", "furl")
     mock_transports: Tuple[str, ...] = ("MockTransport", "ASGITransport", "WSGITransport", "test_client")
     skip_categories: Tuple[str, ...] = ("unit",)
+    data_names: str = field(default=r"(\w+_)?(origins?|referr?er|raw_path|server_name|redirect_uri)",
+                            metadata={"regex": True})
 
 
 def _address_pattern(hosts: Tuple[str, ...]) -> "re.Pattern[str]":
@@ -124,6 +133,7 @@ class HardcodedPort(Rule):
         self.active = ctx.is_test_module or ctx.is_conftest
         self.address = _address_pattern(options.hosts)
         self.keyword = compiled(options.keywords)
+        self.data_name = compiled(options.data_names, re.IGNORECASE)
         self.docstring_depth = 0
         self.expected: set = set()  # ids of literals a test compares against: expected values
         self.parser_args: set = set()  # ids of the arguments of URL parsers (`URL(port=443)`)
@@ -218,8 +228,19 @@ class HardcodedPort(Rule):
                               "configuration or a fixture", tags=("url",))
             return
 
+    # -- values named as data: `origin = "https://localhost:4200"`, `raw_path="http://…"` ------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if any(isinstance(t.target, cst.Name) and self.data_name.fullmatch(t.target.value) for t in node.targets):
+            self.expected.add(id(node.value))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None and isinstance(node.target, cst.Name) and self.data_name.fullmatch(node.target.value):
+            self.expected.add(id(node.value))
+
     # -- port=<literal> ----------------------------------------------------------------------
     def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None and self.data_name.fullmatch(node.keyword.value):
+            self.expected.add(id(node.value))
         if (not self.active or node.keyword is None or not self.keyword.fullmatch(node.keyword.value)
                 or id(node) in self.parser_args or self.data_calls):
             return
