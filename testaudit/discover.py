@@ -231,30 +231,46 @@ def imported_names(facts: FileFacts, lines: Sequence[str] = ()) -> Tuple[str, ..
     return tuple(sorted(names))
 
 
-def reached_support(candidates: Sequence[str], imports: Mapping[str, Sequence[str]],
-                    src_roots: Sequence[str]) -> FrozenSet[str]:
+def reached_support(candidates: Sequence[str], imports: Mapping[str, Sequence[str]], src_roots: Sequence[str],
+                    is_package: Optional[Callable[[str], bool]] = None) -> FrozenSet[str]:
     """The ``candidates`` (:func:`support_candidates`) that the other checked files reach: imported
     by one of them (``imports``: each checked file's imported dotted names, see
     :attr:`Outcome.imports`), directly or through candidates reached before, or the package
     ``__init__.py`` of a file reached. A candidate is known by its name under the ``src`` roots
     and, when the first directory above it without ``__init__.py`` is a test's or conftest's too,
     by its name counted from there (pytest's default import mode puts that directory on
-    ``sys.path``: ``from helpers import x`` beside the tests; not a ``sys.path.insert``). A file
-    that did not parse reaches the modules in its directory and below. The rest — Lambda handler sources deployed by the tests, scripts, the tool a suite
-    tests — is not test code. Names only: no file is opened."""
+    ``sys.path``: ``from helpers import x`` beside the tests; not a ``sys.path.insert``), and, for
+    the imports of a test or conftest itself, by the dotted names of two parts or more its path
+    ends with (:func:`_dotted_tails`: a package under a source root the configuration does not
+    name, ``localstack-core/localstack/testing/config.py`` imported as
+    ``localstack.testing.config``; the module named, not its packages); what such a module
+    imports in turn (its relative imports too) is not followed: under a root the configuration
+    does not name, that is most often the internals of the code under test. A test module never
+    reaches the module it is named after (``test_azp.py`` importing ``…ci.azp``, ``test_hello.py``
+    importing ``…modules.hello``): that is its subject, the code under test; another test may
+    still reach it. A file that did not parse reaches the modules in its directory and below. The rest — Lambda handler
+    sources deployed by the tests, scripts, the tool a suite tests — is not test code.
+    ``is_package`` says whether a directory holds ``__init__.py`` (the tree's answer; by default,
+    whether one is among ``imports``' files). No file is opened."""
     pending = set(candidates)
     if not pending:
         return frozenset()
-    packages = {rel[:-len("/__init__.py")] for rel in imports if rel.endswith("/__init__.py")}
-    on_path = {_basedir(rel, packages)[0] for rel in imports if rel not in pending}  # pytest's sys.path entries
+    if is_package is None:
+        is_package = {rel[:-len("/__init__.py")] for rel in imports if rel.endswith("/__init__.py")}.__contains__
+    on_path = {_basedir(rel, is_package)[0] for rel in imports if rel not in pending}  # pytest's sys.path entries
     by_name: Dict[str, List[str]] = {}
+    by_tail: Dict[str, List[str]] = {}
     for rel in candidates:
-        basedir, name = _basedir(rel, packages)
+        basedir, name = _basedir(rel, is_package)
         for known in {module_name(rel, src_roots), name if basedir in on_path else ""}:
             if known:
                 by_name.setdefault(known, []).append(rel)
+        for tail in _dotted_tails(rel):
+            by_tail.setdefault(tail, []).append(rel)
     reached: Set[str] = set()
-    seen: Set[str] = set()
+    seen: Set[Tuple[str, str]] = set()
+    seen_tails: Set[Tuple[str, str]] = set()
+    tailed: Set[str] = set()  # reached by a tail name only: not followed
     todo = [rel for rel in imports if rel not in pending]
     while todo:
         rel = todo.pop()
@@ -262,18 +278,53 @@ def reached_support(candidates: Sequence[str], imports: Mapping[str, Sequence[st
         if imports.get(rel) == UNKNOWN_IMPORTS:  # what it imports is unknown: the modules beside and below it
             directory = rel.rpartition("/")[0]
             found.extend(c for c in pending if c.startswith(directory + "/" if directory else ""))
+        subject = _subject(rel)
         for name in imports.get(rel, ()):
             parts = name.split(".")
             for i in range(1, len(parts) + 1):
                 prefix = ".".join(parts[:i])
-                if prefix not in seen:
-                    seen.add(prefix)
-                    found.extend(by_name.get(prefix, ()))
+                if (prefix, subject) not in seen:
+                    seen.add((prefix, subject))
+                    found.extend(c for c in by_name.get(prefix, ()) if not subject or _stem(c) != subject)
+            if rel not in pending and (name, subject) not in seen_tails:  # a test's or conftest's own import
+                seen_tails.add((name, subject))
+                # the module named (not its packages), reached and not followed (below)
+                tailed.update(t for t in by_tail.get(name, ()) if _stem(t) != subject)
         for hit in found:
             if hit in pending and hit not in reached:
                 reached.add(hit)
                 todo.append(hit)
-    return frozenset(reached)
+    return frozenset(reached | tailed)
+
+
+def _stem(rel: str) -> str:
+    name = rel.rsplit("/", 1)[-1]
+    return rel.rsplit("/", 2)[-2] if name == "__init__.py" and "/" in rel else name[:-3] if name.endswith(".py") else name
+
+
+_SUBJECT = re.compile(r"^test_(\w+)$|^(\w+)_test$")
+
+
+def _subject(rel: str) -> str:
+    """What a test module is named after (`azp` for `test_azp.py`): the module it tests."""
+    match = _SUBJECT.match(_stem(rel))
+    return (match.group(1) or match.group(2)) if match else ""
+
+
+def _dotted_tails(rel: str) -> List[str]:
+    """The dotted names of two parts or more that end ``rel``'s path (``localstack.testing.config``
+    and ``testing.config`` for ``localstack-core/localstack/testing/config.py``): the name it is
+    imported by when an installed distribution or a source root the configuration does not name
+    puts its top directory on ``sys.path``."""
+    parts = (rel[:-3] if rel.endswith(".py") else rel).split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    tails = []
+    for start in range(len(parts) - 2, -1, -1):
+        if not parts[start].isidentifier():
+            break
+        tails.append(".".join(parts[start:]))
+    return tails if parts and parts[-1].isidentifier() else []
 
 
 def _parents(rel: str) -> List[str]:
@@ -281,7 +332,7 @@ def _parents(rel: str) -> List[str]:
     return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def _basedir(rel: str, packages: AbstractSet[str]) -> Tuple[str, str]:
+def _basedir(rel: str, is_package: Callable[[str], bool]) -> Tuple[str, str]:
     """The first directory above ``rel`` that is not a package (pytest's basedir, which its
     default import mode puts on ``sys.path`` for a test module or conftest there), and ``rel``'s
     dotted name counted from it."""
@@ -289,7 +340,7 @@ def _basedir(rel: str, packages: AbstractSet[str]) -> Tuple[str, str]:
     if parts[-1] == "__init__":
         parts.pop()
     start = len(parts) - 1  # the module's own name; its package directories before it
-    while start > 0 and "/".join(parts[:start]) in packages:
+    while start > 0 and is_package("/".join(parts[:start])):
         start -= 1
     return "/".join(parts[:start]), ".".join(parts[start:])
 

@@ -114,7 +114,8 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
     finally:
         if store is not None:
             store.close()
-    return _assemble(config, rels, outcomes, rules, warnings, support_candidates(files, config, paths))
+    return _assemble(config, rels, outcomes, rules, warnings, support_candidates(files, config, paths),
+                     lambda d: tree.isfile(f"{d}/__init__.py"))
 
 
 QUIET_MAX = 20  # changed files whose facts are compared with their old ones; past that, all count
@@ -217,12 +218,13 @@ def _with_nested(config: Config, found: Discovery, warnings: List[Warning_]) -> 
 
 
 def _assemble(config: Config, rels: Sequence[str], outcomes: Dict[str, Outcome], rules: Tuple[RuleInfo, ...],
-              warnings: List[Warning_], candidates: Sequence[str] = ()) -> RunResult:
+              warnings: List[Warning_], candidates: Sequence[str] = (),
+              is_package: Optional[Callable[[str], bool]] = None) -> RunResult:
     """The run's result; the support modules among ``candidates`` that no test reaches are left
     out (decided here, from every outcome's imports, so a cached outcome never holds it)."""
     unreached: Tuple[str, ...] = ()
     if candidates:
-        reached = reached_support(candidates, {rel: outcomes[rel].imports for rel in rels}, config.src)
+        reached = reached_support(candidates, {rel: outcomes[rel].imports for rel in rels}, config.src, is_package)
         if len(reached) < len(candidates):
             unreached = tuple(sorted(set(candidates) - reached))
             dropped = set(unreached)

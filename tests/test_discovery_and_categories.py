@@ -252,12 +252,16 @@ def test_a_check_of_the_project_root_leaves_out_the_code_under_test(tmp_path: Pa
     assert "app/client.py" not in [rel for rel, _ in files([str(root)], load_config(root))]
 
 
-def test_tests_beside_the_code_make_their_directory_test_code(tmp_path: Path) -> None:
-    """A flat layout (tests next to the modules they test) keeps that directory's modules."""
+def test_a_module_beside_its_test_is_the_code_under_test(tmp_path: Path) -> None:
+    """A flat layout (tests next to the modules they test): `pkg/util.py`, imported by the
+    `pkg/test_util.py` named after it, is the code under test; a helper those tests import is
+    test code."""
     root = write_project(tmp_path, {"pkg/__init__.py": "", "pkg/util.py": "from . import x\n",
-                                    "pkg/test_util.py": "from pkg import util\n\n\n"
-                                                        "def test_a():\n    assert util\n"})
-    assert [f.path for f in run_project(root, select=["TA201"]).findings] == ["pkg/util.py"]
+                                    "pkg/fakes.py": "from . import x\n",
+                                    "pkg/test_util.py": "from pkg import fakes, util\n\n\n"
+                                                        "def test_a():\n    assert util and fakes\n"})
+    result = run_project(root, select=["TA201"])
+    assert [f.path for f in result.findings] == ["pkg/fakes.py"] and "pkg/util.py" in result.unreached
 
 
 def test_pytests_norecursedirs_are_not_test_code(tmp_path: Path) -> None:
@@ -287,7 +291,7 @@ def _support_project(tmp_path: Path, pyproject: str = "") -> Path:
         "tests/helpers/env.py": ENV_READ,  # imported by that helper only
         "tests/plugins/__init__.py": "", "tests/plugins/seed.py": ENV_READ,  # a conftest's pytest_plugins
         "tests/conftest.py": 'pytest_plugins = ["tests.plugins.seed"]\n',
-        "tests/test_db.py": "from tests.helpers.db import VALUE\n\n\ndef test_db():\n    assert VALUE\n",
+        "tests/test_orders.py": "from tests.helpers.db import VALUE\n\n\ndef test_db():\n    assert VALUE\n",
         "tests/lambda_/functions/handler.py": ENV_READ,  # source the tests deploy, never import
         "tests/lambda_/test_lambda.py": "def test_deploy():\n    assert open('functions/handler.py')\n",
         "tests/run_all.py": ENV_READ,  # a script beside the suite
@@ -329,7 +333,7 @@ def test_whether_a_support_module_is_reached_follows_edits_under_the_cache(tmp_p
     root = _support_project(tmp_path)
     first = run_project(root, ["tests"], select=["TA301"], cache=True)
     assert "tests/run_all.py" in first.unreached
-    (root / "tests/test_db.py").write_text("import tests.run_all\nfrom tests.helpers.db import VALUE\n\n\n"
+    (root / "tests/test_orders.py").write_text("import tests.run_all\nfrom tests.helpers.db import VALUE\n\n\n"
                                            "def test_db():\n    assert VALUE\n", encoding="utf-8")
     warm = run_project(root, ["tests"], select=["TA301"], cache=True)
     cold = run_project(root, ["tests"], select=["TA301"])
@@ -347,19 +351,35 @@ def test_the_name_pytest_gives_a_module_beside_the_tests(rel: str, packages: set
     """Counted from the first directory above it that is not a package (pytest's basedir)."""
     from testaudit.discover import _basedir
 
-    assert _basedir(rel, packages) == (basedir, name)
+    assert _basedir(rel, packages.__contains__) == (basedir, name)
 
 
-def test_a_module_importable_only_through_a_sys_path_insert_is_not_reached(tmp_path: Path) -> None:
-    """`test/lib/tool/` is on `sys.path` only because a conftest inserts it: pytest itself puts
-    the directories of tests and conftests there, so `import tool.core` names no module of the
-    suite (the tool a suite tests is not its test code), while a helper beside the tests is."""
+def test_a_module_a_test_is_named_after_is_the_code_under_test(tmp_path: Path) -> None:
+    """`test/lib/tool/` is on `sys.path` because a conftest inserts it (or an installed
+    distribution does: statically the same). `test_core.py` importing `tool.core` tests it: the
+    tool a suite tests is not its test code, while a helper beside the tests is."""
     root = write_project(tmp_path, {
         "test/lib/tool/__init__.py": "", "test/lib/tool/core.py": ENV_READ,
         "test/units/conftest.py": "import sys\n\nsys.path.insert(0, 'test/lib')\n",
         "test/units/helper.py": ENV_READ,
-        "test/units/test_tool.py": "import helper\nimport tool.core\n\n\ndef test_t():\n    assert tool.core\n",
+        "test/units/test_core.py": "import helper\nimport tool.core\n\n\ndef test_t():\n    assert tool.core\n",
     })
     result = run_project(root, ["test"], select=["TA301"])
     assert [f.path for f in result.findings] == ["test/units/helper.py"]
     assert "test/lib/tool/core.py" in result.unreached
+
+
+def test_a_package_under_a_source_root_nobody_configured_is_reached_by_its_import(tmp_path: Path) -> None:
+    """`core/acme/testing/config.py`, installed as `acme` (no `src` names `core`), is test code a
+    test imports as `acme.testing.config`; what it imports in turn is not followed, and a module
+    a test is named after (`test_azp.py` importing `mytool.azp`) is the code under test."""
+    root = write_project(tmp_path, {
+        "core/acme/testing/__init__.py": "", "core/acme/testing/config.py": "from . import internal\n" + ENV_READ,
+        "core/acme/testing/internal.py": ENV_READ,
+        "tests/lib/mytool/__init__.py": "", "tests/lib/mytool/azp.py": ENV_READ,
+        "tests/test_orders.py": "from acme.testing.config import VALUE\n\n\ndef test_o():\n    assert VALUE\n",
+        "tests/test_azp.py": "from mytool.azp import VALUE\n\n\ndef test_a():\n    assert VALUE\n",
+    })
+    result = run_project(root, select=["TA301"])
+    assert [f.path for f in result.findings] == ["core/acme/testing/config.py"]
+    assert {"core/acme/testing/internal.py", "tests/lib/mytool/azp.py"} <= set(result.unreached)
