@@ -7,6 +7,8 @@ Business Value Justification (BVJ):
 - Strategic Impact: honest test counts
 """
 import abc
+import subprocess
+import sys
 import unittest
 
 import pytest
@@ -418,3 +420,66 @@ def test_execution_recorded_by_a_helper(sfn_snapshot, client, record_execution):
 
 def test_snapshot_taken_but_not_compared(client, snapshot_dir):  # expect: TA801
     client.save(snapshot_dir)
+
+
+def test_cli_runs_clean(tmp_path):
+    # raises CalledProcessError unless the program exits 0: an exit-status check
+    subprocess.check_call([sys.executable, "-m", "app.cli", "--check", str(tmp_path)])
+
+
+def test_cli_started_without_a_check(tmp_path):  # expect: TA801
+    subprocess.run([sys.executable, "-m", "app.cli", str(tmp_path)])
+
+
+class RunAndParse:
+    def __init__(self, runner):
+        self.runner = runner
+
+    def __call__(self, *args):
+        result = self.runner.run(*args)
+        assert result.exit_code == 0, result.output  # every call checks the run
+        return result
+
+
+class RunOnly:
+    def __init__(self, runner):
+        self.runner = runner
+
+    def __call__(self, *args):
+        return self.runner.run(*args)
+
+
+@pytest.fixture
+def run_and_parse(cli_runner):
+    return RunAndParse(cli_runner)
+
+
+@pytest.fixture
+def run_only(cli_runner):
+    return RunOnly(cli_runner)
+
+
+def test_report_written(run_and_parse, tmp_path):
+    # the fixture's value checks the exit code on every call
+    result = run_and_parse("report", str(tmp_path))
+
+
+def test_report_run_unchecked(run_only, tmp_path):  # expect: TA801
+    result = run_only("report", str(tmp_path))
+
+
+class TestHashing(SSotBaseTestCase):
+    def test_tuple_is_hashable(self):
+        # a private assertion helper of the base class, named as one
+        self._assert_hashable(hash_params((1, None, "foo")))
+
+    def test_tuple_hashed_unchecked(self):  # expect: TA801
+        self._hash_all(hash_params((1, None, "foo")))
+
+
+class TestHashingLocally:
+    def _assert_hashable(self, value):
+        hash(value)  # named as an assertion, asserts nothing: the test is judged by this body
+
+    def test_tuple_hashed_by_a_local_helper(self):  # expect: TA801
+        self._assert_hashable(hash_params((1, None, "foo")))

@@ -12,6 +12,12 @@ none of:
   `assert_that(…)`, `assert_frame_equal`), also on any receiver (`mocks["db"].assert_called()`,
   `get_client().assert_no_pending()`), `pytest.raises` / `pytest.warns` /
   `pytest.deprecated_call` (as a context manager or a call), `pytest.fail` or `self.fail`;
+- a call of `_assert…` that this module does not define (`self._assert_hashable(res)`, inherited
+  from a base class elsewhere; one defined here is judged by its body);
+- `subprocess.check_call` / `subprocess.check_output` (they raise when the program exits with
+  an error: the same as asserting its return code is 0);
+- a call of a fixture's value when the fixture, in this module, returns an instance of a class
+  of this module whose `__call__` asserts (`return RunAndParse(pytester)`; pytest's own suite);
 - a call with an expectation for the callee to check: a keyword argument named `expected…` or
   `expect…` (`run_cmd(cmd, expected_rc=1)`, `check_output(args, expected="ok")`), unless the
   callee is a class (`Result(expected_to_fail=True)` builds data); or a `self.` method this
@@ -93,7 +99,9 @@ from testaudit.names import dotted, named_params
 from testaudit.rule import compiled
 from testaudit.rules._scopes import ClassScope, Scope, ScopedRule
 
-_RAISES = frozenset({"pytest.raises", "pytest.warns", "pytest.deprecated_call", "pytest.fail"})
+_RAISES = frozenset({"pytest.raises", "pytest.warns", "pytest.deprecated_call", "pytest.fail",
+                     # they raise CalledProcessError when the program fails: an exit-status check
+                     "subprocess.check_call", "subprocess.check_output"})
 _SKIPS = frozenset({"pytest.skip", "pytest.xfail"})
 _SKIP_DECORATORS = frozenset({"unittest.skip", "pytest.mark.skip"})
 _ABSTRACT = frozenset({"abc.abstractmethod", "abstractmethod"})
@@ -118,6 +126,7 @@ class _Body:
     trivial: List[cst.Assert] = field(default_factory=list)  # its always-true assertions
     exempt: bool = False
     returns_value: bool = False  # `return <value>` in its own body (not a nested function's)
+    returned_classes: List[str] = field(default_factory=list)  # a fixture's `return Checker(…)`: class names
     calls: List[str] = field(default_factory=list)
     # `self.helper(…)` calls handed a literal (`self.run_cmd(cmd, 255)`): an expectation, when the
     # helper is inherited from a base this module does not define
@@ -330,6 +339,9 @@ class MissingAssertion(ScopedRule):
         if self.body is not None and self.func_depth == 1 and node.value is not None:
             if not (isinstance(node.value, cst.Name) and node.value.value == "None"):
                 self.body.returns_value = True
+            value = node.value
+            if self.body.scope.kind == "fixture" and isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+                self.body.returned_classes.append(value.func.value)
 
     def visit_Raise(self, node: cst.Raise) -> None:
         if self.body is not None and not self.swallowed:
@@ -401,7 +413,7 @@ class MissingAssertion(ScopedRule):
                 known[id(start)] = True
                 return True
             for name in body.calls:
-                if self._is_assertion_call(name):
+                if self._is_assertion_call(name) or self._private_assertion(name, body.scope.class_name):
                     body.asserts = True
                     known[id(start)] = True
                     return True
@@ -409,10 +421,25 @@ class MissingAssertion(ScopedRule):
                     known[id(start)] = True
                     return True
                 target = self._local(name, body.scope.class_name)
-                if target is not None and id(target) not in seen:
-                    seen.add(id(target))
-                    todo.append(target)
+                for found in (target, *self._called_instances(target)):
+                    if found is not None and id(found) not in seen:
+                        seen.add(id(found))
+                        todo.append(found)
         return False
+
+    def _private_assertion(self, name: str, class_name: Optional[str]) -> bool:
+        """`self._assert_hashable(res)` defined elsewhere (a base class of another module): named
+        as an assertion. One this module defines is followed instead, and judged by its body."""
+        return name.rsplit(".", 1)[-1].startswith("_assert") and self._local(name, class_name) is None
+
+    def _called_instances(self, target: Optional[_Body]) -> List[_Body]:
+        """A fixture of this module that returns an instance of a class of this module
+        (`return RunAndParse(pytester)`): what a test calling the fixture's value runs is that
+        class's `__call__`."""
+        if target is None or target.scope.kind != "fixture":
+            return []
+        found = (self._method(name, "__call__", set()) for name in target.returned_classes if name in self.classes)
+        return [body for body in found if body is not None]
 
     def _is_assertion_call(self, name: str) -> bool:
         last = name.rsplit(".", 1)[-1]
