@@ -28,7 +28,9 @@ from testaudit.rule import FileContext
 # exceptions whose handler makes a failing import in its ``try:`` body harmless
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 # text that shows a module binding names no statement names (both front ends read the source)
-_DYNAMIC = re.compile(r"\bglobals\(\s*\)|\bsys\.modules\[\s*__name__\s*\]|\bvars\(\s*\)\s*\[|\bsetattr\(\s*sys\.modules")
+# (``sys.modules["pkg.sub"] = …`` registers a module under any name: ``import pkg.sub`` finds it)
+_DYNAMIC = re.compile(r"\bglobals\(\s*\)|\bsys\.modules\[\s*__name__\s*\]|\bvars\(\s*\)\s*\[|\bsetattr\(\s*sys\.modules"
+                      r"|\bsys\.modules\[[^\]\n]+\]\s*=(?!=)")
 _GLOBAL = re.compile(r"^[ \t]*global[ \t]+([\w \t,]+)", re.M)
 
 

@@ -24,7 +24,9 @@ with `pkg/mod.py` or `pkg/mod/`); or when a star import in the module brings it 
 project modules are followed transitively).
 
 Not reported, because the module may provide the name in ways no statement shows: a module
-with a module-level `__getattr__`, one that uses `globals()` or `sys.modules[__name__]`, a star
+with a module-level `__getattr__`, one that uses `globals()` or `sys.modules[__name__]` (or
+registers any module in `sys.modules`: `sys.modules["py.path"] = path` — then its submodules are
+not judged either), a star
 import of a module that is not a project module (or cannot be found), and a module that does
 not parse. Nor are the attributes every module has (`__name__`, `__file__`, `__doc__`,
 `__spec__`, …) and a package's `__path__`. Relative imports are TA201's. Imports inside a `try:` whose handler catches
@@ -188,8 +190,9 @@ class _Resolver:
             if self.exists(name):
                 continue
             parent = self.graph.module_facts(".".join(parts[:i - 1])) if i > 1 else None
-            if parent is not None and (not parent.parsed or "__path__" in parent.defined_names):
-                return None  # the package extends its own search path: cannot tell
+            if parent is not None and (not parent.parsed or "__path__" in parent.defined_names
+                                       or parent.dynamic_names):
+                return None  # the package extends its own search path, or registers modules: cannot tell
             return name
         return None
 

@@ -19,6 +19,8 @@ from scenarios.imports.shop.models import __file__ as models_file
 from scenarios.imports.shop.models import __path__ as models_path  # expect: TA202
 from scenarios.imports.shop.lazy import anything_at_all
 from checkout_helpers import make_order  # beside this module: pytest puts the directory on sys.path
+from scenarios.imports.shop.aliases.prices import price_of  # registered in sys.modules by `aliases`
+from scenarios.imports.shop.pricing.rates import vat  # expect: TA202
 from scenarios.imports.shop.models import (
     CURRENCY, DEFAULT_LIMIT, FEES, LAST_STATUS, LIMIT, RATE, REGISTRY, Order, PriceTable, dumps,
 )
