@@ -130,7 +130,7 @@ def _duration(node: cst.BaseExpression) -> Optional[float]:
     """A number constant, or a string holding one (`{"VisibilityTimeout": "1"}`)."""
     if isinstance(node, cst.SimpleString):
         try:
-            return float(node.evaluated_value)  # type: ignore[arg-type]
+            return float(node.evaluated_value)
         except (TypeError, ValueError):
             return None
     return constant_seconds(node)
