@@ -6,6 +6,7 @@ Business Value Justification (BVJ):
 - Value Impact: isolated tests do not leak environment state
 - Strategic Impact: reproducible CI
 """
+import contextlib
 import os
 import os as operating_system
 from os import environ  # expect: TA301
@@ -129,3 +130,25 @@ def leaky_environ():
         yield
     finally:
         print("done")
+
+
+@contextlib.contextmanager
+def temporary_env(**values):
+    saved = os.environ.copy()  # saved, changed and put back: a `with` block's isolation
+    try:
+        os.environ.update(values)
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def env_set_for_good(**values):
+    os.environ.update(values)  # expect: TA301
+    yield
+
+
+def test_settings_under_a_temporary_env():
+    with temporary_env(SETTINGS_MODULE="proj.settings"):
+        assert read_env("SETTINGS_MODULE") == "proj.settings"

@@ -12,7 +12,8 @@ Not reported: a fixture that saves the environment and puts it back — `saved =
 os.environ.copy()` (or `dict(os.environ)`) and `os.environ.update(saved)` in the same
 `@pytest.fixture`, or one that sets variables and puts them back in the `finally:` of a
 `try: yield` (`prev = os.environ.get(k)` … `finally: os.environ[k] = prev`), the isolation
-fixtures many suites have: it is the isolation this rule asks for (a test or `setUp` doing the
+fixtures many suites have, and a `@contextlib.contextmanager` doing the same (`with
+temporary_env(A="1"):`): it is the isolation this rule asks for (a test or `setUp` doing the
 same is still reported: the accessor is the policy's way);
 `monkeypatch.setitem` / `delitem` on `os.environ` (see `monkeypatch`); `monkeypatch.setattr`
 replacing it (`("os.environ", {})`, `(os, "environ", {})`); and monkeypatch's own restore records
@@ -67,6 +68,11 @@ _MONKEYPATCH = frozenset({"monkeypatch", "mp"})  # the fixture, and `mp = pytest
 _MONKEYPATCH_SETATTR = frozenset(f"{m}.setattr" for m in _MONKEYPATCH)
 _BARE = frozenset({"environ", "environb", "getenv", "putenv", "unsetenv", "getenvb"})
 ENV_NAMES = ("os.environ", "os.environb", "os.getenv", "os.putenv", "os.unsetenv", "os.getenvb")
+
+
+# decorators of the functions whose save-and-restore of the environment is isolation
+_ISOLATORS = frozenset({"pytest.fixture", "pytest.yield_fixture", "contextlib.contextmanager",
+                        "contextlib.asynccontextmanager"})
 
 
 @dataclass(frozen=True)
@@ -176,8 +182,9 @@ class OsEnvironAccess(Rule):
             self.fixtures.add(id(node))
 
     def _is_fixture(self, decorator: cst.BaseExpression) -> bool:
+        """A fixture, or a context manager (`with temporary_env(A="1"):`): what may isolate."""
         target = decorator.func if isinstance(decorator, cst.Call) else decorator
-        return (self.ctx.imports.resolve(dotted(target) or "") or "") in ("pytest.fixture", "pytest.yield_fixture")
+        return (self.ctx.imports.resolve(dotted(target) or "") or "") in _ISOLATORS
 
     def visit_Assign(self, node: cst.Assign) -> None:
         # `saved = os.environ.copy()` / `dict(os.environ)` in a fixture: the environment is saved
