@@ -11,8 +11,10 @@ import fnmatch
 import os
 import re
 import subprocess
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice, takewhile
 from pathlib import Path
 from typing import AbstractSet, Callable, Dict, FrozenSet, List, Mapping, Optional, Pattern, Sequence, Set, Tuple
 
@@ -248,8 +250,9 @@ def reached_support(candidates: Sequence[str], imports: Mapping[str, Sequence[st
     does not name, that is most often the internals of the code under test. A test module never
     reaches the module it is named after (``test_azp.py`` importing ``…ci.azp``, ``test_hello.py``
     importing ``…modules.hello``): that is its subject, the code under test; another test may
-    still reach it. A file that did not parse reaches the modules in its directory and below. The rest — Lambda handler
-    sources deployed by the tests, scripts, the tool a suite tests — is not test code.
+    still reach it. A file that did not parse reaches the modules in its directory and below.
+    The rest — Lambda handler sources deployed by the tests, scripts, the tool a suite tests — is
+    not test code.
     ``is_package`` says whether a directory holds ``__init__.py`` (the tree's answer; by default,
     whether one is among ``imports``' files). No file is opened."""
     pending = set(candidates)
@@ -267,6 +270,7 @@ def reached_support(candidates: Sequence[str], imports: Mapping[str, Sequence[st
                 by_name.setdefault(known, []).append(rel)
         for tail in _dotted_tails(rel):
             by_tail.setdefault(tail, []).append(rel)
+    ordered = sorted(pending)  # the candidates below a directory are one slice of it
     reached: Set[str] = set()
     seen: Set[Tuple[str, str]] = set()
     seen_tails: Set[Tuple[str, str]] = set()
@@ -276,8 +280,9 @@ def reached_support(candidates: Sequence[str], imports: Mapping[str, Sequence[st
         rel = todo.pop()
         found = [f"{d}/__init__.py" for d in _parents(rel)]
         if imports.get(rel) == UNKNOWN_IMPORTS:  # what it imports is unknown: the modules beside and below it
-            directory = rel.rpartition("/")[0]
-            found.extend(c for c in pending if c.startswith(directory + "/" if directory else ""))
+            below = rel.rpartition("/")[0] + "/" if "/" in rel else ""
+            start = bisect_left(ordered, below)
+            found.extend(takewhile(lambda c: c.startswith(below), islice(ordered, start, None)))
         subject = _subject(rel)
         for name in imports.get(rel, ()):
             parts = name.split(".")
