@@ -260,20 +260,29 @@ def reached_support(candidates: Sequence[str], imports: Mapping[str, Sequence[st
         return frozenset()
     if is_package is None:
         is_package = {rel[:-len("/__init__.py")] for rel in imports if rel.endswith("/__init__.py")}.__contains__
-    on_path = {_basedir(rel, is_package)[0] for rel in imports if rel not in pending}  # pytest's sys.path entries
+    basedirs: Dict[str, str] = {}  # a directory → its basedir: the same for every file in it
+    on_path = {_basedir(rel, is_package, basedirs)[0] for rel in imports if rel not in pending}  # on sys.path
     by_name: Dict[str, List[str]] = {}
     by_tail: Dict[str, List[str]] = {}
     for rel in candidates:
-        basedir, name = _basedir(rel, is_package)
+        basedir, name = _basedir(rel, is_package, basedirs)
         for known in {module_name(rel, src_roots), name if basedir in on_path else ""}:
             if known:
                 by_name.setdefault(known, []).append(rel)
         for tail in _dotted_tails(rel):
             by_tail.setdefault(tail, []).append(rel)
+    hits_of: Dict[str, List[str]] = {}  # an imported name → the candidates of it and its prefixes
+
+    def hits(name: str) -> List[str]:
+        found = hits_of.get(name)
+        if found is None:
+            parts = name.split(".")
+            found = hits_of[name] = [c for i in range(1, len(parts) + 1)
+                                     for c in by_name.get(".".join(parts[:i]), ())]
+        return found
+
     ordered = sorted(pending)  # the candidates below a directory are one slice of it
     reached: Set[str] = set()
-    seen: Set[Tuple[str, str]] = set()
-    seen_tails: Set[Tuple[str, str]] = set()
     tailed: Set[str] = set()  # reached by a tail name only: not followed
     todo = [rel for rel in imports if rel not in pending]
     while todo:
@@ -284,17 +293,11 @@ def reached_support(candidates: Sequence[str], imports: Mapping[str, Sequence[st
             start = bisect_left(ordered, below)
             found.extend(takewhile(lambda c: c.startswith(below), islice(ordered, start, None)))
         subject = _subject(rel)
+        source = rel not in pending  # a test's or conftest's own imports
         for name in imports.get(rel, ()):
-            parts = name.split(".")
-            for i in range(1, len(parts) + 1):
-                prefix = ".".join(parts[:i])
-                if (prefix, subject) not in seen:
-                    seen.add((prefix, subject))
-                    found.extend(c for c in by_name.get(prefix, ()) if not subject or _stem(c) != subject)
-            if rel not in pending and (name, subject) not in seen_tails:  # a test's or conftest's own import
-                seen_tails.add((name, subject))
-                # the module named (not its packages), reached and not followed (below)
-                tailed.update(t for t in by_tail.get(name, ()) if _stem(t) != subject)
+            found.extend(c for c in hits(name) if not subject or _stem(c) != subject)
+            if source and name in by_tail:  # the module named (not its packages): reached, not followed
+                tailed.update(t for t in by_tail[name] if _stem(t) != subject)
         for hit in found:
             if hit in pending and hit not in reached:
                 reached.add(hit)
@@ -337,17 +340,23 @@ def _parents(rel: str) -> List[str]:
     return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def _basedir(rel: str, is_package: Callable[[str], bool]) -> Tuple[str, str]:
+def _basedir(rel: str, is_package: Callable[[str], bool], memo: Optional[Dict[str, str]] = None) -> Tuple[str, str]:
     """The first directory above ``rel`` that is not a package (pytest's basedir, which its
     default import mode puts on ``sys.path`` for a test module or conftest there), and ``rel``'s
-    dotted name counted from it."""
+    dotted name counted from it (``memo``: directory → basedir, shared by a run's files)."""
     parts = rel[:-3].split("/") if rel.endswith(".py") else rel.split("/")
     if parts[-1] == "__init__":
         parts.pop()
-    start = len(parts) - 1  # the module's own name; its package directories before it
-    while start > 0 and is_package("/".join(parts[:start])):
-        start -= 1
-    return "/".join(parts[:start]), ".".join(parts[start:])
+    directory = "/".join(parts[:-1])
+    basedir = memo.get(directory) if memo is not None else None
+    if basedir is None:
+        start = len(parts) - 1  # the module's own name; its package directories before it
+        while start > 0 and is_package("/".join(parts[:start])):
+            start -= 1
+        basedir = "/".join(parts[:start])
+        if memo is not None:
+            memo[directory] = basedir
+    return basedir, ".".join(parts[len(basedir.split("/")) if basedir else 0:])
 
 
 def _norecurse_match(rel: str, pattern: str) -> bool:
