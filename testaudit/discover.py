@@ -281,6 +281,7 @@ def reached_support(candidates: Sequence[str], imports: Mapping[str, Sequence[st
                                      for c in by_name.get(".".join(parts[:i]), ())]
         return found
 
+    stems = {rel: _stem(rel) for rel in candidates}
     ordered = sorted(pending)  # the candidates below a directory are one slice of it
     reached: Set[str] = set()
     tailed: Set[str] = set()  # reached by a tail name only: not followed
@@ -295,9 +296,13 @@ def reached_support(candidates: Sequence[str], imports: Mapping[str, Sequence[st
         subject = _subject(rel)
         source = rel not in pending  # a test's or conftest's own imports
         for name in imports.get(rel, ()):
-            found.extend(c for c in hits(name) if not subject or _stem(c) != subject)
+            candidates_of = hits_of.get(name)
+            if candidates_of is None:
+                candidates_of = hits(name)
+            if candidates_of:
+                found.extend(c for c in candidates_of if not subject or stems[c] != subject)
             if source and name in by_tail:  # the module named (not its packages): reached, not followed
-                tailed.update(t for t in by_tail[name] if _stem(t) != subject)
+                tailed.update(t for t in by_tail[name] if stems[t] != subject)
         for hit in found:
             if hit in pending and hit not in reached:
                 reached.add(hit)
