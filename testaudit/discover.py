@@ -296,9 +296,7 @@ def reached_support(candidates: Sequence[str], imports: Mapping[str, Sequence[st
         subject = _subject(rel)
         source = rel not in pending  # a test's or conftest's own imports
         for name in imports.get(rel, ()):
-            candidates_of = hits_of.get(name)
-            if candidates_of is None:
-                candidates_of = hits(name)
+            candidates_of = hits(name)
             if candidates_of:
                 found.extend(c for c in candidates_of if not subject or stems[c] != subject)
             if source and name in by_tail:  # the module named (not its packages): reached, not followed

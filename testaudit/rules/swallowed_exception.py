@@ -64,6 +64,7 @@ from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence, Tuple
 
 import libcst as cst
+import libcst.matchers as m
 
 from testaudit.model import Severity
 from testaudit.names import dotted
@@ -175,17 +176,12 @@ def _records(block: cst.BaseSuite) -> bool:
 def _retried(scope: cst.FunctionDef, name: str) -> bool:
     """Whether the test hands its nested function ``name`` to a retrying call
     (`retry(_wait_for_deleted, retries=10)`, `wait_until(ready)`, `poll(check)`)."""
-    found = []
-
-    class Calls(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            func = node.func
-            last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-            if _RETRIES.match(last) and any(isinstance(a.value, cst.Name) and a.value.value == name for a in node.args):
-                found.append(node)
-
-    scope.visit(Calls())
-    return bool(found)
+    for call in m.findall(scope, m.Call(args=[m.ZeroOrMore(), m.Arg(value=m.Name(name)), m.ZeroOrMore()])):
+        func = call.func  # type: ignore[attr-defined]
+        last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if _RETRIES.match(last):
+            return True
+    return False
 
 
 def _raises_only(block: cst.BaseSuite) -> bool:
