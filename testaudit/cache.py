@@ -506,6 +506,28 @@ class Cache:
     def put_trend_point(self, key: str, point: model.TrendPoint) -> None:
         self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"trend:{key}", encode(point))))
 
+    def reach(self, run_key: str, inputs: str) -> Optional[Tuple[Dict[str, bool], Tuple[str, ...]]]:
+        """The reach decision :meth:`put_reach` stored for this run key, when it was taken from
+        the same ``inputs`` (a digest): the file-tree answers it asked, and the support modules
+        it left out."""
+        for (value,) in self._rows("SELECT value FROM meta WHERE key = ?", (f"reach:{run_key}",)):
+            try:
+                digest, asked, unreached = json.loads(value)
+                if not isinstance(asked, dict) or not isinstance(unreached, list) \
+                        or not all(isinstance(v, bool) for v in asked.values()) \
+                        or not all(isinstance(u, str) for u in unreached):
+                    raise TypeError("not a reach decision")
+            except (ValueError, TypeError) as exc:
+                self.warnings.append(Warning_(f"{DIR}/{DB}", f"cache entry for reach unreadable, ignored: {exc}"))
+                return None
+            return (asked, tuple(unreached)) if digest == inputs else None
+        return None
+
+    def put_reach(self, run_key: str, inputs: str, asked: Mapping[str, bool], unreached: Sequence[str]) -> None:
+        """One decision per run key (dropped with its run record, see :func:`_keep_recent`)."""
+        self._writes.append(("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                             (f"reach:{run_key}", json.dumps([inputs, dict(asked), list(unreached)]))))
+
     # -- plumbing -----------------------------------------------------------------------------
     def _rows(self, sql: str, params: Sequence[object]) -> List[Tuple[Any, ...]]:
         try:
@@ -590,7 +612,7 @@ def _keep_recent(conn: sqlite3.Connection, run_key: str, parts: List[str]) -> No
             recent = []
     recent = [(k, p) for k, p in recent if k != run_key] + [(run_key, parts)]
     for old, _ in recent[:-RUNS_KEPT]:
-        conn.execute("DELETE FROM meta WHERE key IN (?, ?)", (f"run:{old}", f"graph:{old}"))
+        conn.execute("DELETE FROM meta WHERE key IN (?, ?, ?)", (f"run:{old}", f"graph:{old}", f"reach:{old}"))
         conn.execute("DELETE FROM meta WHERE key LIKE 'graphs:%' AND value = ?", (old,))
     recent = recent[-RUNS_KEPT:]
     used = {p for _, kept in recent for p in kept}

@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterator, List, Map
 
 from testaudit.cache import ABSENT, Cache, key_of
 from testaudit.config import Config
-from testaudit.discover import Discovery, SourceFile, discover, reached_support, support_candidates
+from testaudit.discover import Discovery, SourceFile, discover, support_candidates
 from testaudit.gc_tuning import collector_tuned, set_aside
 from testaudit.plan import (
     Changed, Delta, Demand, Loader, Signatures, cache_keys, delta as plan_delta, from_memo, put_delta_memo, put_memo,
-    recorded_signatures, result_key, run_signatures, wanted_keys,
+    recorded_signatures, result_key, run_signatures, unreached_support, wanted_keys,
 )
 from testaudit.project_files import ProjectFiles
 from testaudit.tree import FileTree, Reach, as_overlaid
@@ -111,11 +111,12 @@ def _run(paths: Sequence[str], config: Config, select: Optional[Sequence[str]], 
             store.put_outcomes(fresh.values(), lookup.sigs, keys[CHECK])
         if store is not None and not store.read_only and not memo_hit and lookup is not None:
             _remember(store, run_key, keys[FACTS], rels, outcomes, lookup, demand, delta)
+        unreached = unreached_support(config, rels, outcomes, support_candidates(files, config, paths),
+                                      lambda d: tree.isfile(f"{d}/__init__.py"), store, run_key)
     finally:
         if store is not None:
             store.close()
-    return _assemble(config, rels, outcomes, rules, warnings, support_candidates(files, config, paths),
-                     lambda d: tree.isfile(f"{d}/__init__.py"))
+    return _assemble(config, rels, outcomes, rules, warnings, unreached)
 
 
 QUIET_MAX = 20  # changed files whose facts are compared with their old ones; past that, all count
@@ -218,17 +219,11 @@ def _with_nested(config: Config, found: Discovery, warnings: List[Warning_]) -> 
 
 
 def _assemble(config: Config, rels: Sequence[str], outcomes: Dict[str, Outcome], rules: Tuple[RuleInfo, ...],
-              warnings: List[Warning_], candidates: Sequence[str] = (),
-              is_package: Optional[Callable[[str], bool]] = None) -> RunResult:
-    """The run's result; the support modules among ``candidates`` that no test reaches are left
-    out (decided here, from every outcome's imports, so a cached outcome never holds it)."""
-    unreached: Tuple[str, ...] = ()
-    if candidates:
-        reached = reached_support(candidates, {rel: outcomes[rel].imports for rel in rels}, config.src, is_package)
-        if len(reached) < len(candidates):
-            unreached = tuple(sorted(set(candidates) - reached))
-            dropped = set(unreached)
-            rels = [rel for rel in rels if rel not in dropped]
+              warnings: List[Warning_], unreached: Tuple[str, ...] = ()) -> RunResult:
+    """The run's result, without the ``unreached`` support modules (see :func:`testaudit.plan.unreached_support`)."""
+    if unreached:
+        dropped = set(unreached)
+        rels = [rel for rel in rels if rel not in dropped]
     findings: List[Finding] = []
     modules: List[ModuleSummary] = []
     suppressed = 0

@@ -4,10 +4,11 @@ demand for the project phase (from the cache when known, else analysed now)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
-from testaudit.cache import ABSENT, PART_SIZE, Cache, Graph, closure_signatures, key_of, numbers_reached
+from testaudit.cache import ABSENT, PART_SIZE, Cache, Graph, closure_signatures, digest_bytes, key_of, numbers_reached
 from testaudit.config import Config
+from testaudit.discover import reached_support
 from testaudit.gc_tuning import set_aside
 from testaudit.model import CHECK, FACTS, FileFacts, Outcome
 from testaudit.project_files import FILE
@@ -332,3 +333,36 @@ class Loader:
             self.store.put_results((res,), self.keys[FACTS], FACTS)
             self.store.put_deps({rel: self.reach.targets(res.facts) + self.reach.absent(res.facts)}, self.keys[FACTS])
         return res.facts
+
+
+def unreached_support(config: Config, rels: Sequence[str], outcomes: Mapping[str, Outcome], candidates: Sequence[str],
+                      is_package: Callable[[str], bool], store: Optional[Cache], run_key: str) -> Tuple[str, ...]:
+    """The support modules among ``candidates`` that no checked file reaches (see
+    :func:`testaudit.discover.reached_support`), decided from the outcomes' imports at every run,
+    so a cached outcome never holds the answer. The decision is remembered for the run key with
+    a digest of those inputs and the file-tree answers it asked, which must all still hold for a
+    later run to take it: a warm run does not walk ~150,000 imported names again."""
+    if not candidates:
+        return ()
+    imports = {rel: outcomes[rel].imports for rel in rels}
+    inputs = ""
+    if store is not None:
+        text = "\n".join(["\0".join(candidates), "\0".join(config.src), config.root]
+                         + ["\0".join((rel,) + tuple(imports[rel])) for rel in rels])
+        inputs = digest_bytes(text.encode("utf-8", "surrogateescape"))
+        known = store.reach(run_key, inputs)
+        if known is not None and all(is_package(d) == answer for d, answer in known[0].items()):
+            return known[1]
+    asked: Dict[str, bool] = {}
+
+    def asking(directory: str) -> bool:
+        answer = asked.get(directory)
+        if answer is None:
+            answer = asked[directory] = is_package(directory)
+        return answer
+
+    reached = reached_support(candidates, imports, config.src, asking)
+    unreached = tuple(sorted(set(candidates) - reached))
+    if store is not None and not store.read_only:
+        store.put_reach(run_key, inputs, asked, unreached)
+    return unreached

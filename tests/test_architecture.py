@@ -34,7 +34,7 @@ ALLOWED: Dict[str, Set[str]] = {
     # the run's stages below the engine: none of them imports the engine
     "testaudit.tree": {"testaudit.cache", "testaudit.config", "testaudit.discover", "testaudit.model",
                        "testaudit.source"},
-    "testaudit.plan": {"testaudit.cache", "testaudit.config", "testaudit.gc_tuning", "testaudit.model",
+    "testaudit.plan": {"testaudit.cache", "testaudit.config", "testaudit.discover", "testaudit.gc_tuning", "testaudit.model",
                        "testaudit.project_files", "testaudit.tree", "testaudit.workers",
                        "testaudit.registry", "testaudit.rule"},  # which rule options key an analysis
     "testaudit.project_phase": {"testaudit.model", "testaudit.project", "testaudit.registry"},

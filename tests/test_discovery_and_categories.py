@@ -341,6 +341,27 @@ def test_whether_a_support_module_is_reached_follows_edits_under_the_cache(tmp_p
     assert (warm.findings, warm.unreached, warm.paths) == (cold.findings, cold.unreached, cold.paths)
 
 
+def test_a_remembered_reach_decision_is_taken_only_while_the_packages_it_asked_about_hold(tmp_path: Path) -> None:
+    """A warm run takes the last reach decision for the same imports, but not once a directory
+    it asked about became a package: `pkg/__init__.py` (outside the named path) makes the
+    helpers `pkg.tests.…`, so `tests.helper_a` names the first only by its path's tail (not
+    followed) and the second is no longer reached — as a run without the cache finds."""
+    root = write_project(tmp_path, {
+        "pkg/tests/__init__.py": "",
+        "pkg/tests/test_a.py": "from tests.helper_a import VALUE\n\n\ndef test_a():\n    assert VALUE\n",
+        "pkg/tests/helper_a.py": "from tests.helper_b import VALUE\n",
+        "pkg/tests/helper_b.py": ENV_READ,
+    })
+    first = run_project(root, ["pkg/tests"], select=["TA301"], cache=True)
+    assert [f.path for f in first.findings] == ["pkg/tests/helper_b.py"] and first.unreached == ()
+    assert run_project(root, ["pkg/tests"], select=["TA301"], cache=True).findings == first.findings  # remembered
+    (root / "pkg/__init__.py").write_text("", encoding="utf-8")
+    warm = run_project(root, ["pkg/tests"], select=["TA301"], cache=True)
+    cold = run_project(root, ["pkg/tests"], select=["TA301"])
+    assert warm.unreached == cold.unreached == ("pkg/tests/helper_b.py",)
+    assert warm.findings == cold.findings == ()
+
+
 @pytest.mark.parametrize("rel, packages, basedir, name", [
     ("tests/helpers/db.py", {"tests/helpers"}, "tests", "helpers.db"),
     ("tests/helpers/db.py", {"tests", "tests/helpers"}, "", "tests.helpers.db"),
