@@ -152,6 +152,9 @@ HOLDING_SHAPED = [
     ("Success rate: 97.5%.", {("pass-rate", 97.5)}),
     ("Result: 125/125 passing.", {("pass-rate", 100.0)}),
     ("Billing: 3 pass, 3 fail.", {("pass-rate", 50.0)}),
+    # a number ending one line does not count the label opening the next
+    ("Execution Time: 5 minutes 29 seconds\nTests: 25 total", {("total-tests", 25)}),
+    ("Created 16 integration tests across files.", {("total-tests", 16)}),  # no file count of 16
 ]
 
 LOOK_ALIKES = [
@@ -183,6 +186,8 @@ LOOK_ALIKES = [
     "Before the fix: 3 pass, 3 fail.",
     "Add `@pytest.mark.slow` to the rotation tests.",
     "Measured with coverage.py 7.6 on Python 3.12.",
+    "7/7 concurrent connections successful.",
+    "Test phases: 2 OUT OF 4 P0 TEST PHASES FAILED.",
 ]
 
 

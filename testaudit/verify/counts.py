@@ -39,6 +39,8 @@ OTHER_NOUN = re.compile(  # `Unit Tests: 3 … test files`: the label says tests
     r"\s*(?:[A-Za-z][\w-]*\s+){0,4}?(?:test\s+)?(?:files?|suites?|modules?|classes|directories|folders|"
     r"scripts?|components?|services?|categories|areas?|endpoints?|issues?|PRs?|commits?)\b", re.I)
 ALL_BEFORE = re.compile(r"\ball(?:\s+of\s+the)?\s*$", re.I)
+# the noun opens the next line as its label (`… 5 minutes 29 seconds` / `Tests: 25 total`)
+LABEL_NEXT = re.compile(r"[ \t]*[:=]")
 
 # (section, noun) -> how many counts of that noun the section's body has had
 CountState = Dict[Tuple[int, str], int]
@@ -99,6 +101,8 @@ def _rejected(phrases: Phrases, text: str, match: "re.Match[str]", pair: bool, l
         return True
     if labelled and OTHER_NOUN.match(text, match.end()):
         return True  # a labelled number that counts something else than its label
+    if not labelled and "\n" in text[match.end("num"):match.end()] and LABEL_NEXT.match(text, match.end()):
+        return True  # the number ends one line, the noun labels the next
     after = text[match.end():match.end() + 30]
     if starting_with(phrases.count_after).match(after):
         passing_all = PASSISH.match(after.lstrip(" *)")) and ALL_BEFORE.search(before)

@@ -93,7 +93,9 @@ class Phrases:
         r"tests?\b(?![ -]?(?:files?|modules?|suites?|classes|class|director(?:y|ies)|dirs?|folders?|"
         r"runs?|plans?|data|infra\w*|framework|utilit\w+|helpers?|fixtures?|coverage|results?|"
         r"reports?|categor\w+|patterns?|levels?|types?|areas?|environments?|databases?|users?|"
-        r"accounts?|ids?|scenarios?|steps?|cases? files?)\b)",
+        r"accounts?|ids?|scenarios?|steps?|cases? files?|phases?|stages?|cycles?|iterations?|sessions?|"
+        r"executions?|jobs?|commands?|scripts?|tools?|logs?|outputs?|markers?|configs?|configurations?|"
+        r"modes?|servers?|services?|containers?|endpoints?)\b)",
     )
     line_nouns: Regexes = (
         r"lines? of (?:test )?(?:python )?code\b", r"(?-i:LOC|SLOC)\b",
@@ -111,7 +113,8 @@ class Phrases:
         r"restored", r"fixed", r"pending", r"other", r"old", r"legacy", r"deprecated", r"removed",
         r"deleted", r"existing", r"previous", r"original", r"duplicated?", r"mock\w*", r"changed",
         r"modified", r"affected", r"new-?line", r"blank", r"empty", r"of", r"and", r"or", r"to",
-        r"in", r"per", r"for", r"with", r"from", r"the", r"a", r"an",
+        r"in", r"per", r"for", r"with", r"from", r"the", r"a", r"an", r"across", r"into", r"on", r"at", r"by",
+        r"between", r"among", r"through", r"via", r"over",
     )
     count_verbs: Regexes = (
         r"add(?:s|ed|ing)?", r"fix(?:es|ed|ing)?", r"remov(?:e|es|ed|ing)", r"delet(?:e|es|ed|ing)",
@@ -236,7 +239,8 @@ class Phrases:
     pass_rate: Regexes = (
         r"(?P<num>\d+(?:\.\d+)?)\s*%\s*(?:test\s+)?(?:pass(?:ing)?\s+rate|success\s+rate|pass(?:ing|ed)?)\b",
         r"\b(?:pass(?:ing)?|success)\s+rate\s*(?:of|:|=|is)?\s*(?P<num>\d+(?:\.\d+)?)\s*%",
-        r"(?P<passed>\d+)\s*/\s*(?P<total>\d+)\s+(?:[\w-]+\s+){0,2}?"
+        # `7/7 concurrent connections successful` counts connections: any words between are about tests
+        r"(?P<passed>\d+)\s*/\s*(?P<total>\d+)\s+(?:(?:[\w-]+\s+)?(?:tests?|test cases|cases)\s+)?"
         r"(?:pass(?:ing|ed|es)?|green|succeed(?:ed|ing)?|successful)\b",
         r"(?P<passed>\d+)\s+pass(?:ed|ing|es)?\b[,;]?\s*(?:and\s+)?(?P<failed>\d+)\s+fail(?:ed|ing|ures?|s)?\b",
         r"\ball\s+(?:\d+\s+)?(?:[\w-]+\s+){0,2}?tests?\s+(?:(?:are|now)\s+)*(?:pass(?:ing|ed|es)?|green)\b",
