@@ -242,6 +242,38 @@ def test_mentions_that_do_not_claim_the_file_exists() -> None:
         ("test_e.py", True), ("test_f.py", False)]
 
 
+def test_plans_open_tasks_and_instructions_to_create_do_not_claim_a_file_exists() -> None:
+    """A report titled as a plan is a plan in every section ("Before/After" included); an
+    unticked task item and an instruction to create a file say nothing about what exists."""
+    plan = ("# TEST PLAN: Issue #1041 - Collection Failures\n\n## Phase 2\n\n"
+            "### Test Suite 4: Before/After Collection Tests\n\n**Test File:** `tests/validation/test_perf.py`\n")
+    assert [(m.text, m.asserts_exists) for m in _mentions(plan)] == [("tests/validation/test_perf.py", False)]
+    master = "# 100 Critical Tests Update Master Plan\n\n## Category 1 (25 tests)\n\n1. `test_ws_suite.py` - events\n"
+    assert [(m.text, m.asserts_exists) for m in _mentions(master)] == [("test_ws_suite.py", False)]
+    text = ("# Report\n\n## Done\n\n- [ ] Migrate `test_old.py` to the new base\n- [x] Moved `test_new.py`\n"
+            "- Create missing TestContext module at `test_framework/test_context.py`\n"
+            "- Fix the fixture scope in `tests/conftest.py`\n")
+    assert [(m.text, m.asserts_exists) for m in _mentions(text)] == [
+        ("test_old.py", False), ("test_new.py", True), ("test_framework/test_context.py", False),
+        ("tests/conftest.py", True)]
+
+
+def test_a_file_name_outside_backticks_is_not_read_as_emphasis() -> None:
+    """`__init__.py` in prose is bold `init` followed by `.py` to a Markdown parser."""
+    text = "# R\n\n## Work\n\n- **Why __init__.py missed?** Corrected agent_execution/__init__.py, __NO MOCKS__.\n"
+    assert [m.text for m in _mentions(text)] == ["__init__.py", "agent_execution/__init__.py"]
+    assert _units(read_report(text), "list_item")[0].text.endswith("__init__.py, NO MOCKS.")
+
+
+def test_an_import_error_does_not_run_into_the_code_line_below_it() -> None:
+    """`cannot import name 'X'` with no module, above the import that failed: the module of that
+    line is not the error's (the fix may have been to import from elsewhere)."""
+    text = ("# R\n\n```python\n# ImportError: cannot import name 'OAuthHandler'\n"
+            "from auth_service.auth_core.oauth_manager import OAuthHandler\n```\n\n"
+            "```\nImportError: cannot import name 'User'\n  from 'auth.models' (/x.py)\n```\n")
+    assert [import_errors(code) for code in _units(read_report(text), "code")] == [(), (("auth.models", "User"),)]
+
+
 def test_import_errors_are_read_from_log_blocks() -> None:
     text = ("# R\n\n```\nE   ImportError: cannot import name 'User' from 'auth_service.auth_core.models' (/x.py)\n"
             "ModuleNotFoundError: No module named 'shared.isolated_environment'\n"

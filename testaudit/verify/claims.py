@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
-from testaudit.verify.context import HISTORY, PLAN, claim_text, section_roles
+from testaudit.verify.context import HISTORY, PLAN, claim_text, is_open_task, section_roles
 from testaudit.verify.counts import CountState, prose_drafts
 from testaudit.verify.document import Report
 from testaudit.verify.drafting import Claimed, Draft, UnitContext, inherited_mentions, section_owners
@@ -61,7 +61,7 @@ def _contexts(report: Report, phrases: Phrases, mentions: Tuple[Mention, ...]) -
     contexts = []
     for index, unit in enumerate(report.units):
         role = roles.of(unit.section)
-        if unit.kind == "code" or role in (PLAN, HISTORY):
+        if unit.kind == "code" or role in (PLAN, HISTORY) or is_open_task(unit.text):
             continue
         mentions = by_unit.get(index, ())
         inherited = () if mentions else inherited_mentions(report, by_unit, index)

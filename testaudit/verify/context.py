@@ -127,6 +127,13 @@ class SectionRoles:
         return self.roles[section]
 
 
+OPEN_TASK = re.compile(r"^\s*\[ \]\s")  # `- [ ] 23/23 files migrated`: a task list item not done
+
+
+def is_open_task(text: str) -> bool:
+    return bool(OPEN_TASK.match(text))
+
+
 def _own_role(phrases: Phrases, title: str) -> Optional[str]:
     if any_of(phrases.plan_titles).search(title):
         return PLAN
@@ -139,11 +146,17 @@ def _own_role(phrases: Phrases, title: str) -> Optional[str]:
 
 def section_roles(report: Report, phrases: Phrases) -> SectionRoles:
     """Each section's own role, else its parent's — except that a report title read as a
-    summary ("Integration Test Summary") is one only for the text right under it."""
+    summary ("Integration Test Summary") is one only for the text right under it. A report
+    titled as a plan, strategy or prompts is a plan, and under a plan a history section is one
+    too: "Before/After Tests" in a test plan describes tests to write, not files that exist."""
     roles: List[str] = []
     first_top = next((i for i, s in enumerate(report.sections) if s.level == 1), None)
     for index, section in enumerate(report.sections):
         own = _own_role(phrases, section.title)
+        if index == first_top and any_of(phrases.plan_documents).search(section.title):
+            own = PLAN
+        if own == HISTORY and section.parent is not None and roles[section.parent] == PLAN:
+            own = PLAN
         if own is None:
             if index == 0 or index == first_top:
                 own = SUMMARY

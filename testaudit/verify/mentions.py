@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
-from testaudit.verify.context import PLAN, SectionRoles, section_roles, sentence_of, without
+from testaudit.verify.context import PLAN, SectionRoles, is_open_task, section_roles, sentence_of, without
 from testaudit.verify.document import Report, Unit
 from testaudit.verify.phrases import DEFAULT_PHRASES, Phrases, any_of
 from testaudit.verify.trees import TreeEntry
@@ -27,7 +27,9 @@ DIR_SLASH = re.compile(r"(?<![\w./:\\-])((?:\w[\w.-]*/)+)(?![\w-]|\.\w)")
 DIR_PATH = re.compile(r"(?<![\w./:\\-])([a-z0-9_][a-z0-9_.-]*(?:/[a-z0-9_][a-z0-9_.-]*)+)(?![\w/-]|\.\w)")
 TEST_DIR_NAMES = frozenset({"tests", "test", "integration", "e2e", "unit", "mission_critical"})
 CANNOT_IMPORT = re.compile(
-    r"cannot import name\s+['\"`]?(?P<name>\w+)['\"`]?\s+from\s+(?:partially initialized module\s+)?"
+    # `from` on the next line is the error's only when a quoted module follows (not a code line)
+    r"cannot import name\s+['\"`]?(?P<name>\w+)['\"`]?(?:[ \t]+from[ \t]+|\s+from\s+(?=['\"`]|partially))"
+    r"(?:partially initialized module\s+)?"
     r"['\"`]?(?P<module>[\w.]+)['\"`]?")
 VERSION_AFTER = re.compile(r"\s+v?\d+\.\d+")
 NO_MODULE = re.compile(r"No module named\s+['\"`]?(?P<module>[\w.]+)['\"`]?")
@@ -125,7 +127,7 @@ class _Hints:
 
 def _asserted(phrases: Phrases, roles: SectionRoles, unit: Unit, text: str, start: int, end: int) -> bool:
     """False when the report does not say the file exists now (a plan, a deletion, a negation)."""
-    if roles.of(unit.section) == PLAN:
+    if roles.of(unit.section) == PLAN or is_open_task(text):
         return False
     s_start, s_end = sentence_of(text, start, end)
     rest = without(text, s_start, s_end, start, end)

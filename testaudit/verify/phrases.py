@@ -15,7 +15,11 @@ from functools import lru_cache
 from typing import Pattern, Tuple
 
 Regexes = Tuple[str, ...]
-CLASS_NAME = r"(?-i:(?P<cls>(?:[a-z_][a-z0-9_]*\.)*[A-Z][A-Za-z0-9_]*))"
+# a class name has a lower-case letter (`SSOT patterns`, `REAL services` name no class) and is
+# not followed by a noun it qualifies (`BaseTestCase patterns`)
+CLASS_NAME = (r"(?-i:(?P<cls>(?:[a-z_][a-z0-9_]*\.)*[A-Z][A-Z0-9_]*[a-z][A-Za-z0-9_]*))"
+              r"(?!`?\s+(?:patterns?|standards?|style|conventions?|architecture|approach|principles?|"
+              r"compliance|format|model|structure|way)\b)")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,11 @@ class Phrases:
         r"\bbacklog\b", r"\bimprovements? (?:needed|planned)\b", r"\bproposals?\b",
         r"\b(?:goals?|objectives?)\b(?!\s+(?:achieved|accomplished|met|completed|reached))",
         r"\bphase \d+\b.*\b(?:planned|future)\b",
+    )
+    # a report's title that makes the whole document a plan (sections inherit it whatever their titles)
+    plan_documents: Regexes = (
+        r"\b(?:plan|strategy|proposal|prompts?|instructions|playbook|runbook)\b(?!\s*[-–—:(]?\s*(?:results?|"
+        r"execution|executed|implementation|implemented|complete[d]?|validation|report|summary|status|outcome))",
     )
     history_titles: Regexes = (
         r"\bbefore\b", r"\bproblems?\b", r"\broot causes?\b", r"\boriginal (?:state|issues?)\b",
@@ -130,6 +139,7 @@ class Phrases:
         r"chang(?:ed|ing)", r"modified", r"added", r"removed", r"deleted", r"fail(?:ed|ing|s)?",
         r"pass(?:ed|ing|es)?", r"skipped", r"fixed", r"restored", r"affected", r"touched", r"pending",
         r"planned", r"remaining", r"to go", r"left", r"still", r"were", r"was", r"of (?:output|logs?)",
+        r"convert(?:ed|ing)", r"migrat(?:ed|ing)", r"updated", r"refactored", r"rewritten", r"renamed", r"moved",
     )
     count_limits: Regexes = (
         r"max(?:imum)?", r"min(?:imum)?", r"under", r"below", r"less than", r"fewer than", r"up to",
@@ -253,6 +263,7 @@ class Phrases:
         r"\bmoved from\b", r"\bdeprecated\b", r"\barchived\b", r"\bdoes not exist\b",
         r"\bdoesn't exist\b", r"\bnot found\b", r"\bno such file\b", r"\bmissing\b", r"\bto create\b",
         r"\bsplit into\b", r"\bconsolidated into\b", r"\bmerged into\b",
+        r"^[\W\d_]*(?:create|add|write|implement|introduce|generate)\b(?!-)",  # an instruction to create it
     )
 
 

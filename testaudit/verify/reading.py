@@ -8,6 +8,8 @@ original report. Plain text parses as paragraphs, which is what it is.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -32,14 +34,30 @@ def inline_text(token: Token) -> str:
     newlines behind, so line k of the result is line k of the source.
     """
     parts: List[str] = []
-    for child in token.children or ():
+    opened: List[int] = []  # where each open `_`/`__` emphasis stands in `parts`
+    children = list(token.children or ())
+    for i, child in enumerate(children):
         if child.type in _PLAIN_CHILDREN:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
         elif child.type == "html_inline":
             parts.append("\n" * child.content.count("\n"))
+        elif child.type in ("em_open", "strong_open") and "_" in child.markup:
+            opened.append(len(parts))
+            parts.append("")
+        elif child.type in ("em_close", "strong_close") and "_" in child.markup and opened:
+            # `__init__.py`, `pkg/__init__.py` outside backticks: a file name, not emphasis
+            at = opened.pop()
+            following = children[i + 1].content if i + 1 < len(children) and children[i + 1].type == "text" else ""
+            if _PATH_BEFORE.search("".join(parts[:at])) or _PATH_AFTER.match(following):
+                parts[at] = child.markup
+                parts.append(child.markup)
     return "".join(parts)
+
+
+_PATH_BEFORE = re.compile(r"[\w/.]$")
+_PATH_AFTER = re.compile(r"\.\w|/")
 
 
 def _start(token: Token) -> int:
