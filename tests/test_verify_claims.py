@@ -188,7 +188,11 @@ LOOK_ALIKES = [
     "Measured with coverage.py 7.6 on Python 3.12.",
     "7/7 concurrent connections successful.",
     "Test phases: 2 OUT OF 4 P0 TEST PHASES FAILED.",
-    "All 23 files converted to SSOT patterns.",  # no class: an acronym and a noun it qualifies
+    "All 23 files converted to SSOT patterns.",
+    "Created a unit test suite for the **UnifiedConfigurationManager MEGA CLASS** (1,890 lines).",
+    "Covers `WebSocketManager` (2,400 lines) end to end.",
+    "**Expected After SSOT Fix:** All violations resolved, 100% compliance score.",
+    "- **SSOT Compliance:** 100% SSOT pattern compliance ⏳",  # no class: an acronym and a noun it qualifies
     "All tests were migrated to BaseTestCase patterns where possible.",
     "- [ ] **File Migration:** 23/23 files migrated to `SSotBaseTestCase`, NO MOCKS.",  # an open task
 ]
@@ -211,6 +215,13 @@ def test_look_alikes_are_not_claims(sentence: str) -> None:
 def test_at_least_counts() -> None:
     claims = _claims(_body("At least 30 tests, and 1,200+ lines."))
     assert {(c.kind, c.claimed, c.at_least) for c in claims} == {("total-tests", 30, True), ("total-lines", 1200, True)}
+
+
+def test_criteria_and_targets_are_plans_unless_their_heading_says_they_were_met() -> None:
+    text = ("# R\n\n## Success Criteria\n\n- 20/20 tests pass under normal conditions\n\n"
+            "## After Migration (Target State)\n\n- NO MOCKS in any test\n\n"
+            "## Success Criteria - ALL MET ✅\n\n- Created 25 tests; zero mocks\n")
+    assert {(c.line, c.kind) for c in _claims(text)} == {(13, "total-tests"), (13, "no-mocks")}
 
 
 def test_plans_and_history_sections_claim_nothing() -> None:

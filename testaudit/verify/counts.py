@@ -39,6 +39,9 @@ OTHER_NOUN = re.compile(  # `Unit Tests: 3 … test files`: the label says tests
     r"\s*(?:[A-Za-z][\w-]*\s+){0,4}?(?:test\s+)?(?:files?|suites?|modules?|classes|directories|folders|"
     r"scripts?|components?|services?|categories|areas?|endpoints?|issues?|PRs?|commits?)\b", re.I)
 ALL_BEFORE = re.compile(r"\ball(?:\s+of\s+the)?\s*$", re.I)
+# `UnifiedConfigurationManager MEGA CLASS (1,890 lines)`: the size of the code under test, not of a test file
+CODE_BEFORE = re.compile(r"(?:(?-i:\b[A-Z][a-z0-9]+[A-Z]\w*)|\b(?:class|module|service|manager|component|"
+                         r"function|method|implementation|source)(?:es|s)?)[`*_\s]*\(\s*$", re.I)
 # the noun opens the next line as its label (`… 5 minutes 29 seconds` / `Tests: 25 total`)
 LABEL_NEXT = re.compile(r"[ \t]*[:=]")
 
@@ -128,7 +131,8 @@ def count_matches(text: str, phrases: Phrases) -> List[CountMatch]:
                 pair = bool(match.groupdict().get("pair"))
                 if _rejected(phrases, text, match, pair, labelled):
                     continue
-                if noun == "line" and _about_coverage(phrases, text, match):
+                if noun == "line" and (_about_coverage(phrases, text, match)
+                                       or CODE_BEFORE.search(text, 0, match.start())):
                     continue
                 before = text[:match.start()]
                 approx = bool(ending_with(phrases.count_approx, bounded=False).search(before))

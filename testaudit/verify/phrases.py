@@ -42,6 +42,10 @@ class Phrases:
         r"\bbacklog\b", r"\bimprovements? (?:needed|planned)\b", r"\bproposals?\b",
         r"\b(?:goals?|objectives?)\b(?!\s+(?:achieved|accomplished|met|completed|reached))",
         r"\bphase \d+\b.*\b(?:planned|future)\b",
+        # criteria and targets, unless the heading says they were met ("Success Criteria - ALL MET ✅")
+        r"(?:\b(?:success|acceptance|exit|completion) criteria\b|\bdefinition of done\b|\btarget(?:s| state)?\b|"
+        r"\bexpected (?:results?|outcomes?|state)\b)(?![^\n]*(?:\b(?:met|achieved|accomplished|satisfied|passed|"
+        r"reached|hit|exceeded|validat\w*|verified|results?)\b|✅))",
     )
     # a report's title that makes the whole document a plan (sections inherit it whatever their titles)
     plan_documents: Regexes = (
@@ -70,6 +74,7 @@ class Phrases:
         r"\b(?:polic(?:y|ies)|guide|guidelines?|rules?) (?:says|say|requires?|states?|mandates?|forbids?)\b",
         r"\bmandat", r"\bclaude\.md\b", r"\btry to\b",
         r"\battempt", r"\bhopefully\b", r"\bideally\b", r"\bestimat", r"\bforecast", r"\bprojected\b",
+        r"⏳", r"⌛", r"^[\W_]*expected\b",  # pending; "Expected after the fix: 100% compliance"
     )
     # a sentence opening with a bare verb is an instruction ("Add 20 tests", "Reach 95%")
     imperatives: Regexes = (

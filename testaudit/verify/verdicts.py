@@ -254,6 +254,13 @@ class Judge:
     def _no_mocks(self, claim: Claim, paths: Sequence[str]) -> Answer:
         if HEDGED.search(claim.text):  # "no mocks in critical paths": which paths, the code does not say
             return Answer(UNVERIFIABLE, None, ("the claim covers only a part of the tests it does not name",))
+        named = {category for category, words in CATEGORY_WORDS.items() if words.search(claim.text)}
+        if named:  # "Integration/E2E tests use real ClickHouse (no mocks)": those files only
+            category = {m.path: m.category for m in self.measures.result.modules}
+            paths = [p for p in paths if category.get(p) in named]
+            if not paths:
+                return Answer(UNVERIFIABLE, None, (f"the claim is about {' and '.join(sorted(named))} tests; "
+                                                   "none of its files holds them",))
         return self._by_findings(paths, ("TA101", "TA102", "TA103"), self.measures.as_integration,
                                  lambda text: _imports_mock(text))
 
@@ -344,7 +351,10 @@ class Judge:
 
 
 PER_FILE = frozenset({"line-count", "test-count", "base-class", "markers"})
-HEDGED = re.compile(r"\bmock(?:s|ing)?\b[^.;]{0,20}?\b(?:in|for|within|on|across)\s+(?:the\s+|all\s+)?"
+# the categories a "no mocks" claim names as its subject
+CATEGORY_WORDS = {"unit": re.compile(r"\bunit\b", re.I), "integration": re.compile(r"\bintegration\b", re.I),
+                  "e2e": re.compile(r"\be2e\b|\bend[- ]to[- ]end\b", re.I)}
+HEDGED = re.compile(r"\bmock(?:s|ing)?\b[^.;]{0,20}?\b(?:in|for|within|on|across|of)\s+(?:the\s+|all\s+)?"
                     r"(?:critical|core|key|main|happy|golden|business|production|primary|most)\b", re.I)
 
 
