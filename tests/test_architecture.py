@@ -84,6 +84,14 @@ def test_only_cli_and_text_reporter_import_rich() -> None:
     assert not offenders, offenders
 
 
+def test_no_module_imports_libcst_matchers() -> None:
+    """`libcst.matchers` generates hundreds of classes at import (~1 s): every worker and every
+    warm run that builds the rules (verify, pre-commit) would pay it."""
+    offenders = [f"{f.module}:{i.line}" for f in _facts().values() for i in f.imports
+                 if i.module.startswith("libcst.matchers") or (i.module == "libcst" and i.target == "libcst.matchers")]
+    assert not offenders, offenders
+
+
 def test_no_exec_eval_or_dynamic_import_of_audited_code() -> None:
     """Nothing executes audited text (SPEC §11): no exec/eval/compile(…, 'exec')/import_module on it."""
     bad = []

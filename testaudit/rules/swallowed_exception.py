@@ -64,7 +64,6 @@ from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence, Tuple
 
 import libcst as cst
-import libcst.matchers as m
 
 from testaudit.model import Severity
 from testaudit.names import dotted
@@ -176,12 +175,25 @@ def _records(block: cst.BaseSuite) -> bool:
 def _retried(scope: cst.FunctionDef, name: str) -> bool:
     """Whether the test hands its nested function ``name`` to a retrying call
     (`retry(_wait_for_deleted, retries=10)`, `wait_until(ready)`, `poll(check)`)."""
-    for call in m.findall(scope, m.Call(args=[m.ZeroOrMore(), m.Arg(value=m.Name(name)), m.ZeroOrMore()])):
-        func = call.func  # type: ignore[attr-defined]
+    calls = _RetryingCalls(name)
+    scope.visit(calls)
+    return calls.found
+
+
+class _RetryingCalls(cst.CSTVisitor):
+    """Finds a retrying call given the function ``name`` (a plain visitor: `libcst.matchers`
+    costs ~1 s to import, in every worker and every warm run that builds the rules)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
         last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        if _RETRIES.match(last):
-            return True
-    return False
+        if _RETRIES.match(last) and any(isinstance(a.value, cst.Name) and a.value.value == self.name for a in node.args):
+            self.found = True
 
 
 def _raises_only(block: cst.BaseSuite) -> bool:
