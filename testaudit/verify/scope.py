@@ -10,7 +10,7 @@ count in a subsection of a file's section counts a part of that file (see the me
 from __future__ import annotations
 
 import re
-from typing import Dict, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from testaudit.verify.claims import Claim
 from testaudit.verify.document import Report
@@ -69,7 +69,9 @@ class Scope:
             return None
         unit = self.report.units[claim.unit]
         if unit.kind == "table_row" and any_of(self.phrases.total_rows).search(unit.text):
-            return None  # a TOTAL row adds up its table
+            if any(self.by_unit.get(row) for row in self.table_of(claim.unit)):
+                return None  # a TOTAL row adds up its table
+            return "its table names no files (its rows are components or categories, not test modules)"
         modules = [p for p in paths if self.measures.files.get(p) is not None and self.measures.files[p].is_test_module]
         across = ACROSS.search(claim.text)
         if across:
@@ -83,6 +85,16 @@ class Scope:
                 return None
             return f"it also counts tests the report names no file for (line {part})"
         return "the report does not list the files this total counts (no per-file counts, no TOTAL row)"
+
+    def table_of(self, index: int) -> List[int]:
+        """The rows of the table holding table row ``index``: the table rows on the lines next to it."""
+        units = self.report.units
+        start = end = index
+        while start > 0 and units[start - 1].kind == "table_row" and units[start - 1].line == units[start].line - 1:
+            start -= 1
+        while end + 1 < len(units) and units[end + 1].kind == "table_row" and units[end + 1].line == units[end].line + 1:
+            end += 1
+        return list(range(start, end + 1))
 
     def unnamed_part(self, claim: Claim) -> Optional[int]:
         """The line of a count of tests in the claim's reach that names no file (``P3-P6: 55
