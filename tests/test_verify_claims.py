@@ -224,6 +224,16 @@ def test_criteria_and_targets_are_plans_unless_their_heading_says_they_were_met(
     assert {(c.line, c.kind) for c in _claims(text)} == {(13, "total-tests"), (13, "no-mocks")}
 
 
+def test_a_heading_naming_a_group_of_tests_is_no_summary() -> None:
+    """"Health & Metrics Tests (3 tests)" under a file's report counts a group of its tests;
+    "Metrics" there names what they check, not a summary of the report."""
+    text = ("# Suite\n\n**File**: `test_manager.py`\n\n## Test Categories\n\n"
+            "### 6. Health & Metrics Tests (3 tests)\n\n- Manager statistics collection\n\n"
+            "## Results\n\nCreated 43 tests.\n")
+    assert {(c.line, c.kind, c.scope) for c in _claims(text)} == {
+        (7, "total-tests", "section"), (13, "total-tests", "report")}
+
+
 def test_plans_and_history_sections_claim_nothing() -> None:
     text = ("# R\n\n## Next Steps\n\nCreated 10 tests. NO MOCKS.\n\n"
             "## Root Cause\n\nAll tests inherit from unittest.TestCase.\n\n"

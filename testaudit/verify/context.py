@@ -139,9 +139,12 @@ def _own_role(phrases: Phrases, title: str) -> Optional[str]:
         return PLAN
     if any_of(phrases.history_titles).search(title):
         return HISTORY
-    if any_of(phrases.summary_titles).search(title):
-        return SUMMARY
+    if any(not _NAMES_TESTS.match(title, m.end()) for m in any_of(phrases.summary_titles).finditer(title)):
+        return SUMMARY  # not "Health & Metrics Tests (3 tests)": a group of tests, named by what they check
     return None
+
+
+_NAMES_TESTS = re.compile(r"\s*(?:(?:&|and|,|/)\s*)?(?:[\w-]+\s+){0,2}?tests?\b", re.I)
 
 
 def section_roles(report: Report, phrases: Phrases) -> SectionRoles:
