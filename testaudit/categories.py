@@ -21,6 +21,15 @@ from typing import Dict, Iterable, Mapping, Optional, Sequence, Tuple
 from testaudit.config import UNCATEGORIZED, CategorySpec, path_pattern
 
 
+def default_required_bases() -> Dict[str, Tuple[str, ...]]:
+    """TA501's default ``required`` option: category → the bases its test classes must have
+    (here, so a run that only categorizes does not import the rules and libcst)."""
+    return {
+        "integration": ("test_framework.base_integration_test.BaseIntegrationTest",),
+        "e2e": ("test_framework.base_e2e_test.BaseE2ETest",),
+    }
+
+
 class Categorizer:
     def __init__(self, specs: Sequence[CategorySpec], bases: Mapping[str, Tuple[str, ...]]) -> None:
         self.specs = tuple(specs)

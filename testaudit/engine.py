@@ -306,14 +306,19 @@ def project_view(config: Config, cache: bool = True) -> Iterator["Project"]:
     (what it analyses is cached too). For callers that ask about a few files after a check:
     ``testaudit verify`` counts collected tests and reads class ancestry through it."""
     from testaudit.project import Project
-    from testaudit.registry import build_ruleset
+
+    def facts_rules() -> "RuleSet":
+        from testaudit.registry import build_ruleset
+
+        return build_ruleset(config, select=["TA001"])
 
     warnings: List[Warning_] = []
     store = Cache.open(config.root, warnings) if cache else None
     tree = FileTree(config.root)
     keys = cache_keys(config, None, ())
     try:
-        with Workers(config, build_ruleset(config, select=["TA001"]), 1, None) as workers:
+        # the rule set (and libcst with it) is built only if a file must be analysed here
+        with Workers(config, facts_rules, 1, None) as workers:
             loader = Loader(tree, workers, store, keys, Reach(config, tree))
             files = ProjectFiles(config.src, tree.listed, tree.isdir, loader)
             yield Project(files, categorizer_for(config), (), (config.python_classes, config.python_functions))
@@ -324,7 +329,10 @@ def project_view(config: Config, cache: bool = True) -> Iterator["Project"]:
 
 def categorizer_for(config: Config):
     """Categories with TA501's ``required`` bases as the default category bases."""
-    from testaudit.categories import Categorizer
+    from testaudit.categories import Categorizer, default_required_bases
+
+    if not {"TA501", "wrong-base-class"} & set(config.rule_options):  # the defaults: no rule imported
+        return Categorizer(config.categories, default_required_bases())
     from testaudit.registry import parse_options, rule_by_key
 
     ta501 = rule_by_key("TA501")

@@ -54,6 +54,8 @@ class CacheKeys(Dict[str, str]):
 def _without_keep_options(options: Mapping[str, Mapping[str, object]]) -> Dict[str, Dict[str, object]]:
     """Rule options as a file's analysis sees them: a cross-file rule's options and the options
     a per-file rule reads only in ``keep`` play no part in it."""
+    if not options:  # the usual case: no rule classes (nor libcst) needed to say so
+        return {}
     from testaudit.registry import rule_by_key
     from testaudit.rule import ProjectRule
 

@@ -7,7 +7,7 @@ import copy
 import os
 import signal
 from contextlib import nullcontext
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from testaudit.atomic import interrupt_deferred
 from testaudit.config import Config
@@ -77,11 +77,10 @@ class Workers:
     (or for a lone file), else in one process pool kept for the whole run. Results come back in
     completion order; callers sort."""
 
-    def __init__(self, config: Config, ruleset: "RuleSet", jobs: Optional[int],
+    def __init__(self, config: Config, ruleset: Union["RuleSet", Callable[[], "RuleSet"]], jobs: Optional[int],
                  progress: Optional[Progress] = None) -> None:
-        from testaudit.analyze import init_worker
-
-        self.config, self.ruleset, self.progress = config, ruleset, progress
+        self.config, self._ruleset, self.progress = config, ruleset, progress
+        self._initialised = False
         self.count = jobs or config.jobs or default_jobs()
         self.pool: Optional["ProcessPoolExecutor"] = None
         self.running: Dict["Future[List[FileResult]]", Tuple[str, Sequence[SourceFile]]] = {}
@@ -92,7 +91,22 @@ class Workers:
         self.done = {CHECK: 0, FACTS: 0}
         self.total = {CHECK: 0, FACTS: 0}
         self.crashed: List[str] = []  # files whose worker died: their results are never cached
-        init_worker(config, ruleset)
+
+    @property
+    def ruleset(self) -> "RuleSet":
+        """The rule set, built on first use when given as a factory (a warm run served from the
+        cache never needs it, nor libcst)."""
+        if callable(self._ruleset) and not hasattr(self._ruleset, "rules"):
+            self._ruleset = self._ruleset()
+        return self._ruleset  # type: ignore[return-value]
+
+    def _in_process(self) -> None:
+        """Set up this process to analyse files itself (as the pool's initializer does a worker)."""
+        if not self._initialised:
+            from testaudit.analyze import init_worker
+
+            init_worker(self.config, self.ruleset)
+            self._initialised = True
 
     def __enter__(self) -> "Workers":
         return self
@@ -112,6 +126,7 @@ class Workers:
         message per file (a tenth of a cold full run on a 2-core machine)."""
         from testaudit.analyze import analyze_file, analyze_files, batch
 
+        self._in_process()  # also for the pool: a worker's death is reported from this process
         self.total[role] += len(files)
         if self.count <= 1 or (len(files) == 1 and not self.running):
             with batch(len(files)):  # as analyze_files does in a worker
@@ -237,6 +252,7 @@ class Workers:
         with it; its crash result stands (and, like every crashed file, is never cached)."""
         from testaudit.analyze import analyze_file, crashed_result
 
+        self._in_process()
         self.total[role] += 1
         res = crashed_result(src, role) if src.rel in self.crashed else analyze_file(src, role)
         if res.transient:

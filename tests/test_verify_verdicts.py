@@ -176,6 +176,31 @@ def test_a_warm_verify_parses_nothing(project: Path, monkeypatch: pytest.MonkeyP
     assert seen == []
 
 
+def test_a_warm_verify_imports_neither_libcst_nor_the_rules(tmp_path: Path) -> None:
+    """Served from the cache, a verify (its checks, the project view counting tests and reading
+    classes, the widened "no mocks" check) never builds a rule set: without rule options
+    nothing needs the rule classes or libcst, ~0.3 s of a warm run."""
+    import subprocess
+    import sys
+
+    root = write_project(tmp_path, {
+        "tests/integration/test_orders.py": "class TestOrders:\n    def test_a(self):\n        assert 1\n",
+        "tests/unit/test_money.py": "from unittest.mock import MagicMock\n\n\ndef test_m():\n    assert MagicMock()\n",
+    })
+    report = tmp_path / "REPORT.md"
+    report.write_text("# Report\n\n- `test_orders.py` (1 test), NO MOCKS\n- `test_money.py`: 1 test, no mocks\n"
+                      "- All tests inherit from `BaseIntegrationTest`\n", encoding="utf-8")
+    cold = invoke("verify", str(report), "--root", str(root), "--format", "json", "-j", "1")
+    code = ("import sys\nfrom testaudit.cli import main\ntry:\n"
+            f"    main(['verify', {str(report)!r}, '--root', {str(root)!r}, '--format', 'json', '-j', '1',"
+            f" '-o', {str(tmp_path / 'out.json')!r}])\nexcept SystemExit:\n    pass\n"
+            "print('libcst' in sys.modules, 'testaudit.registry' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert out.stdout.split() == ["False", "False"], out.stderr
+    warm = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert warm == json.loads(cold.stdout) and warm["summary"]["false"] >= 1  # the mock in test_money.py
+
+
 # -- resolving mentions -----------------------------------------------------------------------
 INDEX = FileIndex([
     "netra/tests/integration/test_auth.py", "netra/tests/unit/test_auth.py", "auth/tests/test_login.py",

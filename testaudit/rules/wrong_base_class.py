@@ -43,21 +43,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from testaudit.categories import UNCATEGORIZED
+from testaudit.categories import UNCATEGORIZED, default_required_bases
 from testaudit.model import ClassFact, FileFacts, Finding, Location
 from testaudit.rule import ProjectRule
 
 
-def _default_required() -> Dict[str, Tuple[str, ...]]:
-    return {
-        "integration": ("test_framework.base_integration_test.BaseIntegrationTest",),
-        "e2e": ("test_framework.base_e2e_test.BaseE2ETest",),
-    }
-
-
 @dataclass(frozen=True)
 class Options:
-    required: Dict[str, Tuple[str, ...]] = field(default_factory=_default_required)
+    required: Dict[str, Tuple[str, ...]] = field(default_factory=default_required_bases)
     accepted: Tuple[str, ...] = ("test_framework.ssot.base_test_case.SSotBaseTestCase",
                                  "test_framework.ssot.base_test_case.SSotAsyncTestCase")
     forbidden: Tuple[str, ...] = ("unittest.TestCase", "unittest.IsolatedAsyncioTestCase",

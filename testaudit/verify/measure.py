@@ -93,13 +93,15 @@ def _as_integration(paths: Sequence[str], config: Config, cache: bool, jobs: Opt
     the first check, and the categories are options only ``keep`` reads, so every file's cached
     analysis serves it: only the cross-file phase runs again."""
     from testaudit import engine
-    from testaudit.registry import rule_by_key
 
     everything = [c.name for c in config.categories] + [UNCATEGORIZED]
     options: Dict[str, Any] = {}
-    for key, table in config.rule_options.items():
-        cls = rule_by_key(key)
-        options[cls.CODE if cls is not None else key] = dict(table)
+    if config.rule_options:  # keyed by code, as the widened tables below are (rule classes: libcst)
+        from testaudit.registry import rule_by_key
+
+        for key, table in config.rule_options.items():
+            cls = rule_by_key(key)
+            options[cls.CODE if cls is not None else key] = dict(table)
     for code in MOCK_RULES:
         options[code] = {**options.get(code, {}), "categories": everything}
     widened = replace(config, rule_options=options)
