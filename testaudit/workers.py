@@ -96,9 +96,9 @@ class Workers:
     def ruleset(self) -> "RuleSet":
         """The rule set, built on first use when given as a factory (a warm run served from the
         cache never needs it, nor libcst)."""
-        if callable(self._ruleset) and not hasattr(self._ruleset, "rules"):
+        if callable(self._ruleset):  # a RuleSet is not callable: this is the factory
             self._ruleset = self._ruleset()
-        return self._ruleset  # type: ignore[return-value]
+        return self._ruleset
 
     def _in_process(self) -> None:
         """Set up this process to analyse files itself (as the pool's initializer does a worker)."""
