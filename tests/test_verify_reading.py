@@ -258,6 +258,12 @@ def test_plans_open_tasks_and_instructions_to_create_do_not_claim_a_file_exists(
         ("tests/conftest.py", True)]
 
 
+def test_a_module_written_with_dots_names_its_file() -> None:
+    text = "# R\n\nALL E2E tests use `test_framework.ssot.e2e_auth_helper.py` and `conftest.py`.\n"
+    assert [(m.text, m.path) for m in _mentions(text)] == [
+        ("test_framework.ssot.e2e_auth_helper.py", "test_framework/ssot/e2e_auth_helper.py"), ("conftest.py", "conftest.py")]
+
+
 def test_a_file_name_outside_backticks_is_not_read_as_emphasis() -> None:
     """`__init__.py` in prose is bold `init` followed by `.py` to a Markdown parser."""
     text = "# R\n\n## Work\n\n- **Why __init__.py missed?** Corrected agent_execution/__init__.py, __NO MOCKS__.\n"

@@ -59,6 +59,9 @@ def normalise_path(text: str) -> str:
     path = text.replace("\\", "/")
     while path.startswith("./"):
         path = path[2:]
+    parts = path[:-3].split(".") if path.endswith(".py") and "/" not in path else []
+    if len(parts) >= 2 and all(p.isidentifier() for p in parts):  # `test_framework.ssot.helper.py`
+        path = "/".join(parts) + ".py"
     return path
 
 

@@ -17,7 +17,9 @@ from typing import Pattern, Tuple
 Regexes = Tuple[str, ...]
 # a class name has a lower-case letter (`SSOT patterns`, `REAL services` name no class) and is
 # not followed by a noun it qualifies (`BaseTestCase patterns`)
-CLASS_NAME = (r"(?-i:(?P<cls>(?:[a-z_][a-z0-9_]*\.)*[A-Z][A-Z0-9_]*[a-z][A-Za-z0-9_]*))"
+# and a second capital, digit or underscore after its first letter (`Tests use SSotAsyncTestCase`:
+# "Tests" is a word, not the class)
+CLASS_NAME = (r"(?-i:(?P<cls>(?:[a-z_][a-z0-9_]*\.)*(?=\w*[a-z])[A-Z]\w*?[A-Z0-9_]\w*))"
               r"(?!`?\s+(?:patterns?|standards?|style|conventions?|architecture|approach|principles?|"
               r"compliance|format|model|structure|way)\b)")
 
@@ -250,6 +252,9 @@ class Phrases:
     score_excluded: Regexes = (
         r"\bcoverage\b", r"\bthreshold\b", r"\bminimum\b", r"\bfail[- ]under\b", r"\bbaseline\b",
         r"\bby \d", r"\bincrease\b", r"\bimprovement\b", r"\bdelta\b", r"\bfrom \d+(?:\.\d+)?\s*(?:%|/)",
+        # scores of something else than compliance: "95% stability score", "system health score"
+        r"\b(?:stability|health|performance|reliability|confidence|readiness|risk|maturity|quality|"
+        r"satisfaction|security|accuracy|availability|uptime)\b",
     )
     pass_rate: Regexes = (
         r"(?P<num>\d+(?:\.\d+)?)\s*%\s*(?:test\s+)?(?:pass(?:ing)?\s+rate|success\s+rate|pass(?:ing|ed)?)\b",

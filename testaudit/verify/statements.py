@@ -155,7 +155,9 @@ def score(ctx: UnitContext, phrases: Phrases) -> List[Draft]:
                 continue  # "from 60% to 96%": the FROM_TO pass takes the later value
             if pattern is FROM_TO and not any_of(phrases.score[:1] + (r"\bcomplian", r"\bscore\b")).search(clause):
                 continue
-            excluded = any_of(phrases.score_excluded).search(FROM_TO.sub(" ", clause))
+            # with the line's label: "System Stability: 95/100 score" scores stability
+            labelled = text[min(c_start, text.rfind("\n", 0, match.start()) + 1):c_end]
+            excluded = any_of(phrases.score_excluded).search(FROM_TO.sub(" ", labelled))
             value = _percent(match.group("num"), match.groupdict().get("den"))
             if c_start in seen or excluded or value is None:
                 continue
